@@ -1,0 +1,46 @@
+"""Command line: ``python -m jamaemu --workdir DIR`` runs the emulator in the foreground until SIGTERM."""
+import argparse
+import signal
+import sys
+import threading
+
+from .server import Emulator
+from .state import load_seed
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog='jamaemu', description=__doc__)
+    parser.add_argument('--workdir', required=True, help='where emulator.json (and ca.pem) are written')
+    parser.add_argument('--http', action='store_true', help='serve plain HTTP instead of HTTPS')
+    parser.add_argument('--seed', help='seed file (default: the bundled seed.json)')
+    parser.add_argument('--state-file', help='persist state to this JSON file, written atomically')
+    parser.add_argument('--token-ttl', type=int, default=3599, help='OAuth token lifetime in seconds')
+    parser.add_argument('--rate-limit', type=int, default=10,
+                        help='Jama API calls per second before 429 (0 turns the limit off)')
+    parser.add_argument('--legacy-token-response', action='store_true',
+                        help="answer tokens in the pre-July-2024 shape (token_type 'bearer', extra fields)")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    emulator = Emulator(args.workdir, load_seed(args.seed), tls=not args.http, token_ttl=args.token_ttl,
+                        rate_limit=args.rate_limit, state_file=args.state_file,
+                        legacy_token_response=args.legacy_token_response)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    info = emulator.start()
+    print('Jama Connect emulator: %s' % info['jama_url'], flush=True)
+    print('JCI emulator:          %s' % info['jci_url'], flush=True)
+    print('Admin endpoint:        %s' % info['admin_url'], flush=True)
+    if info['ca_file']:
+        print('CA file:               %s' % info['ca_file'], flush=True)
+    print('Connection details written to %s (stop with SIGTERM or Ctrl-C)' % emulator.info_path, flush=True)
+    stopping.wait()
+    emulator.stop()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

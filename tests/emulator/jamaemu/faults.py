@@ -1,0 +1,100 @@
+"""Rate limiting and injected faults, both applied before a handler runs (so they change no state)."""
+import collections
+import threading
+import time
+
+from .envelope import ApiError
+from .routing import DropConnection
+
+FAULT_KINDS = ('status', 'latency', 'drop')
+
+
+class RateLimiter:
+    """[DOC] 10 API calls per second per environment, then 429. No Retry-After is documented, so
+    none is sent unless a fault asks for one."""
+
+    def __init__(self, per_second):
+        self.per_second = per_second
+        self.calls = collections.deque()
+        self.lock = threading.Lock()
+
+    def check(self):
+        if not self.per_second:
+            return
+        now = time.monotonic()
+        with self.lock:
+            while self.calls and self.calls[0] <= now - 1.0:
+                self.calls.popleft()
+            self.calls.append(now)
+            over = len(self.calls) > self.per_second
+        if over:
+            raise ApiError(429, 'Too many requests: the limit is %d API calls per second' % self.per_second)
+
+
+class FaultBook:
+    """Faults armed through the admin endpoint. Each matches a system and an operation ('*' for all)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.faults = []
+
+    def add(self, spec):
+        kind = spec.get('kind')
+        if kind not in FAULT_KINDS:
+            raise ApiError(400, 'kind must be one of %s' % ', '.join(FAULT_KINDS))
+        system = spec.get('system', '*')
+        if system not in ('jama', 'jci', '*'):
+            raise ApiError(400, "system must be 'jama', 'jci' or '*'")
+        count = spec.get('count')
+        if count is not None and (not isinstance(count, int) or isinstance(count, bool) or count < 1):
+            raise ApiError(400, 'count must be a positive integer, or omitted for "until cleared"')
+        fault = {'kind': kind, 'system': system, 'operation': spec.get('operation', '*'), 'count': count}
+        if kind == 'status':
+            status = spec.get('status')
+            if not isinstance(status, int) or not 400 <= status <= 599:
+                raise ApiError(400, 'status must be an HTTP error status between 400 and 599')
+            fault['status'] = status
+            fault['retry_after'] = spec.get('retry_after')
+        if kind == 'latency':
+            millis = spec.get('ms')
+            if not isinstance(millis, (int, float)) or not 0 <= millis <= 60000:
+                raise ApiError(400, 'ms must be a number of milliseconds between 0 and 60000')
+            fault['ms'] = millis
+        with self.lock:
+            self.faults.append(fault)
+        return fault
+
+    def clear(self):
+        with self.lock:
+            self.faults = []
+
+    def list(self):
+        with self.lock:
+            return [dict(fault) for fault in self.faults]
+
+    def _take(self, system, operation):
+        """The faults that fire for this call, spending one use of each counted fault."""
+        fired = []
+        with self.lock:
+            for fault in list(self.faults):
+                if fault['system'] not in ('*', system) or fault['operation'] not in ('*', operation):
+                    continue
+                fired.append(dict(fault))
+                if fault['count'] is not None:
+                    fault['count'] -= 1
+                    if fault['count'] == 0:
+                        self.faults.remove(fault)
+        return fired
+
+    def apply(self, system, operation):
+        for fault in self._take(system, operation):
+            if fault['kind'] == 'latency':
+                time.sleep(fault['ms'] / 1000.0)
+            elif fault['kind'] == 'drop':
+                raise DropConnection()
+            else:
+                headers = {}
+                if fault.get('retry_after') is not None:
+                    headers['Retry-After'] = str(fault['retry_after'])
+                raise ApiError(fault['status'], 'Injected fault: %s answers %d' % (operation, fault['status']),
+                               headers=headers)

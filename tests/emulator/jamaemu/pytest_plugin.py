@@ -1,0 +1,94 @@
+"""The pytest fixtures every test suite of the project uses to run the emulator.
+
+``emulator_process`` starts one emulator per test session (HTTPS, Jama's documented rate limit) and stops it
+by PID at the end, pass or fail. ``emulator`` hands each test that process reset to its seed, with no faults,
+an empty request log and the rate limit off unless the test turns it on.
+"""
+import os
+import tempfile
+
+import pytest
+import requests
+
+from . import harness
+
+
+class EmulatorHandle:
+    def __init__(self, info, workdir):
+        self.info = info
+        self.workdir = workdir
+        self.jama_url = info['jama_url']
+        self.jci_url = info['jci_url']
+        self.admin_url = info['admin_url']
+        self.ca_file = info['ca_file']
+        self.pid = info['pid']
+        self.session = requests.Session()
+
+    def admin(self, method, path, json=None):
+        response = self.session.request(method, self.admin_url + path, json=json, timeout=10)
+        response.raise_for_status()
+        return response.json()['data'] if response.content else None
+
+    def reset(self, rate_limit=0):
+        self.admin('POST', '/reset')
+        self.admin('PUT', '/ratelimit', {'perSecond': rate_limit})
+
+    def request_log(self, system=None):
+        return self.admin('GET', '/requests' + ('?system=%s' % system if system else ''))
+
+    def fault(self, **spec):
+        return self.admin('POST', '/faults', spec)
+
+    def advance_clock(self, seconds):
+        return self.admin('POST', '/clock', {'seconds': seconds})
+
+    def jama(self, method, path, auth=None, **kwargs):
+        """A call to the Jama emulator, trusting its CA."""
+        return self.session.request(method, self.jama_url + path, auth=auth, verify=self.ca_file, timeout=10,
+                                    **kwargs)
+
+    def jci(self, method, path, auth=('jci_admin', 'jciadmin-Pa55!'), **kwargs):
+        return self.session.request(method, self.jci_url + path, auth=auth, verify=self.ca_file, timeout=10,
+                                    **kwargs)
+
+
+def start_emulator(options=()):
+    workdir = tempfile.mkdtemp(prefix='jamaemu-')
+    info = harness.start(workdir, list(options))
+    return EmulatorHandle(info, workdir)
+
+
+def stop_emulator(handle):
+    handle.session.close()
+    harness.stop(handle.workdir)
+
+
+@pytest.fixture(scope='session')
+def emulator_process():
+    handle = start_emulator()
+    try:
+        yield handle
+    finally:
+        stop_emulator(handle)
+        assert not os.path.exists(os.path.join(handle.workdir, 'emulator.pid'))
+
+
+@pytest.fixture
+def emulator(emulator_process):  # pylint: disable=redefined-outer-name
+    emulator_process.reset()
+    return emulator_process
+
+
+@pytest.fixture
+def emulator_factory():
+    """Start extra emulators with their own options (plain HTTP, legacy tokens, a state file...)."""
+    started = []
+
+    def factory(*options):
+        handle = start_emulator(options)
+        started.append(handle)
+        return handle
+
+    yield factory
+    for handle in started:
+        stop_emulator(handle)

@@ -1,0 +1,67 @@
+import time
+
+import pytest
+import requests
+
+from helpers import SERVICE, bearer, create_credential, token
+
+
+def test_status_fault_fails_the_next_n_calls_then_clears(emulator):
+    emulator.fault(kind='status', system='jama', operation='getCurrentUser', status=503, count=2)
+    statuses = [emulator.jama('GET', '/rest/v1/users/current', auth=SERVICE).status_code for _ in range(3)]
+    assert statuses == [503, 503, 200]
+    assert emulator.admin('GET', '/faults') == []
+
+
+def test_status_fault_only_hits_its_operation(emulator):
+    emulator.fault(kind='status', system='jama', operation='getProjects', status=500, count=1)
+    assert emulator.jama('GET', '/rest/v1/users/current', auth=SERVICE).status_code == 200
+    assert emulator.jama('GET', '/rest/v1/projects', auth=SERVICE).status_code == 500
+
+
+def test_status_fault_can_send_retry_after(emulator):
+    emulator.fault(kind='status', system='jama', status=429, count=1, retry_after=2)
+    response = emulator.jama('GET', '/rest')
+    assert response.status_code == 429 and response.headers['Retry-After'] == '2'
+
+
+def test_latency_fault_delays_the_answer(emulator):
+    emulator.fault(kind='latency', system='jci', ms=300, count=1)
+    started = time.monotonic()
+    assert emulator.jci('GET', '/api/v1/connectors').status_code == 200
+    assert time.monotonic() - started >= 0.3
+
+
+def test_drop_fault_closes_the_connection_without_an_answer(emulator):
+    emulator.fault(kind='drop', system='jama', operation='getCurrentUser', count=1)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        emulator.jama('GET', '/rest/v1/users/current', auth=SERVICE)
+    assert emulator.jama('GET', '/rest/v1/users/current', auth=SERVICE).status_code == 200
+
+
+def test_expire_tokens_invalidates_every_token(emulator):
+    cred = create_credential(emulator)
+    access = token(emulator, cred['clientId'], cred['clientSecret']).json()['access_token']
+    emulator.admin('POST', '/tokens/expire')
+    assert emulator.jama('GET', '/rest/v1/users/current', headers=bearer(access)).status_code == 401
+
+
+def test_lock_user_refuses_the_right_password(emulator):
+    emulator.admin('POST', '/users/jci_service/lock')
+    response = emulator.jama('GET', '/rest/v1/users/current', auth=SERVICE)
+    assert response.status_code == 401 and 'locked' in response.json()['meta']['message']
+    emulator.admin('POST', '/users/jci_service/unlock')
+    assert emulator.jama('GET', '/rest/v1/users/current', auth=SERVICE).status_code == 200
+
+
+@pytest.mark.parametrize('spec', [
+    {'kind': 'explode'},
+    {'kind': 'status', 'status': 200},
+    {'kind': 'latency', 'ms': -1},
+    {'kind': 'drop', 'count': 0},
+    {'kind': 'drop', 'system': 'mars'},
+])
+def test_invalid_fault_specs_are_refused(emulator, spec):
+    response = emulator.session.post(emulator.admin_url + '/faults', json=spec, timeout=5)
+    assert response.status_code == 400
+    assert emulator.admin('GET', '/faults') == []

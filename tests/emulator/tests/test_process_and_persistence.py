@@ -1,0 +1,70 @@
+import json
+import os
+import stat
+
+import requests
+
+from jamaemu import harness
+from jamaemu.pytest_plugin import start_emulator, stop_emulator
+from helpers import SERVICE, create_credential
+
+
+def test_plain_http_is_available_on_request(emulator_factory):
+    plain = emulator_factory('--http')
+    assert plain.jama_url.startswith('http://127.0.0.1:') and plain.ca_file is None
+    assert requests.get(plain.jama_url + '/rest/v1/users/current', auth=SERVICE, timeout=5).status_code == 200
+
+
+def test_https_is_the_default_and_needs_the_ca(emulator):
+    assert emulator.jama_url.startswith('https://127.0.0.1:')
+    try:
+        requests.get(emulator.jama_url + '/rest', timeout=5)
+    except requests.exceptions.SSLError:
+        pass
+    else:
+        raise AssertionError('the emulator certificate must not be trusted without its CA file')
+
+
+def test_servers_bind_only_to_loopback(emulator):
+    for url in (emulator.jama_url, emulator.jci_url, emulator.admin_url):
+        assert url.split('//')[1].startswith('127.0.0.1:')
+
+
+def test_info_file_names_urls_ca_and_admin(emulator):
+    with open(os.path.join(emulator.workdir, 'emulator.json'), encoding='utf-8') as handle:
+        info = json.load(handle)
+    assert set(info) >= {'jama_url', 'jci_url', 'admin_url', 'ca_file', 'pid'}
+    assert info['pid'] == emulator.pid
+
+
+def test_state_file_survives_a_restart_and_is_private(tmp_path):
+    state = str(tmp_path / 'state.json')
+    first = start_emulator(['--state-file', state])
+    try:
+        cred = create_credential(first)
+    finally:
+        stop_emulator(first)
+    assert stat.S_IMODE(os.stat(state).st_mode) == 0o600
+    second = start_emulator(['--state-file', state])
+    try:
+        listed = second.jama('GET', '/rest/v1/users/current/apicredentials', auth=SERVICE).json()['data']
+        assert [item['clientId'] for item in listed] == [cred['clientId']]
+    finally:
+        stop_emulator(second)
+
+
+def test_stop_by_pid_leaves_nothing_running(tmp_path):
+    handle = start_emulator()
+    pid = handle.pid
+    stop_emulator(handle)
+    assert not os.path.exists('/proc/%d' % pid) or open('/proc/%d/stat' % pid).read().split()[2] == 'Z'
+    assert not os.path.exists(os.path.join(handle.workdir, 'emulator.json'))
+
+
+def test_start_reports_a_failing_emulator(tmp_path):
+    try:
+        harness.start(str(tmp_path), ['--seed', str(tmp_path / 'missing.json')])
+    except harness.EmulatorError as error:
+        assert 'exited' in str(error)
+    else:
+        raise AssertionError('start must fail when the emulator cannot start')

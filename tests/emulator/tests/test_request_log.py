@@ -1,0 +1,36 @@
+import json
+
+from helpers import SERVICE, create_credential, token
+
+
+def test_log_records_method_path_status_and_user(emulator):
+    emulator.jama('GET', '/rest/v1/users/current', auth=SERVICE)
+    emulator.jama('GET', '/rest/v1/users/current', auth=('jci_service', 'bad'))
+    entries = emulator.request_log('jama')
+    assert [(e['method'], e['path'], e['status'], e['user'], e['auth']) for e in entries] == [
+        ('GET', '/rest/v1/users/current', 200, 'jci_service', 'basic'),
+        ('GET', '/rest/v1/users/current', 401, 'jci_service', 'basic'),
+    ]
+
+
+def test_log_never_holds_a_secret_or_authorization_header(emulator):
+    cred = create_credential(emulator)
+    access = token(emulator, cred['clientId'], cred['clientSecret']).json()['access_token']
+    emulator.jama('GET', '/rest/v1/users/current', headers={'Authorization': 'Bearer ' + access})
+    emulator.jci('POST', '/api/v1/connectors', json={
+        'name': 'c', 'url': emulator.jama_url, 'authenticationType': 'oauth', 'clientId': cred['clientId'],
+        'clientSecret': cred['clientSecret']})
+    emulator.jci('POST', '/api/v1/connectors/2/test')
+    dumped = json.dumps(emulator.request_log())
+    for secret in (cred['clientSecret'], access, 'service-Pa55!', 'jciadmin-Pa55!', 'Basic ', 'Bearer '):
+        assert secret not in dumped
+    with open(emulator.workdir + '/emulator.log', encoding='utf-8') as handle:
+        server_output = handle.read()
+    assert cred['clientSecret'] not in server_output and access not in server_output
+
+
+def test_log_can_be_reset(emulator):
+    emulator.jama('GET', '/rest')
+    assert emulator.request_log()
+    emulator.admin('DELETE', '/requests')
+    assert emulator.request_log() == []
