@@ -8,7 +8,7 @@ from helpers import SERVICE, bearer, create_credential, token
 
 def test_status_fault_fails_the_next_n_calls_then_clears(emulator):
     emulator.fault(kind='status', system='jama', operation='getCurrentUser', status=503, count=2)
-    statuses = [emulator.jama('GET', '/rest/v1/users/current', auth=SERVICE).status_code for _ in range(3)]
+    statuses = [emulator.jama('GET', '/rest/v1/users/current', auth=SERVICE).status_code for _attempt in range(3)]
     assert statuses == [503, 503, 200]
     assert emulator.admin('GET', '/faults') == []
 

@@ -68,7 +68,7 @@ def test_wrong_secret_fails_the_test_with_an_authentication_log_entry(emulator):
 
 def test_basic_connector_failures_count_towards_lockout(emulator):
     conn = basic_connector(emulator, password='wrong')
-    for _ in range(10):
+    for _attempt in range(10):
         assert emulator.jci('POST', '%s/%d/test' % (CONNECTORS, conn['id'])).json()['data']['success'] is False
     assert emulator.admin('GET', '/users/jci_service')['lockedUntil'] is not None
     assert emulator.jama('GET', '/rest/v1/users/current', auth=SERVICE).status_code == 401

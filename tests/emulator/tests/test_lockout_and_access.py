@@ -4,7 +4,7 @@ WRONG = ('jci_service', 'wrong-password')
 
 
 def fail_logins(emulator, count):
-    for _ in range(count):
+    for _attempt in range(count):
         assert emulator.jama('GET', '/rest/v1/users/current', auth=WRONG).status_code == 401
 
 
@@ -37,7 +37,7 @@ def test_lock_lasts_thirty_minutes(emulator):
 
 def test_failed_client_credentials_never_lock_the_account(emulator):
     cred = create_credential(emulator)
-    for _ in range(12):
+    for _attempt in range(12):
         assert token(emulator, cred['clientId'], 'wrong').status_code == 401
     assert emulator.admin('GET', '/users/jci_service')['lockedUntil'] is None
     assert token(emulator, cred['clientId'], cred['clientSecret']).status_code == 200

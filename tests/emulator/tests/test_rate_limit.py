@@ -3,7 +3,7 @@ from helpers import SERVICE
 
 def test_more_than_ten_calls_in_a_second_get_429(emulator):
     emulator.admin('PUT', '/ratelimit', {'perSecond': 10})
-    responses = [emulator.jama('GET', '/rest/v1/users/current', auth=SERVICE) for _ in range(14)]
+    responses = [emulator.jama('GET', '/rest/v1/users/current', auth=SERVICE) for _attempt in range(14)]
     assert [response.status_code for response in responses[:10]] == [200] * 10
     refused = [response for response in responses[10:] if response.status_code == 429]
     assert refused, 'no 429 after ten calls'
@@ -14,10 +14,10 @@ def test_more_than_ten_calls_in_a_second_get_429(emulator):
 
 def test_jci_is_not_rate_limited(emulator):
     emulator.admin('PUT', '/ratelimit', {'perSecond': 10})
-    statuses = {emulator.jci('GET', '/api/v1/connectors').status_code for _ in range(14)}
+    statuses = {emulator.jci('GET', '/api/v1/connectors').status_code for _attempt in range(14)}
     assert statuses == {200}
 
 
 def test_rate_limit_zero_turns_it_off(emulator):
-    statuses = {emulator.jama('GET', '/rest').status_code for _ in range(20)}
+    statuses = {emulator.jama('GET', '/rest').status_code for _attempt in range(20)}
     assert statuses == {200}

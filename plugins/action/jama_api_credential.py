@@ -1,0 +1,82 @@
+# -*- coding: utf-8 -*-
+# Copyright: jama.connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Runs jama_api_credential and hands a new client secret to an Ansible-Vault vars file before returning.
+
+The write happens on the controller, where the vault secrets and the inventory's vars files are. If it fails,
+the credential just created is deleted again, so a secret is never created and then lost.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import (
+    VaultFileError, check_writable, vault_secrets, write_vars)
+
+MODULE = 'jama.connect.jama_api_credential'
+
+
+class ActionModule(ActionBase):
+
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        args = dict(self._task.args)
+        vault_file = args.get('vault_file')
+        if vault_file:
+            failure = self._precheck(args)
+            if failure:
+                result.update(failed=True, changed=False, msg=failure)
+                return result
+        module_result = self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars)
+        result.update(module_result)
+        secret = result.get('client_secret')
+        if vault_file and secret:
+            try:
+                write_vars(vault_file, {args.get('client_id_var') or 'jama_client_id': result['client_id'],
+                                        args.get('client_secret_var') or 'jama_client_secret': secret},
+                           self._loader, args.get('vault_id'), args.get('vault_password_file'))
+            except (VaultFileError, OSError, Exception) as error:  # pylint: disable=broad-except
+                return self._revoke(result, args, task_vars, vault_file, error)
+            result['vault_file'] = vault_file
+        return_secret = args.get('return_secret')
+        if return_secret is None:
+            return_secret = not vault_file
+        if 'client_secret' in result and not return_secret:
+            del result['client_secret']
+        if 'client_secret' in result:
+            # Censor the output at every verbosity; the registered variable keeps the value.
+            result['_ansible_no_log'] = True
+        return result
+
+    def _precheck(self, args):
+        """Everything that can be checked before a credential is created, so bad input changes nothing."""
+        try:
+            check_writable(args['vault_file'])
+            vault_secrets(self._loader, args.get('vault_id'), args.get('vault_password_file'))
+        except VaultFileError as error:
+            return 'Cannot hand the secret off to vault_file %s: %s' % (args['vault_file'], error)
+        except Exception as error:  # pylint: disable=broad-except
+            return 'Cannot hand the secret off to vault_file %s: %s' % (args['vault_file'], type(error).__name__)
+        return None
+
+    def _revoke(self, result, args, task_vars, vault_file, error):
+        reason = str(error) if isinstance(error, (VaultFileError, OSError)) else type(error).__name__
+        revoke_args = dict(args, state='absent', rotate=False)
+        revoked = self._execute_module(module_name=MODULE, module_args=revoke_args, task_vars=task_vars)
+        failed = {'failed': True, 'changed': bool(not revoked.get('failed')), 'retries': result.get('retries', []),
+                  'client_id': result.get('client_id')}
+        if revoked.get('failed'):
+            failed['msg'] = ('Writing the new secret to %s failed (%s), and deleting the new credential %s failed '
+                             'too (%s). Delete it in Jama (My Profile > Set API Credentials) and run again.'
+                             % (vault_file, reason, result.get('client_id'), revoked.get('msg')))
+        else:
+            failed['msg'] = ('Writing the new secret to %s failed (%s). The new credential %s was deleted again, '
+                             'so no secret was lost; fix the cause and run again.'
+                             % (vault_file, reason, result.get('client_id')))
+        return failed

@@ -1,0 +1,106 @@
+# -*- coding: utf-8 -*-
+# Copyright: jama.connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # Connection to Jama Connect. Mirrors JAMA_OPTIONS in plugins/module_utils/connection.py.
+    JAMA = r'''
+options:
+  jama:
+    description:
+      - How to reach and authenticate to Jama Connect.
+      - Give exactly one of I(username) and I(password), I(client_id) and I(client_secret), or I(token).
+      - Every suboption falls back to an environment variable, so the whole option may be left out.
+      - Proxies come from the standard C(HTTPS_PROXY), C(HTTP_PROXY) and C(NO_PROXY) environment variables.
+      - Calls answered 429, 502, 503 or 504 are retried with Jama's backoff of 3, 5, 8 and 13 seconds (or the
+        server's C(Retry-After)); 401 and 403 are never retried, because repeated failed logins lock Jama accounts.
+    type: dict
+    suboptions:
+      url:
+        description:
+          - Base URL of Jama Connect, for example C(https://jama.example.com).
+          - Falls back to the C(JAMA_URL) environment variable.
+        type: str
+      username:
+        description:
+          - Jama username for HTTP Basic authentication.
+          - Ten failed logins in five minutes lock the account for 30 minutes; prefer I(client_id).
+          - Falls back to C(JAMA_USERNAME).
+        type: str
+      password:
+        description:
+          - Password for I(username). Falls back to C(JAMA_PASSWORD).
+        type: str
+      client_id:
+        description:
+          - Client ID of a Jama API credential, for the OAuth client-credentials grant.
+          - Falls back to C(JAMA_CLIENT_ID).
+        type: str
+      client_secret:
+        description:
+          - Client secret of that API credential. Falls back to C(JAMA_CLIENT_SECRET).
+        type: str
+      token:
+        description:
+          - An OAuth bearer token obtained elsewhere. It is used as given and not renewed.
+          - Falls back to C(JAMA_TOKEN).
+        type: str
+      validate_certs:
+        description:
+          - Verify the server's TLS certificate. Falls back to C(JAMA_VALIDATE_CERTS).
+        type: bool
+        default: true
+      ca_path:
+        description:
+          - CA bundle (PEM) that signed the server's certificate, for private CAs.
+          - Falls back to C(JAMA_CA_PATH).
+        type: path
+      timeout:
+        description:
+          - Seconds to wait for each answer. Falls back to C(JAMA_TIMEOUT).
+        type: int
+        default: 30
+'''
+
+    # Connection to Jama Connect Interchange. Mirrors JCI_OPTIONS in plugins/module_utils/connection.py.
+    JCI = r'''
+options:
+  jci:
+    description:
+      - How to reach and authenticate to Jama Connect Interchange (JCI), as a JCI user with the Admin role.
+      - Every suboption falls back to an environment variable, so the whole option may be left out.
+      - JCI publishes no HTTP API; the calls follow the collection's modelled contract (see the README).
+    type: dict
+    suboptions:
+      url:
+        description:
+          - Base URL of JCI, for example C(https://jci.example.com). Falls back to C(JCI_URL).
+        type: str
+      username:
+        description:
+          - JCI username (JCI users are separate from Jama users). Falls back to C(JCI_USERNAME).
+        type: str
+      password:
+        description:
+          - Password for I(username). Falls back to C(JCI_PASSWORD).
+        type: str
+      validate_certs:
+        description:
+          - Verify JCI's TLS certificate. Falls back to C(JCI_VALIDATE_CERTS).
+        type: bool
+        default: true
+      ca_path:
+        description:
+          - CA bundle (PEM) that signed JCI's certificate. Falls back to C(JCI_CA_PATH).
+        type: path
+      timeout:
+        description:
+          - Seconds to wait for each answer. Falls back to C(JCI_TIMEOUT).
+        type: int
+        default: 30
+'''

@@ -1,0 +1,111 @@
+# -*- coding: utf-8 -*-
+# Copyright: jama.connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Connection options for Jama Connect and JCI: one table each, from which the argument specs, the
+environment fallbacks and the argument rules are made. The doc fragments in
+plugins/doc_fragments/connection.py describe the same tables; a unit test keeps them in step."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.module_utils.http_session import ApiSession, TokenProvider
+
+# name: (type, no_log, environment variable, default)
+JAMA_OPTIONS = {
+    'url': ('str', False, 'JAMA_URL', None),
+    'username': ('str', False, 'JAMA_USERNAME', None),
+    'password': ('str', True, 'JAMA_PASSWORD', None),
+    'client_id': ('str', False, 'JAMA_CLIENT_ID', None),
+    'client_secret': ('str', True, 'JAMA_CLIENT_SECRET', None),
+    'token': ('str', True, 'JAMA_TOKEN', None),
+    'validate_certs': ('bool', False, 'JAMA_VALIDATE_CERTS', True),
+    'ca_path': ('path', False, 'JAMA_CA_PATH', None),
+    'timeout': ('int', False, 'JAMA_TIMEOUT', 30),
+}
+
+JCI_OPTIONS = {
+    'url': ('str', False, 'JCI_URL', None),
+    'username': ('str', False, 'JCI_USERNAME', None),
+    'password': ('str', True, 'JCI_PASSWORD', None),
+    'validate_certs': ('bool', False, 'JCI_VALIDATE_CERTS', True),
+    'ca_path': ('path', False, 'JCI_CA_PATH', None),
+    'timeout': ('int', False, 'JCI_TIMEOUT', 30),
+}
+
+# Exactly one way to authenticate to Jama.
+JAMA_RULES = {
+    'required_together': [['username', 'password'], ['client_id', 'client_secret']],
+    'mutually_exclusive': [['username', 'client_id', 'token']],
+    'required_one_of': [['username', 'client_id', 'token']],
+}
+JCI_RULES = {'required_together': [['username', 'password']]}
+
+
+def _suboptions(table):
+    spec = {}
+    for name, (kind, no_log, env, default) in table.items():
+        option = {'type': kind, 'fallback': (env_fallback, [env])}
+        if no_log:
+            option['no_log'] = True
+        if default is not None:
+            option['default'] = default
+        spec[name] = option
+    return spec
+
+
+def jama_argument_spec():
+    return {'jama': {'type': 'dict', 'apply_defaults': True, 'options': _suboptions(JAMA_OPTIONS),
+                     'required_together': JAMA_RULES['required_together'],
+                     'mutually_exclusive': JAMA_RULES['mutually_exclusive'],
+                     'required_one_of': JAMA_RULES['required_one_of']}}
+
+
+def jci_argument_spec():
+    return {'jci': {'type': 'dict', 'apply_defaults': True, 'options': _suboptions(JCI_OPTIONS),
+                    'required_together': JCI_RULES['required_together']}}
+
+
+def check_url(url, option):
+    if not url:
+        raise errors.ConfigurationError('%s is required: set it, or the environment variable %s'
+                                        % (option, 'JAMA_URL' if option.startswith('jama') else 'JCI_URL'))
+    lowered = url.lower()
+    if not (lowered.startswith('https://') or lowered.startswith('http://')) or len(url.split('://', 1)[1]) == 0:
+        raise errors.ConfigurationError('%s must be an absolute http(s) URL such as https://jama.example.com, '
+                                        'got %r' % (option, url))
+    return url.rstrip('/')
+
+
+def _timeout(value, option):
+    if value is None or value < 1:
+        raise errors.ConfigurationError('%s must be a whole number of seconds of at least 1' % option)
+    return value
+
+
+def jama_session(params):
+    """An ApiSession for Jama from the ``jama`` option."""
+    options = params['jama']
+    url = check_url(options.get('url'), 'jama.url')
+    if options.get('token'):
+        auth = TokenProvider(static_token=options['token'])
+    elif options.get('client_id'):
+        auth = TokenProvider(client_id=options['client_id'], client_secret=options['client_secret'])
+    else:
+        auth = (options['username'], options['password'])
+    return ApiSession(url, auth=auth, validate_certs=options['validate_certs'], ca_path=options.get('ca_path'),
+                      timeout=_timeout(options['timeout'], 'jama.timeout'))
+
+
+def jci_session(params):
+    options = params['jci']
+    url = check_url(options.get('url'), 'jci.url')
+    if not options.get('username'):
+        raise errors.ConfigurationError('jci.username and jci.password are required: set them, or JCI_USERNAME '
+                                        'and JCI_PASSWORD')
+    return ApiSession(url, auth=(options['username'], options['password']),
+                      validate_certs=options['validate_certs'], ca_path=options.get('ca_path'),
+                      timeout=_timeout(options['timeout'], 'jci.timeout'))

@@ -1,0 +1,220 @@
+# -*- coding: utf-8 -*-
+# Copyright: jama.connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One HTTP session per task, on requests: TLS, timeouts, the retry policy, authentication, typed errors.
+
+This is the only place that knows the retry policy. It never retries 401 or 403: a retried failed login is
+what locks Jama service accounts (10 failures in 5 minutes lock an account for 30 minutes).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import traceback
+
+from ansible_collections.jama.connect.plugins.module_utils import errors
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+    Retry = object
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+
+USER_AGENT = 'jama.connect-ansible-collection'
+
+# The retry policy, as data.
+# 429: Jama's documented throttle (10 calls/s per environment). The call was refused before it ran, so it is
+#      safe to repeat for every method.
+# 502, 503, 504: a proxy or a restarting node. Repeated only for idempotent methods: a POST may have run.
+# Jama asks for exponential backoff of 3, 5, 8 and 13 seconds and documents no Retry-After; a Retry-After
+# header, where a proxy sends one, wins.
+RETRY_STATUSES = (429, 502, 503, 504)
+BACKOFF_SECONDS = (3, 5, 8, 13)
+CONNECT_RETRIES = 2
+
+
+class JamaRetry(Retry):
+    """urllib3's Retry with Jama's backoff schedule and 429 retried for every method."""
+
+    def get_backoff_time(self):
+        attempts = len(self.history)
+        if attempts == 0:
+            return 0
+        return BACKOFF_SECONDS[min(attempts, len(BACKOFF_SECONDS)) - 1]
+
+    def is_retry(self, method, status_code, has_retry_after=False):
+        if status_code == 429 and status_code in (self.status_forcelist or ()):
+            return True
+        return super(JamaRetry, self).is_retry(method, status_code, has_retry_after)
+
+
+def retry_policy(max_retries=len(BACKOFF_SECONDS)):
+    return JamaRetry(total=max_retries + CONNECT_RETRIES, connect=CONNECT_RETRIES, read=0, status=max_retries,
+                     redirect=0, status_forcelist=RETRY_STATUSES, respect_retry_after_header=True,
+                     raise_on_status=False)
+
+
+def server_message(response):
+    """Jama's ``meta.message`` (or an OAuth ``error_description``) from an error answer, if any."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if not isinstance(body, dict):
+        return None
+    meta = body.get('meta')
+    if isinstance(meta, dict) and meta.get('message'):
+        return meta['message']
+    return body.get('error_description') or body.get('error')
+
+
+class ApiSession:
+    """Calls one system's API with keep-alive, TLS settings, timeouts and retries.
+
+    ``auth`` is a ``(username, password)`` pair, a ``TokenProvider``, a static bearer token, or None.
+    """
+
+    def __init__(self, base_url, auth=None, validate_certs=True, ca_path=None, timeout=30, max_retries=4):
+        self.base_url = base_url.rstrip('/')
+        self.timeout = timeout
+        self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        self.retries = []
+        self.http = requests.Session()
+        self.http.headers['User-Agent'] = USER_AGENT
+        adapter = HTTPAdapter(max_retries=retry_policy(max_retries))
+        self.http.mount('http://', adapter)
+        self.http.mount('https://', adapter)
+        self.auth = auth
+
+    def close(self):
+        self.http.close()
+
+    def _send(self, method, url, auth_header=None, **kwargs):
+        headers = kwargs.pop('headers', {})
+        if auth_header:
+            headers['Authorization'] = auth_header
+        try:
+            response = self.http.request(method, url, headers=headers, timeout=self.timeout, verify=self.verify,
+                                         allow_redirects=False, **kwargs)
+        except requests.exceptions.SSLError as error:
+            raise errors.TlsError('TLS verification failed for %s: %s' % (self.base_url, _reason(error)))
+        except requests.exceptions.Timeout:
+            raise errors.TransportError('%s did not answer within %s seconds' % (self.base_url, self.timeout))
+        except requests.exceptions.ConnectionError as error:
+            raise errors.TransportError('Cannot connect to %s: %s' % (self.base_url, _reason(error)))
+        except requests.exceptions.RequestException as error:
+            raise errors.ConfigurationError('Invalid request to %s: %s' % (self.base_url, _reason(error)))
+        history = getattr(getattr(response.raw, 'retries', None), 'history', None) or ()
+        for entry in history:
+            self.retries.append({'method': method, 'path': url[len(self.base_url):].split('?')[0],
+                                 'status': entry.status, 'error': type(entry.error).__name__ if entry.error else None})
+        return response
+
+    def request(self, method, path, expect=(200, 201, 204), **kwargs):
+        """Send a request and return the parsed JSON body (None for an empty body).
+
+        With a TokenProvider, an expired token is renewed once and the call repeated once.
+        """
+        url = self.base_url + path
+        auth_header = None
+        basic = None
+        if isinstance(self.auth, tuple):
+            basic = self.auth
+        elif self.auth is not None:
+            auth_header = 'Bearer ' + self.auth.token(self)
+        response = self._send(method, url, auth_header=auth_header, auth=basic, **kwargs)
+        if response.status_code == 401 and isinstance(self.auth, TokenProvider) and self.auth.renewable:
+            self.auth.invalidate()
+            response = self._send(method, url, auth_header='Bearer ' + self.auth.token(self), **kwargs)
+        return self.parse(response, expect)
+
+    def parse(self, response, expect):
+        if response.status_code in expect:
+            if not response.content:
+                return None
+            try:
+                return response.json()
+            except ValueError:
+                raise errors.ApiError('%s answered %d with a body that is not JSON'
+                                      % (self.base_url, response.status_code), status=response.status_code)
+        message = server_message(response)
+        error_class = errors.classify(response.status_code, message)
+        text = '%s %s answered %d %s' % (
+            response.request.method, _path(response.url, self.base_url), response.status_code, response.reason)
+        if message:
+            text += ': %s' % message
+        if response.status_code == 429 and self.retries:
+            text += ' (after %d retries)' % len(self.retries)
+        raise error_class(text, status=response.status_code, server_message=message)
+
+
+class TokenProvider:
+    """OAuth client-credentials tokens from Jama's documented token endpoint, fetched lazily and renewed
+    once on expiry. A static token (``static_token``) is used as given and never renewed."""
+
+    def __init__(self, token_path='/rest/oauth/token', client_id=None, client_secret=None, static_token=None):
+        self.token_path = token_path
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.access_token = static_token
+        self.renewable = static_token is None
+        self.expires_in = None
+        self.token_type = None
+
+    def invalidate(self):
+        self.access_token = None
+
+    def token(self, session):
+        if self.access_token is None:
+            self.fetch(session)
+        return self.access_token
+
+    def fetch(self, session):
+        response = session._send('POST', session.base_url + self.token_path,
+                                 data={'grant_type': 'client_credentials'},
+                                 auth=(self.client_id, self.client_secret))
+        if response.status_code != 200:
+            message = server_message(response)
+            error_class = errors.classify(response.status_code, message)
+            if error_class is errors.AuthenticationError:
+                error_class = errors.TokenError
+            raise error_class('The OAuth token request to %s answered %d %s%s'
+                              % (session.base_url, response.status_code, response.reason,
+                                 ': %s' % message if message else ''),
+                              status=response.status_code, server_message=message)
+        try:
+            body = response.json()
+            access_token = body['access_token']
+        except (ValueError, KeyError, TypeError):
+            raise errors.TokenError('The OAuth token answer from %s holds no access_token' % session.base_url)
+        # Jama answered token_type 'bearer' before July 2024 and 'Bearer' since: compare without case, and
+        # ignore any other field.
+        token_type = str(body.get('token_type', 'Bearer'))
+        if token_type.lower() != 'bearer':
+            raise errors.TokenError('The OAuth token answer from %s has token_type %r, not Bearer'
+                                    % (session.base_url, token_type))
+        self.access_token = access_token
+        self.expires_in = body.get('expires_in')
+        self.token_type = token_type
+        return access_token
+
+
+def _path(url, base_url):
+    path = url[len(base_url):] if url.startswith(base_url) else url
+    return path.split('?')[0] or '/'
+
+
+def _reason(error):
+    """A short cause without the URL's query or any header: the first line of the innermost reason."""
+    cause = error
+    while getattr(cause, 'reason', None) is not None and cause.reason is not cause:
+        cause = cause.reason
+    text = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
+    return text[:300]

@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+# Copyright: jama.connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Every call the collection makes to Jama Connect. The only code that knows Jama's paths.
+
+Documented by Jama: the token endpoint, ``users/current``, ``users``, the envelope and paging.
+Modelled (no public API exists): API-credential management under ``users/{current|id}/apicredentials``.
+Adapting to a real credential endpoint is a change to this file only.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.jama.connect.plugins.module_utils import errors
+
+API = '/rest/v1'
+PAGE_SIZE = 50  # Jama's maximum page size
+MAX_PAGES = 200  # a guard: a server that misreports totalResults must not make us loop for ever
+
+
+def _data(body):
+    return body.get('data') if isinstance(body, dict) else None
+
+
+class JamaClient:
+    def __init__(self, session):
+        self.session = session
+
+    def paged(self, path, params=None):
+        """All items of a paged list, following ``meta.pageInfo``."""
+        items = []
+        start = 0
+        for _page in range(MAX_PAGES):
+            query = dict(params or {}, startAt=start, maxResults=PAGE_SIZE)
+            body = self.session.request('GET', path, params=query)
+            page = _data(body) or []
+            items.extend(page)
+            info = (body.get('meta') or {}).get('pageInfo') or {}
+            start += len(page)
+            if not page or start >= int(info.get('totalResults', 0)):
+                return items
+        raise errors.ApiError('%s returned more than %d pages; stopped' % (path, MAX_PAGES))
+
+    # --- documented ---------------------------------------------------------------------------
+    def current_user(self):
+        return _data(self.session.request('GET', API + '/users/current'))
+
+    def find_user(self, username):
+        users = [user for user in self.paged(API + '/users', {'username': username})
+                 if user.get('username') == username]
+        if not users:
+            raise errors.NotFoundError('No Jama user named %r' % username, status=404)
+        return users[0]
+
+    # --- modelled: API credentials ---------------------------------------------------------------
+    @staticmethod
+    def _owner(user_id):
+        return 'current' if user_id is None else str(int(user_id))
+
+    def list_credentials(self, user_id=None, name=None):
+        params = {'name': name} if name is not None else None
+        return self.paged('%s/users/%s/apicredentials' % (API, self._owner(user_id)), params)
+
+    def find_credential(self, name, user_id=None):
+        for cred in self.list_credentials(user_id, name):
+            if cred.get('name') == name:
+                return cred
+        return None
+
+    def create_credential(self, name, description=None, user_id=None):
+        """Create a credential; the answer is the only time Jama shows ``clientSecret``."""
+        body = {'name': name}
+        if description is not None:
+            body['description'] = description
+        return _data(self.session.request('POST', '%s/users/%s/apicredentials' % (API, self._owner(user_id)),
+                                          json=body, expect=(201,)))
+
+    def delete_credential(self, credential_id, user_id=None):
+        self.session.request('DELETE', '%s/users/%s/apicredentials/%d'
+                             % (API, self._owner(user_id), int(credential_id)), expect=(204,))

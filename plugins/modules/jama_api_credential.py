@@ -1,0 +1,256 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: jama.connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: jama_api_credential
+short_description: Manage Jama Connect API credentials (OAuth client ID and secret)
+version_added: 0.1.0
+description:
+  - Makes sure a Jama Connect API credential with a given name exists, or does not, for the authenticated user
+    or, as a Jama administrator, for another user (for example the JCI service account).
+  - Jama shows a credential's client secret once, when it is created. The first run returns it; later runs
+    return only the client ID and report no change.
+  - "Handing the secret to Ansible Vault: with O(vault_file), the action plugin that runs this module writes the
+    new client ID and secret into a vault-encrypted vars file on the controller before the task returns, so the
+    one-time secret cannot be lost between tasks. The file is encrypted as a whole with the running playbook's
+    vault secret (or O(vault_password_file)), written atomically with mode 0600, and other variables in it are
+    kept. If the write fails, the credential just created is deleted again and the task fails."
+  - "Why an action plugin: the vault secrets and the vars files live on the controller, and the secret must be
+    stored before the task returns. A separate copy task would leave a window in which a failure loses it."
+  - Whenever the result holds a client secret, its output is censored as with C(no_log), at every verbosity;
+    the registered variable keeps the value.
+  - Jama publishes no API for managing API credentials. The calls follow the collection's modelled contract
+    (C(docs/api-contract.yaml)), kept in one file, C(plugins/module_utils/jama_client.py).
+author:
+  - jama.connect maintainers (@jama-connect)
+extends_documentation_fragment:
+  - jama.connect.connection.JAMA
+  - jama.connect.attributes
+options:
+  name:
+    description:
+      - Name of the API credential; the identity the module matches on. Unique per user.
+    type: str
+    required: true
+  description:
+    description:
+      - Description used when the credential is created.
+      - Jama cannot change a credential's description afterwards; a different value on a later run only warns.
+    type: str
+  user:
+    description:
+      - Jama username whose credential this is. Needs a Jama administrator in O(jama).
+      - Default is the authenticated user.
+    type: str
+  state:
+    description:
+      - V(present) creates the credential if it is missing; V(absent) deletes it, which invalidates it and
+        every token it issued.
+    type: str
+    choices: [present, absent]
+    default: present
+  rotate:
+    description:
+      - Replace the credential with a new one of the same name, with a new client ID and secret. Always reports
+        a change.
+      - The old credential is deleted first, because names are unique. For rotation without a moment with no
+        working credential, use the C(jama.connect.rotate) playbook, which creates the new credential under a
+        new name and deletes the old one only after the connector works with the new one.
+    type: bool
+    default: false
+  vault_file:
+    description:
+      - Vars file on the controller that receives the new client ID and secret, encrypted with Ansible Vault.
+      - Its directory must exist. Other variables in the file are kept.
+      - Written only when a credential is created (or rotated); never in check mode.
+    type: path
+  vault_id:
+    description:
+      - Vault ID to encrypt O(vault_file) with, one of those given to the playbook with C(--vault-id).
+      - Default is the first vault secret of the run.
+    type: str
+  vault_password_file:
+    description:
+      - Encrypt O(vault_file) with the password in this file (or returned by this script) instead of the run's
+        vault secret.
+    type: path
+  client_id_var:
+    description:
+      - Variable name for the client ID in O(vault_file).
+    type: str
+    default: jama_client_id
+  client_secret_var:
+    description:
+      - Variable name for the client secret in O(vault_file).
+    type: str
+    default: jama_client_secret
+  return_secret:
+    description:
+      - Whether a newly created client secret is returned in RV(client_secret).
+      - Default is V(true) without O(vault_file) (the result is the only place the secret exists) and V(false)
+        with it.
+    type: bool
+notes:
+  - The secret is never in the diff, the logs, or an error message.
+  - Failed Basic logins count towards Jama's lockout (10 in 5 minutes lock the account for 30 minutes). The
+    module makes at most one login attempt per call and never retries a 401.
+seealso:
+  - module: jama.connect.jama_api_credential_info
+'''
+
+EXAMPLES = r'''
+- name: Create the JCI service user's credential and hand the secret to the environment's vault file
+  jama.connect.jama_api_credential:
+    jama:
+      url: https://jama.example.com
+      username: jama_admin
+      password: "{{ vault_jama_admin_password }}"
+    user: jci_service
+    name: jci-oauth
+    description: JCI connector (managed by Ansible)
+    vault_file: "{{ inventory_dir }}/group_vars/prod/jama_credential.vault.yml"
+
+- name: Create a credential for the authenticated user and keep the secret in a registered variable
+  jama.connect.jama_api_credential:
+    name: reporting
+  no_log: true
+  register: credential
+
+- name: Remove a credential that is no longer used
+  jama.connect.jama_api_credential:
+    name: old-integration
+    state: absent
+'''
+
+RETURN = r'''
+credential:
+  description: The credential as Jama lists it, without any secret. Empty after V(absent).
+  returned: always
+  type: dict
+  sample: {id: 1001, name: jci-oauth, description: JCI connector, client_id: 4f1c0a9d2b7e43a1b8c5d6e7,
+           created: "2026-11-28T12:00:00.000+0000", last_used: null}
+client_id:
+  description: The credential's client ID.
+  returned: when the credential exists
+  type: str
+  sample: 4f1c0a9d2b7e43a1b8c5d6e7
+client_secret:
+  description:
+    - The client secret. Only when the credential was created (or rotated) by this run, not in check mode, and
+      only if O(return_secret) allows it. Jama never shows it again.
+  returned: when created and returned
+  type: str
+vault_file:
+  description: The vars file the client ID and secret were written to.
+  returned: when the secret was handed off to O(vault_file)
+  type: str
+retries:
+  description: Calls that were repeated after 429, 502, 503, 504 or a connection failure.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{method: GET, path: /rest/v1/users/current/apicredentials, status: 429, error: null}]
+'''
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.module_utils.connection import jama_argument_spec, jama_session
+from ansible_collections.jama.connect.plugins.module_utils.credentials import (
+    check_name, credential_view)
+from ansible_collections.jama.connect.plugins.module_utils.http_session import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
+
+
+def argument_spec():
+    spec = jama_argument_spec()
+    spec.update(
+        name={'type': 'str', 'required': True},
+        description={'type': 'str'},
+        user={'type': 'str'},
+        state={'type': 'str', 'choices': ['present', 'absent'], 'default': 'present'},
+        rotate={'type': 'bool', 'default': False},
+        # Used by the action plugin on the controller; the module only accepts them.
+        vault_file={'type': 'path'},
+        vault_id={'type': 'str'},
+        vault_password_file={'type': 'path', 'no_log': False},
+        client_id_var={'type': 'str', 'default': 'jama_client_id'},
+        client_secret_var={'type': 'str', 'default': 'jama_client_secret', 'no_log': False},
+        return_secret={'type': 'bool'},
+    )
+    return spec
+
+
+def owner_id(client, username):
+    return None if not username else client.find_user(username)['id']
+
+
+def ensure_present(module, client, user_id):
+    params = module.params
+    existing = client.find_credential(params['name'], user_id)
+    if existing and not params['rotate']:
+        if params['description'] is not None and params['description'] != existing.get('description', ''):
+            module.warn('Jama cannot change the description of API credential %r; it is left as it is.'
+                        % params['name'])
+        view = credential_view(existing)
+        return False, view, None, {'before': view, 'after': view}
+    before = credential_view(existing) if existing else {}
+    after = {'name': params['name'], 'description': params['description'] or '', 'client_id': '(new)'}
+    if module.check_mode:
+        return True, after, None, {'before': before, 'after': after}
+    if existing:
+        client.delete_credential(existing['id'], user_id)
+    created = client.create_credential(params['name'], params['description'], user_id)
+    view = credential_view(created)
+    return True, view, created.get('clientSecret'), {'before': before, 'after': view}
+
+
+def ensure_absent(module, client, user_id):
+    existing = client.find_credential(module.params['name'], user_id)
+    if not existing:
+        return False, {}, None, {'before': {}, 'after': {}}
+    if not module.check_mode:
+        client.delete_credential(existing['id'], user_id)
+    return True, {}, None, {'before': credential_view(existing), 'after': {}}
+
+
+def run(module, session):
+    check_name(module.params['name'])
+    client = JamaClient(session)
+    user_id = owner_id(client, module.params['user'])
+    if module.params['state'] == 'absent':
+        return ensure_absent(module, client, user_id)
+    return ensure_present(module, client, user_id)
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+    session = None
+    try:
+        session = jama_session(module.params)
+        changed, view, secret, diff = run(module, session)
+    except errors.JamaConnectError as error:
+        module.fail_json(retries=session.retries if session else [], **error.to_fail_json())
+    finally:
+        if session:
+            session.close()
+    result = {'changed': changed, 'credential': view, 'retries': session.retries}
+    if view.get('client_id') and view['client_id'] != '(new)':
+        result['client_id'] = view['client_id']
+    if secret is not None:
+        result['client_secret'] = secret
+    if module._diff:
+        result['diff'] = diff
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

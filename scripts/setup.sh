@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Create the two pinned virtual environments and the ansible-test pip stand-in. Idempotent: a venv is
+# rebuilt only when its requirements file changes.
+#   .venv/oldest  Python 3.11, the oldest ansible-core we claim (requirements/oldest.txt)
+#   .venv/newest  Python 3.12, the newest ansible-core and the dev tools (requirements/newest.txt)
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+
+find_python() {  # $1 = 3.11 or 3.12
+    local candidate
+    for candidate in "python$1" "$(pyenv root 2>/dev/null)/versions/$1"*/bin/python; do
+        if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c "import sys; assert sys.version_info[:2] == tuple(map(int, '$1'.split('.')))" 2>/dev/null; then
+            command -v "$candidate"
+            return 0
+        fi
+    done
+    echo "ERROR: Python $1 not found (looked for python$1 and pyenv versions)" >&2
+    return 1
+}
+
+make_venv() {  # $1 = name, $2 = python version
+    local venv=".venv/$1" requirements="requirements/$1.txt" stamp
+    stamp="$(sha256sum "$requirements" | cut -d' ' -f1)"
+    if [[ -f "$venv/.stamp" && "$(cat "$venv/.stamp")" == "$stamp" ]]; then
+        echo "setup: $venv is up to date"
+    else
+        echo "setup: building $venv from $requirements"
+        rm -rf "$venv"
+        "$(find_python "$2")" -m venv "$venv"
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
+        echo "$stamp" > "$venv/.stamp"
+    fi
+    "$venv/bin/python" scripts/ansible_test_pip_standin.py
+}
+
+make_venv oldest 3.11
+make_venv newest 3.12
