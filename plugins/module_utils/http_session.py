@@ -35,9 +35,12 @@ USER_AGENT = 'jama.connect-ansible-collection'
 # 502, 503, 504: a proxy or a restarting node. Repeated only for idempotent methods: a POST may have run.
 # Jama asks for exponential backoff of 3, 5, 8 and 13 seconds and documents no Retry-After; a Retry-After
 # header, where a proxy sends one, wins.
+# A refused or timed-out connection is tried twice more after 1 and 2 seconds (nothing was sent, so any
+# method is safe). TLS failures and anything else are never retried: they do not heal in seconds.
 RETRY_STATUSES = (429, 502, 503, 504)
 BACKOFF_SECONDS = (3, 5, 8, 13)
 CONNECT_RETRIES = 2
+CONNECT_BACKOFF_SECONDS = (1, 2)
 
 
 class JamaRetry(Retry):
@@ -47,7 +50,11 @@ class JamaRetry(Retry):
         attempts = len(self.history)
         if attempts == 0:
             return 0
-        return BACKOFF_SECONDS[min(attempts, len(BACKOFF_SECONDS)) - 1]
+        if self.history[-1].status is None:
+            failures = [entry for entry in self.history if entry.status is None]
+            return CONNECT_BACKOFF_SECONDS[min(len(failures), len(CONNECT_BACKOFF_SECONDS)) - 1]
+        statuses = [entry for entry in self.history if entry.status is not None]
+        return BACKOFF_SECONDS[min(len(statuses), len(BACKOFF_SECONDS)) - 1]
 
     def is_retry(self, method, status_code, has_retry_after=False):
         if status_code == 429 and status_code in (self.status_forcelist or ()):
@@ -56,9 +63,9 @@ class JamaRetry(Retry):
 
 
 def retry_policy(max_retries=len(BACKOFF_SECONDS)):
-    return JamaRetry(total=max_retries + CONNECT_RETRIES, connect=CONNECT_RETRIES, read=0, status=max_retries,
-                     redirect=0, status_forcelist=RETRY_STATUSES, respect_retry_after_header=True,
-                     raise_on_status=False)
+    return JamaRetry(total=max_retries + CONNECT_RETRIES, connect=CONNECT_RETRIES, read=0, other=0,
+                     status=max_retries, redirect=0, status_forcelist=RETRY_STATUSES,
+                     respect_retry_after_header=True, raise_on_status=False)
 
 
 def server_message(response):

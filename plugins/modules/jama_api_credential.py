@@ -158,14 +158,12 @@ retries:
   sample: [{method: GET, path: /rest/v1/users/current/apicredentials, status: 429, error: null}]
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import jama_argument_spec, jama_session
-from ansible_collections.jama.connect.plugins.module_utils.credentials import (
-    check_name, credential_view)
-from ansible_collections.jama.connect.plugins.module_utils.http_session import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.jama.connect.plugins.module_utils.credentials import check_name, credential_view
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
+from ansible_collections.jama.connect.plugins.module_utils.module_runner import execute
 
 
 def argument_spec():
@@ -225,31 +223,22 @@ def run(module, session):
     client = JamaClient(session)
     user_id = owner_id(client, module.params['user'])
     if module.params['state'] == 'absent':
-        return ensure_absent(module, client, user_id)
-    return ensure_present(module, client, user_id)
-
-
-def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-    session = None
-    try:
-        session = jama_session(module.params)
-        changed, view, secret, diff = run(module, session)
-    except errors.JamaConnectError as error:
-        module.fail_json(retries=session.retries if session else [], **error.to_fail_json())
-    finally:
-        if session:
-            session.close()
-    result = {'changed': changed, 'credential': view, 'retries': session.retries}
+        changed, view, secret, diff = ensure_absent(module, client, user_id)
+    else:
+        changed, view, secret, diff = ensure_present(module, client, user_id)
+    result = {'changed': changed, 'credential': view}
     if view.get('client_id') and view['client_id'] != '(new)':
         result['client_id'] = view['client_id']
     if secret is not None:
         result['client_secret'] = secret
     if module._diff:
         result['diff'] = diff
-    module.exit_json(**result)
+    return result
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    execute(module, lambda session: run(module, session), jama_session)
 
 
 if __name__ == '__main__':

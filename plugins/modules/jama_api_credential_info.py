@@ -95,36 +95,28 @@ retries:
   elements: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import jama_argument_spec, jama_session
 from ansible_collections.jama.connect.plugins.module_utils.credentials import credential_view
-from ansible_collections.jama.connect.plugins.module_utils.http_session import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
+from ansible_collections.jama.connect.plugins.module_utils.module_runner import execute
 
 CREDENTIAL_LIMIT = 20
+
+
+def run(module, session):
+    client = JamaClient(session)
+    user_id = client.find_user(module.params['user'])['id'] if module.params['user'] else None
+    creds = [credential_view(cred) for cred in client.list_credentials(user_id, module.params['name'])]
+    return {'changed': False, 'credentials': creds, 'count': len(creds), 'limit': CREDENTIAL_LIMIT}
 
 
 def main():
     spec = jama_argument_spec()
     spec.update(name={'type': 'str'}, user={'type': 'str'})
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-    session = None
-    try:
-        session = jama_session(module.params)
-        client = JamaClient(session)
-        user_id = client.find_user(module.params['user'])['id'] if module.params['user'] else None
-        creds = [credential_view(cred) for cred in client.list_credentials(user_id, module.params['name'])]
-    except errors.JamaConnectError as error:
-        module.fail_json(retries=session.retries if session else [], **error.to_fail_json())
-    finally:
-        if session:
-            session.close()
-    module.exit_json(changed=False, credentials=creds, count=len(creds), limit=CREDENTIAL_LIMIT,
-                     retries=session.retries)
+    execute(module, lambda session: run(module, session), jama_session)
 
 
 if __name__ == '__main__':

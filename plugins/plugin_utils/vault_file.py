@@ -75,12 +75,19 @@ def read_vars(path, secrets):
     return data
 
 
+def _plain(value):
+    """A plain str: values from tasks are str subclasses (unsafe text before ansible-core 2.19, tagged
+    values since) that yaml.safe_dump refuses, and whose str() may return themselves."""
+    # str.__str__ on a str subclass returns an exact str copy, bypassing any override in the subclass.
+    return str.__str__(value) if isinstance(value, str) else str(value)
+
+
 def write_vars(path, updates, loader, vault_id=None, password_file=None):
     """Merge ``updates`` into the vars file at ``path`` and encrypt it; other keys are kept."""
     check_writable(path)
     (chosen_id, secret), secrets = vault_secrets(loader, vault_id, password_file)
     data = read_vars(path, secrets)
-    data.update(updates)
+    data.update((_plain(key), _plain(value)) for key, value in updates.items())
     plaintext = yaml.safe_dump(data, default_flow_style=False, allow_unicode=True, sort_keys=True)
     ciphertext = VaultLib(secrets).encrypt(plaintext, secret, vault_id=chosen_id if vault_id else None)
     directory = os.path.dirname(os.path.abspath(path))

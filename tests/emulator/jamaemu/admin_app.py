@@ -25,6 +25,7 @@ class AdminApp(App):
         self.route('POST', '/clock', 'advanceClock', self.advance_clock)
         self.route('PUT', '/ratelimit', 'setRateLimit', self.set_rate_limit)
         self.route('POST', '/reset', 'reset', self.reset)
+        self.route('GET', '/secrets', 'getIssuedSecrets', self.issued_secrets)
 
     def get_requests(self, request):
         return ok(self.context.requests(request.query.get('system')))
@@ -85,6 +86,12 @@ class AdminApp(App):
             raise ApiError(400, 'perSecond must be a non-negative integer (0 turns the limit off)')
         self.context.rate_limiter.per_second = per_second
         return ok({'perSecond': per_second})
+
+    def issued_secrets(self, request):
+        """For leak checks only: every client secret and token issued, plus the seeded passwords."""
+        with self.store.lock:
+            seeded = [user['password'] for system in ('jama', 'jci') for user in self.store.seed[system]['users']]
+            return ok({'issued': list(self.store.issued), 'seeded': seeded})
 
     def reset(self, request):
         self.store.reset()

@@ -39,6 +39,9 @@ class Store:
         # Tests move the clock forward instead of sleeping through a lockout or a token's lifetime.
         self.clock_offset = 0.0
         self.seed = seed
+        # Every secret and token handed out, in memory only (never persisted or logged), so leak checks can
+        # search a run's output and files for them.
+        self.issued = []
         if state_file and os.path.exists(state_file):
             with open(state_file, encoding='utf-8') as handle:
                 self.data = json.load(handle)
@@ -68,6 +71,7 @@ class Store:
         with self.lock:
             self.data = self.from_seed(self.seed)
             self.clock_offset = 0.0
+            self.issued = []
             self.save()
 
     def save(self):
@@ -139,6 +143,7 @@ class Store:
                 'clientId': secrets.token_hex(12), 'secretHash': hash_secret(secret),
                 'createdDate': self.now(), 'lastUsedDate': None}
         self.data['jama']['credentials'].append(cred)
+        self.issued.append(secret)
         return cred, secret
 
     def remove_credential(self, cred):
@@ -153,6 +158,7 @@ class Store:
         self.data['jama']['tokens'][hash_secret(token)] = {
             'userId': cred['userId'], 'clientId': cred['clientId'], 'expiresAt': self.now() + self.token_ttl}
         cred['lastUsedDate'] = self.now()
+        self.issued.append(token)
         return token
 
     def token_record(self, token):

@@ -34,3 +34,11 @@ def test_log_can_be_reset(emulator):
     assert emulator.request_log()
     emulator.admin('DELETE', '/requests')
     assert emulator.request_log() == []
+
+
+def test_admin_lists_issued_secrets_for_leak_checks(emulator):
+    cred = create_credential(emulator)
+    access = token(emulator, cred['clientId'], cred['clientSecret']).json()['access_token']
+    secrets = emulator.admin('GET', '/secrets')
+    assert secrets['issued'] == [cred['clientSecret'], access]
+    assert 'service-Pa55!' in secrets['seeded']

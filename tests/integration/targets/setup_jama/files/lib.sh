@@ -1,0 +1,27 @@
+# Sourced by the runme.sh of every target: run playbooks at -vvvv into logs, then check them for leaks.
+# ansible-test copies tests/integration into a temporary tree and runs runme.sh from the target's directory.
+set -euo pipefail
+
+CONFIG="$(cd ../.. && pwd)/integration_config.yml"
+SETUP_FILES="$(cd ../setup_jama/files && pwd)"
+PYTHON="${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}"
+LOG_DIR="${OUTPUT_DIR}/logs"
+mkdir -p "$LOG_DIR"
+
+run_playbook() {  # run_playbook PLAYBOOK [ansible-playbook options...]
+    local playbook="$1" log
+    shift
+    log="$LOG_DIR/$(basename "$PWD")-${playbook%.yml}.log"
+    # Every playbook runs at -vvvv: the leak check then proves secrets stay hidden at the highest verbosity.
+    if ! ansible-playbook -i "$INVENTORY_PATH" -e "@$CONFIG" -vvvv "$@" "$playbook" > "$log" 2>&1; then
+        echo "FAILED: $playbook; last lines of $log:"
+        tail -n 60 "$log"
+        return 1
+    fi
+    echo "ok: $playbook ($(grep -c '^TASK \[' "$log") tasks)"
+}
+
+leak_check() {  # leak_check [more paths...]
+    "$PYTHON" "$SETUP_FILES/leak_check.py" --config "$CONFIG" "$LOG_DIR" "$OUTPUT_DIR" "$PWD" \
+        "$HOME/.ansible/tmp" "$@"
+}
