@@ -1,0 +1,17 @@
+# The README's two commands are `make demo` and `make test`; both set up what they need.
+.PHONY: setup test demo emulator clean
+
+setup:
+	bash scripts/setup.sh
+
+test: setup
+	bash scripts/test.sh
+
+demo: setup
+	bash scripts/demo.sh
+
+emulator: setup
+	PYTHONPATH=tests/emulator .venv/newest/bin/python -m jamaemu --workdir .work/emulator
+
+clean:
+	rm -rf .venv .work tests/output

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The whole test suite, or one step of it:  scripts/test.sh [STEP...]
+# Steps run in order; the last line counts them as "N passed, N failed".
+set -uo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+export PATH="$ROOT/.venv/newest/bin:$PATH"
+ALL_STEPS=(emulator sanity-newest sanity-oldest units-newest units-oldest integration-newest
+           integration-oldest lint build)
+STEPS=("${@:-${ALL_STEPS[@]}}")
+
+collection() { "$ROOT/.venv/$1/bin/python" scripts/sync_collection.py; }
+pyver() { "$ROOT/.venv/$1/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])'; }
+
+step_emulator() { (cd tests/emulator && "$ROOT/.venv/newest/bin/python" -m pytest -q -p no:cacheprovider); }
+step_sanity() { local dir; dir="$(collection "$1")" && (cd "$dir" && "$ROOT/.venv/$1/bin/ansible-test" sanity --python "$(pyver "$1")" --color no); }
+step_units() { local dir; dir="$(collection "$1")" && (cd "$dir" && "$ROOT/.venv/$1/bin/ansible-test" units --python "$(pyver "$1")" --color no); }
+step_integration() { bash scripts/integration.sh "$1"; }
+step_lint() {
+    local dir; dir="$(collection newest)" || return 1
+    ANSIBLE_COLLECTIONS_PATH="$(dirname "$(dirname "$(dirname "$dir")")")" ansible-lint
+}
+step_build() {
+    local dir out; dir="$(collection newest)" || return 1
+    out="$(mktemp -d)"
+    ansible-galaxy collection build --force --output-path "$out" "$dir" || return 1
+    GALAXY_IMPORTER_CONFIG="$ROOT/tests/galaxy-importer.cfg" python -m galaxy_importer.main "$out"/jama-connect-*.tar.gz \
+        > "$out/importer.log" 2>&1
+    local status=$?
+    grep -E "ERROR|WARNING|Removing temporary|Running ansible-lint|import failed" "$out/importer.log" | grep -v "Location '" || true
+    if grep -qE "^ERROR|ERROR:|WARNING: " "$out/importer.log"; then
+        echo "galaxy-importer reported problems; see $out/importer.log"
+        return 1
+    fi
+    return $status
+}
+
+passed=0; failed=0; failures=()
+for step in "${STEPS[@]}"; do
+    echo "=== $step"
+    case "$step" in
+        emulator) step_emulator ;;
+        sanity-*) step_sanity "${step#sanity-}" ;;
+        units-*) step_units "${step#units-}" ;;
+        integration-*) step_integration "${step#integration-}" ;;
+        lint) step_lint ;;
+        build) step_build ;;
+        *) echo "unknown step $step (known: ${ALL_STEPS[*]})"; false ;;
+    esac
+    if [[ $? -eq 0 ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$step"); fi
+done
+[[ $failed -eq 0 ]] || echo "failed steps: ${failures[*]}"
+echo "test steps: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]

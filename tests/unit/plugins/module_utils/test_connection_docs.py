@@ -1,0 +1,23 @@
+"""The doc fragments describe exactly the options of the tables in connection.py: no drift."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+import yaml
+
+from ansible_collections.jama.connect.plugins.doc_fragments.connection import ModuleDocFragment
+from ansible_collections.jama.connect.plugins.module_utils.connection import JAMA_OPTIONS, JCI_OPTIONS
+
+
+@pytest.mark.parametrize('fragment, key, table', [
+    (ModuleDocFragment.JAMA, 'jama', JAMA_OPTIONS),
+    (ModuleDocFragment.JCI, 'jci', JCI_OPTIONS),
+])
+def test_fragment_matches_the_option_table(fragment, key, table):
+    documented = yaml.safe_load(fragment)['options'][key]['suboptions']
+    assert set(documented) == set(table)
+    for name, (kind, _no_log, env, default) in table.items():
+        assert documented[name]['type'] == kind, name
+        assert documented[name].get('default') == default, name
+        assert env in ' '.join(documented[name]['description']), name

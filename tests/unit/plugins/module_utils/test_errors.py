@@ -1,0 +1,45 @@
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.jama.connect.plugins.module_utils import errors
+
+
+@pytest.mark.parametrize('status, message, expected, hint_part', [
+    (401, 'The account jci_service is locked until 2026-11-28T12:00:00.000+0000', errors.AccountLockedError,
+     'unlock'),
+    (401, 'The user x is not permitted to use the REST API', errors.RestAccessError,
+     'Admin > Organization > REST API'),
+    (401, 'REST API access requires a Named Creator license; x has a FLOATING license', errors.LicenseError,
+     'Named Creator'),
+    (401, 'Bad client credentials', errors.TokenError, 'jama_api_credential'),
+    (401, 'Bad credentials', errors.AuthenticationError, 'username and password'),
+    (400, 'The user x already has the maximum of 20 API credentials', errors.CredentialLimitError,
+     'jama_api_credential_info'),
+    (403, 'Only an administrator may manage', errors.PermissionDeniedError, 'Admin role'),
+    (429, 'Too many requests', errors.RateLimitedError, '10 API calls per second'),
+    (503, None, errors.ServerError, 'try again later'),
+])
+def test_each_failure_maps_to_an_error_whose_hint_names_the_fix(status, message, expected, hint_part):
+    error_class = errors.classify(status, message)
+    assert error_class is expected
+    assert hint_part in error_class('x', status=status, server_message=message).to_fail_json()['hint']
+
+
+def test_fail_json_carries_status_server_message_and_hint():
+    error = errors.AccountLockedError('GET /rest/v1/users/current answered 401', status=401,
+                                      server_message='locked until later')
+    result = error.to_fail_json()
+    assert result['status'] == 401
+    assert result['server_message'] == 'locked until later'
+    assert result['msg'].startswith('GET /rest/v1/users/current answered 401. Fix: wait until the lock ends')
+
+
+def test_tls_hint_names_ca_path():
+    assert 'ca_path' in errors.TlsError('TLS verification failed').to_fail_json()['msg']
+
+
+def test_configuration_error_has_no_hint_unless_given():
+    assert errors.ConfigurationError('name must not be empty').to_fail_json() == {'msg': 'name must not be empty'}
