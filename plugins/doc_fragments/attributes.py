@@ -39,3 +39,35 @@ attributes:
     membership:
       - jama.connect.jama
 '''
+
+    JCI = r'''
+attributes:
+  check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
+    support: full
+  action_group:
+    description: Use C(group/jama.connect.jci) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - jama.connect.jci
+'''
+
+    JCI_READ = r'''
+attributes:
+  check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
+    support: full
+    details: This module changes nothing; it runs the same in check mode.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
+    support: N/A
+    details: This module changes nothing.
+  action_group:
+    description: Use C(group/jama.connect.jci) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - jama.connect.jci
+'''

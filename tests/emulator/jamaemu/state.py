@@ -39,8 +39,8 @@ class Store:
         # Tests move the clock forward instead of sleeping through a lockout or a token's lifetime.
         self.clock_offset = 0.0
         self.seed = seed
-        # Every secret and token handed out, in memory only (never persisted or logged), so leak checks can
-        # search a run's output and files for them.
+        # Every secret and token handed out in this process's life, across resets, in memory only (never
+        # persisted or logged), so leak checks can search a run's output and files for them.
         self.issued = []
         if state_file and os.path.exists(state_file):
             with open(state_file, encoding='utf-8') as handle:
@@ -71,7 +71,7 @@ class Store:
         with self.lock:
             self.data = self.from_seed(self.seed)
             self.clock_offset = 0.0
-            self.issued = []
+            # self.issued is kept: leak checks must see every secret of the emulator's lifetime.
             self.save()
 
     def save(self):

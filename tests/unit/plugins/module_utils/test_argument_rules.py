@@ -93,6 +93,6 @@ def test_jci_username_and_password_are_required_together(monkeypatch):
 
 def test_secrets_are_no_log():
     options = jama_argument_spec()['jama']['options']
-    assert {name for name, option in options.items() if option.get('no_log')} == {'password', 'client_secret',
-                                                                                   'token'}
+    secret_options = {name for name, option in options.items() if option.get('no_log')}
+    assert secret_options == {'password', 'client_secret', 'token'}
     assert jci_argument_spec()['jci']['options']['password']['no_log'] is True

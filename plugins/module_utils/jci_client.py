@@ -1,0 +1,73 @@
+# -*- coding: utf-8 -*-
+# Copyright: jama.connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Every call the collection makes to Jama Connect Interchange (JCI). The only code that knows JCI's API.
+
+[MODEL] JCI documents no HTTP API. These calls follow the project's contract (docs/api-contract.yaml):
+connectors with write-only secrets, a connector test that really calls Jama, connector logs, integrations.
+Adapting to a real JCI API is a change to this file only.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.jama.connect.plugins.module_utils import errors
+
+API = '/api/v1'
+PAGE_SIZE = 50
+MAX_PAGES = 200
+APPLICATION = 'jama_connect'
+
+# Module option name -> JCI field name.
+FIELDS = {'url': 'url', 'verify_ssl': 'verifySsl', 'authentication_type': 'authenticationType',
+          'client_id': 'clientId', 'client_secret': 'clientSecret', 'username': 'username', 'password': 'password'}
+
+
+class JciClient:
+    def __init__(self, session):
+        self.session = session
+
+    def paged(self, path, params=None):
+        items = []
+        start = 0
+        for _page in range(MAX_PAGES):
+            body = self.session.request('GET', path, params=dict(params or {}, startAt=start, maxResults=PAGE_SIZE))
+            page = body.get('data') or []
+            items.extend(page)
+            start += len(page)
+            if not page or start >= int(((body.get('meta') or {}).get('pageInfo') or {}).get('totalResults', 0)):
+                return items
+        raise errors.ApiError('%s returned more than %d pages; stopped' % (path, MAX_PAGES))
+
+    def list_connectors(self, name=None):
+        return self.paged(API + '/connectors', {'name': name} if name is not None else None)
+
+    def find_connector(self, name):
+        for connector in self.list_connectors(name):
+            if connector.get('name') == name:
+                return connector
+        return None
+
+    def create_connector(self, fields):
+        body = dict(fields, application=APPLICATION)
+        return self.session.request('POST', API + '/connectors', json=body, expect=(201,))['data']
+
+    def update_connector(self, connector_id, fields):
+        return self.session.request('PATCH', '%s/connectors/%d' % (API, connector_id), json=fields)['data']
+
+    def delete_connector(self, connector_id, force=False):
+        params = {'force': 'true'} if force else None
+        self.session.request('DELETE', '%s/connectors/%d' % (API, connector_id), params=params, expect=(204,))
+
+    def test_connector(self, connector_id):
+        """Run JCI's connectivity test. JCI answers 200 whenever the test ran; ``success`` says how it went."""
+        return self.session.request('POST', '%s/connectors/%d/test' % (API, connector_id))['data']
+
+    def connector_logs(self, connector_id, category=None, since_id=None):
+        params = {}
+        if category:
+            params['category'] = category
+        if since_id:
+            params['sinceId'] = since_id
+        return self.paged('%s/connectors/%d/logs' % (API, connector_id), params)
