@@ -55,7 +55,7 @@ def diff_view(view, secret_sent=None):
     return shown
 
 
-def test_failure_hint(result):
+def failure_hint(result):
     text = ('%s %s' % (result.get('category') or '', result.get('message') or '')).lower()
     for needle, hint in TEST_HINTS:
         if needle in text:

@@ -92,7 +92,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import jci_argument_spec, jci_session
-from ansible_collections.jama.connect.plugins.module_utils.connectors import log_view, test_failure_hint
+from ansible_collections.jama.connect.plugins.module_utils.connectors import log_view, failure_hint
 from ansible_collections.jama.connect.plugins.module_utils.jci_client import JciClient
 from ansible_collections.jama.connect.plugins.module_utils.module_runner import execute
 
@@ -113,7 +113,7 @@ def run(module, session):
               'message': outcome.get('message'),
               'log_lines': [log_view(entry) for entry in outcome.get('logEntries') or []]}
     if not result['success']:
-        result['hint'] = test_failure_hint(outcome)
+        result['hint'] = failure_hint(outcome)
         if module.params['fail_on_failure']:
             details = dict(result)
             details.pop('changed')

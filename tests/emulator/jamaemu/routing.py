@@ -134,8 +134,9 @@ class Handler(BaseHTTPRequestHandler):
         except Exception:  # pylint: disable=broad-except
             traceback.print_exc(file=sys.stderr)
             reply = Reply(500, ApiError(500, 'Internal error in the emulator').body())
-        self._write(reply)
+        # Logged before the answer is written, so a client that reads the log right after its call sees it.
         app.context.log_request(app.system, request, reply.status)
+        self._write(reply)
 
     def _handle(self, app, request):
         length = int(self.headers.get('Content-Length') or 0)
