@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# make demo: the main job against the bundled emulator, for three environments (dev, test, prod).
+#   1. set up (done by make)  2. start one emulator per environment  3. demo vault password and vault files
+#   4. configure every environment  5. configure again: changed=0  6. summary  7. stop the emulators, always
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+VENV="$ROOT/.venv/newest"
+DEMO="$ROOT/.work/demo"
+ENVIRONMENTS=(dev test prod)
+export PATH="$VENV/bin:$PATH"
+export PYTHONPATH="$ROOT/tests/emulator"
+export ANSIBLE_COLLECTIONS_PATH
+ANSIBLE_COLLECTIONS_PATH="$(dirname "$(dirname "$(dirname "$(python "$ROOT/scripts/sync_collection.py" 2>/dev/null)")")")"
+export ANSIBLE_FORCE_COLOR="${ANSIBLE_FORCE_COLOR:-false}" ANSIBLE_NOCOLOR="${ANSIBLE_NOCOLOR:-1}"
+
+stop_emulators() {
+    for env in "${ENVIRONMENTS[@]}"; do
+        python -m jamaemu.harness stop --workdir "$DEMO/emulators/$env" > /dev/null 2>&1 || true
+    done
+}
+trap stop_emulators EXIT
+
+rm -rf "$DEMO" && mkdir -p "$DEMO/emulators"
+echo "== 2. Starting a Jama Connect + JCI emulator per environment (127.0.0.1 only)"
+for env in "${ENVIRONMENTS[@]}"; do
+    python -m jamaemu.harness start --workdir "$DEMO/emulators/$env" > /dev/null
+    python - "$DEMO/emulators/$env/emulator.json" "$env" <<'PY'
+import json, sys
+info = json.load(open(sys.argv[1]))
+print('   %-5s Jama %s   JCI %s' % (sys.argv[2], info['jama_url'], info['jci_url']))
+PY
+done
+
+echo "== 3. Demo inventory, vault password and vault files in $DEMO"
+cp -r "$ROOT/examples/inventory" "$DEMO/inventory"
+umask 077
+python -c "import secrets; print(secrets.token_urlsafe(24))" > "$DEMO/vault-pass"
+python "$ROOT/scripts/demo_inventory.py" "$DEMO" "${ENVIRONMENTS[@]}"
+VAULT_IDS=()
+for env in "${ENVIRONMENTS[@]}"; do
+    ansible-vault encrypt --vault-id "$env@$DEMO/vault-pass" "$DEMO/inventory/group_vars/$env/vault.yml" > /dev/null
+    VAULT_IDS+=(--vault-id "$env@$DEMO/vault-pass")
+    echo "   $env: group_vars/$env/vault.yml encrypted with vault ID $env"
+done
+
+cd "$DEMO"
+echo "== 4. ansible-playbook jama.connect.configure (dev, test and prod in parallel)"
+ansible-playbook -i inventory/hosts.yml jama.connect.configure "${VAULT_IDS[@]}" | tee "$DEMO/first-run.log"
+echo "== 5. The same run again: nothing to change"
+ansible-playbook -i inventory/hosts.yml jama.connect.configure "${VAULT_IDS[@]}" > "$DEMO/second-run.log"
+sed -n '/PLAY RECAP/,$p' "$DEMO/second-run.log"
+if grep -E "changed=[1-9]" "$DEMO/second-run.log" > /dev/null; then
+    echo "ERROR: the second run changed something; see $DEMO/second-run.log"
+    exit 1
+fi
+echo "== 6. Summary"
+python "$ROOT/scripts/demo_summary.py" "$DEMO" "${ENVIRONMENTS[@]}"
+echo "== 7. Stopping the emulators"

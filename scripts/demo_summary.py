@@ -1,0 +1,27 @@
+"""Print one line per environment: connector, authentication type, client ID and last test, as JCI reports."""
+import json
+import os
+import sys
+
+import requests
+
+
+def main(demo, environments):
+    print('   %-5s %-22s %-6s %-26s %s' % ('env', 'connector', 'auth', 'client id', 'last test'))
+    for env in environments:
+        with open(os.path.join(demo, 'emulators', env, 'emulator.json'), encoding='utf-8') as handle:
+            info = json.load(handle)
+        response = requests.get(info['jci_url'] + '/api/v1/connectors', auth=('jci_user', 'jciuser-Pa55!'),
+                                verify=info['ca_file'], timeout=10)
+        response.raise_for_status()
+        for conn in response.json()['data']:
+            test = conn.get('lastTest') or {}
+            outcome = '%s as %s (%s ms)' % (test.get('status'), test.get('user'), test.get('latencyMs')) \
+                if test else 'never tested'
+            print('   %-5s %-22s %-6s %-26s %s' % (env, conn['name'], conn['authenticationType'], conn['clientId'],
+                                                   outcome))
+    print('   Credentials are in %s/inventory/group_vars/<env>/jama_credential.vault.yml (vault-encrypted).' % demo)
+
+
+if __name__ == '__main__':
+    main(sys.argv[1], sys.argv[2:])
