@@ -7,11 +7,14 @@ SETUP_FILES="$(cd ../setup_jama/files && pwd)"
 PYTHON="${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}"
 LOG_DIR="${OUTPUT_DIR}/logs"
 mkdir -p "$LOG_DIR"
+RUN=0
 
 run_playbook() {  # run_playbook PLAYBOOK [ansible-playbook options...]
     local playbook="$1" log
     shift
-    log="$LOG_DIR/$(basename "$PWD")-${playbook%.yml}.log"
+    RUN=$((RUN + 1))
+    # Numbered, so a playbook run twice keeps both logs for the leak check.
+    log="$LOG_DIR/$(basename "$PWD")-$(printf '%02d' "$RUN")-${playbook%.yml}.log"
     # Every playbook runs at -vvvv: the leak check then proves secrets stay hidden at the highest verbosity.
     if ! ansible-playbook -i "$INVENTORY_PATH" -e "@$CONFIG" -vvvv "$@" "$playbook" > "$log" 2>&1; then
         echo "FAILED: $playbook; last lines of $log:"
