@@ -16,6 +16,7 @@ run_playbook via_roles.yml "${VAULT[@]}" -e "work=$WORK"
 run_playbook via_import_role.yml "${VAULT[@]}" -e "work=$WORK"
 grep -q "changed=0" "$LOG_DIR"/oauth_connector_role-*-via_import_role.log || { echo "second run changed something"; exit 1; }
 run_playbook via_include_role.yml --check --diff "${VAULT[@]}" -e "work=$WORK"
+run_playbook check_health.yml "${VAULT[@]}" -e "work=$WORK"
 run_playbook problems.yml "${VAULT[@]}" -e "work=$WORK"
 grep -q "WARNING: .*plain.yml is not encrypted with Ansible Vault" "$LOG_DIR"/oauth_connector_role-*-problems.log \
     || { echo "no plaintext warning"; exit 1; }
