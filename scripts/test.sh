@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 export PATH="$ROOT/.venv/newest/bin:$PATH"
 ALL_STEPS=(emulator sanity-newest sanity-oldest units-newest units-oldest integration-newest
-           integration-oldest molecule lint build)
+           integration-oldest molecule docs lint build)
 STEPS=("${@:-${ALL_STEPS[@]}}")
 
 collection() { "$ROOT/.venv/$1/bin/python" scripts/sync_collection.py; }
@@ -44,6 +44,7 @@ for step in "${STEPS[@]}"; do
         units-*) step_units "${step#units-}" ;;
         integration-*) step_integration "${step#integration-}" ;;
         molecule) bash scripts/molecule.sh ;;
+        docs) ANSIBLE_COLLECTIONS_PATH="$(dirname "$(dirname "$(dirname "$(collection newest)")")")" python scripts/check_docs.py ;;
         lint) step_lint ;;
         build) step_build ;;
         *) echo "unknown step $step (known: ${ALL_STEPS[*]})"; false ;;
