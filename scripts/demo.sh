@@ -55,4 +55,8 @@ if grep -E "changed=[1-9]" "$DEMO/second-run.log" > /dev/null; then
 fi
 echo "== 6. Summary"
 python "$ROOT/scripts/demo_summary.py" "$DEMO" "${ENVIRONMENTS[@]}"
+echo "   Read-only health check (ansible-playbook jama.connect.check):"
+ansible-playbook -i inventory/hosts.yml jama.connect.check "${VAULT_IDS[@]}" > "$DEMO/check.log" \
+    || { tail -n 40 "$DEMO/check.log"; exit 1; }
+grep -o '"msg": ".*: healthy[^"]*"' "$DEMO/check.log" | sed 's/"msg": "/   /; s/"$//' | sort
 echo "== 7. Stopping the emulators"
