@@ -9,7 +9,8 @@ cd "$ROOT"
 
 find_python() {  # $1 = 3.11 or 3.12
     local candidate
-    for candidate in "python$1" "$(pyenv root 2>/dev/null)/versions/$1"*/bin/python; do
+    for candidate in "python$1" "$(pyenv root 2>/dev/null)/versions/$1"*/bin/python \
+                     "${PYENV_ROOT:-$HOME/.pyenv}/versions/$1"*/bin/python /usr/bin/python"$1" /usr/local/bin/python"$1"; do
         if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c "import sys; assert sys.version_info[:2] == tuple(map(int, '$1'.split('.')))" 2>/dev/null; then
             command -v "$candidate"
             return 0

@@ -13,10 +13,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.module_utils.paging import fetch_all
 
 API = '/rest/v1'
-PAGE_SIZE = 50  # Jama's maximum page size
-MAX_PAGES = 200  # a guard: a server that misreports totalResults must not make us loop for ever
 
 
 def _data(body):
@@ -28,19 +27,7 @@ class JamaClient:
         self.session = session
 
     def paged(self, path, params=None):
-        """All items of a paged list, following ``meta.pageInfo``."""
-        items = []
-        start = 0
-        for _page in range(MAX_PAGES):
-            query = dict(params or {}, startAt=start, maxResults=PAGE_SIZE)
-            body = self.session.request('GET', path, params=query)
-            page = _data(body) or []
-            items.extend(page)
-            info = (body.get('meta') or {}).get('pageInfo') or {}
-            start += len(page)
-            if not page or start >= int(info.get('totalResults', 0)):
-                return items
-        raise errors.ApiError('%s returned more than %d pages; stopped' % (path, MAX_PAGES))
+        return fetch_all(self.session, path, params)
 
     # --- documented ---------------------------------------------------------------------------
     def current_user(self):

@@ -12,11 +12,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.module_utils.paging import fetch_all
 
 API = '/api/v1'
-PAGE_SIZE = 50
-MAX_PAGES = 200
 APPLICATION = 'jama_connect'
 
 # Module option name -> JCI field name.
@@ -29,16 +27,7 @@ class JciClient:
         self.session = session
 
     def paged(self, path, params=None):
-        items = []
-        start = 0
-        for _page in range(MAX_PAGES):
-            body = self.session.request('GET', path, params=dict(params or {}, startAt=start, maxResults=PAGE_SIZE))
-            page = body.get('data') or []
-            items.extend(page)
-            start += len(page)
-            if not page or start >= int(((body.get('meta') or {}).get('pageInfo') or {}).get('totalResults', 0)):
-                return items
-        raise errors.ApiError('%s returned more than %d pages; stopped' % (path, MAX_PAGES))
+        return fetch_all(self.session, path, params)
 
     def list_connectors(self, name=None):
         return self.paged(API + '/connectors', {'name': name} if name is not None else None)

@@ -4,7 +4,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.jama.connect.plugins.module_utils import errors, jama_client
+from ansible_collections.jama.connect.plugins.module_utils import errors, paging
 from ansible_collections.jama.connect.plugins.module_utils.http_session import ApiSession, TokenProvider
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
 
@@ -33,7 +33,7 @@ def test_find_and_delete_by_name(emulator):
 
 
 def test_paging_follows_total_results(emulator, monkeypatch):
-    monkeypatch.setattr(jama_client, 'PAGE_SIZE', 2)
+    monkeypatch.setattr(paging, 'PAGE_SIZE', 2)
     client = client_for(emulator)
     for index in range(5):
         client.create_credential('c%d' % index)
@@ -43,7 +43,7 @@ def test_paging_follows_total_results(emulator, monkeypatch):
 
 
 def test_a_server_that_lies_about_total_results_cannot_loop_forever(monkeypatch):
-    monkeypatch.setattr(jama_client, 'MAX_PAGES', 3)
+    monkeypatch.setattr(paging, 'MAX_PAGES', 3)
 
     class LyingSession:
         calls = 0
