@@ -1,5 +1,6 @@
 """Command line: ``python -m jamaemu --workdir DIR`` runs the emulator in the foreground until SIGTERM."""
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -24,7 +25,8 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
-    emulator = Emulator(args.workdir, load_seed(args.seed), tls=not args.http, token_ttl=args.token_ttl,
+    # Absolute, so the paths in emulator.json work from any directory.
+    emulator = Emulator(os.path.abspath(args.workdir), load_seed(args.seed), tls=not args.http, token_ttl=args.token_ttl,
                         rate_limit=args.rate_limit, state_file=args.state_file,
                         legacy_token_response=args.legacy_token_response)
     stopping = threading.Event()
