@@ -59,4 +59,11 @@ echo "   Read-only health check (ansible-playbook jama.connect.check):"
 ansible-playbook -i inventory/hosts.yml jama.connect.check "${VAULT_IDS[@]}" > "$DEMO/check.log" \
     || { tail -n 40 "$DEMO/check.log"; exit 1; }
 grep -o '"msg": ".*: healthy[^"]*"' "$DEMO/check.log" | sed 's/"msg": "/   /; s/"$//' | sort
+ADMIN_URLS=()
+for env in "${ENVIRONMENTS[@]}"; do
+    ADMIN_URLS+=(--admin-url "$(python -c 'import json, sys; print(json.load(open(sys.argv[1]))["admin_url"])' \
+        "$DEMO/emulators/$env/emulator.json")")
+done
+echo "   Every secret the emulators issued, searched for in every file of the demo:"
+python "$ROOT/tests/integration/targets/setup_jama/files/leak_check.py" "${ADMIN_URLS[@]}" "$DEMO" | sed 's/^/   /'
 echo "== 7. Stopping the emulators"

@@ -52,5 +52,5 @@ for step in "${STEPS[@]}"; do
     if [[ $? -eq 0 ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$step"); fi
 done
 [[ $failed -eq 0 ]] || echo "failed steps: ${failures[*]}"
-echo "test steps: $passed passed, $failed failed"
+echo "steps: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

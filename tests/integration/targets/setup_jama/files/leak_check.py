@@ -27,12 +27,17 @@ def files_under(paths):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument('--config', required=True, help='integration_config.yml (JSON) with emulator_admin_url')
+    parser.add_argument('--config', help='integration_config.yml (JSON) with emulator_admin_url')
+    parser.add_argument('--admin-url', action='append', default=[], help='an emulator admin URL (repeatable)')
     parser.add_argument('paths', nargs='+')
     args = parser.parse_args()
-    with open(args.config, encoding='utf-8') as handle:
-        config = json.load(handle)
-    values = [value.encode('utf-8') for value in secrets(config['emulator_admin_url'])]
+    admin_urls = list(args.admin_url)
+    if args.config:
+        with open(args.config, encoding='utf-8') as handle:
+            admin_urls.append(json.load(handle)['emulator_admin_url'])
+    if not admin_urls:
+        parser.error('give --config or --admin-url')
+    values = [value.encode('utf-8') for url in admin_urls for value in secrets(url)]
     leaks = []
     scanned = 0
     for path in files_under([p for p in args.paths if os.path.exists(p)]):
