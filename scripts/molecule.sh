@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Run the molecule scenarios (default: all) against the live source of the collection:
-#   scripts/molecule.sh [SCENARIO...]
+# Run the molecule scenarios (default: all) against the live source of the collection, with the venv
+# named by MOLECULE_VENV (newest or oldest; default newest):
+#   [MOLECULE_VENV=oldest] scripts/molecule.sh [SCENARIO...]
 # prerun is off and ANSIBLE_COLLECTIONS_PATH points at the synced copy, so molecule never installs a stale
 # copy of the collection into ~/.ansible/collections.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-export PATH="$ROOT/.venv/newest/bin:$PATH"
+export PATH="$ROOT/.venv/${MOLECULE_VENV:-newest}/bin:$PATH"
 COLLECTION="$(python "$ROOT/scripts/sync_collection.py")"
 export ANSIBLE_COLLECTIONS_PATH="$(dirname "$(dirname "$(dirname "$COLLECTION")")")"
 export PYTHONPATH="$ROOT/tests/emulator"

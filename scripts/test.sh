@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 export PATH="$ROOT/.venv/newest/bin:$PATH"
 ALL_STEPS=(emulator sanity-newest sanity-oldest units-newest units-oldest integration-newest
-           integration-oldest molecule docs lint build)
+           integration-oldest molecule-newest molecule-oldest docs lint build)
 STEPS=("${@:-${ALL_STEPS[@]}}")
 
 collection() { "$ROOT/.venv/$1/bin/python" scripts/sync_collection.py; }
@@ -43,7 +43,7 @@ for step in "${STEPS[@]}"; do
         sanity-*) step_sanity "${step#sanity-}" ;;
         units-*) step_units "${step#units-}" ;;
         integration-*) step_integration "${step#integration-}" ;;
-        molecule) bash scripts/molecule.sh ;;
+        molecule-*) MOLECULE_VENV="${step#molecule-}" bash scripts/molecule.sh ;;
         docs) ANSIBLE_COLLECTIONS_PATH="$(dirname "$(dirname "$(dirname "$(collection newest)")")")" python scripts/check_docs.py ;;
         lint) step_lint ;;
         build) step_build ;;
