@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 export PATH="$ROOT/.venv/newest/bin:$PATH"
 ALL_STEPS=(emulator sanity-newest sanity-oldest units-newest units-oldest integration-newest
-           integration-oldest molecule-newest molecule-oldest docs lint build)
+           integration-oldest molecule-newest molecule-oldest docs lint build leftovers)
 STEPS=("${@:-${ALL_STEPS[@]}}")
 
 collection() { "$ROOT/.venv/$1/bin/python" scripts/sync_collection.py; }
@@ -35,6 +35,18 @@ step_build() {
     return $status
 }
 
+step_leftovers() {
+    # Nothing this checkout started may outlive the run. Emulators whose harness died stop themselves within
+    # about a second (--parent-pid), so wait a bounded while before calling it a leak.
+    local attempt
+    for attempt in $(seq 1 50); do
+        pgrep -f "$ROOT/.venv/.*jamaemu" > /dev/null || { echo "no emulator left running"; return 0; }
+        sleep 0.1
+    done
+    echo "still running:"; pgrep -fa "$ROOT/.venv/.*jamaemu"
+    return 1
+}
+
 passed=0; failed=0; failures=()
 for step in "${STEPS[@]}"; do
     echo "=== $step"
@@ -47,6 +59,7 @@ for step in "${STEPS[@]}"; do
         docs) ANSIBLE_COLLECTIONS_PATH="$(dirname "$(dirname "$(dirname "$(collection newest)")")")" python scripts/check_docs.py ;;
         lint) step_lint ;;
         build) step_build ;;
+        leftovers) step_leftovers ;;
         *) echo "unknown step $step (known: ${ALL_STEPS[*]})"; false ;;
     esac
     if [[ $? -eq 0 ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$step"); fi

@@ -18,9 +18,22 @@ def parse_args(argv):
     parser.add_argument('--token-ttl', type=int, default=3599, help='OAuth token lifetime in seconds')
     parser.add_argument('--rate-limit', type=int, default=10,
                         help='Jama API calls per second before 429 (0 turns the limit off)')
+    parser.add_argument('--parent-pid', type=int,
+                        help='stop when this process is gone (test harnesses pass their own PID, so an emulator '
+                             'never outlives a test run that was killed)')
     parser.add_argument('--legacy-token-response', action='store_true',
                         help="answer tokens in the pre-July-2024 shape (token_type 'bearer', extra fields)")
     return parser.parse_args(argv)
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def main(argv=None):
@@ -39,7 +52,9 @@ def main(argv=None):
     if info['ca_file']:
         print('CA file:               %s' % info['ca_file'], flush=True)
     print('Connection details written to %s (stop with SIGTERM or Ctrl-C)' % emulator.info_path, flush=True)
-    stopping.wait()
+    while not stopping.wait(1.0 if args.parent_pid else None):
+        if args.parent_pid and not _alive(args.parent_pid):
+            break
     emulator.stop()
     return 0
 

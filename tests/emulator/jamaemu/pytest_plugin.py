@@ -1,7 +1,7 @@
 """The pytest fixtures every test suite of the project uses to run the emulator.
 
-``emulator_process`` starts one emulator per test session (HTTPS, Jama's documented rate limit) and stops it
-by PID at the end, pass or fail. ``emulator`` hands each test that process reset to its seed, with no faults,
+``emulator_process`` is one emulator per test session (HTTPS, Jama's documented rate limit), stopped by PID
+at the end, pass or fail. ``emulator`` hands each test that process reset to its seed, with no faults,
 an empty request log and the rate limit off unless the test turns it on.
 """
 import os
@@ -54,7 +54,8 @@ class EmulatorHandle:
 
 def start_emulator(options=()):
     workdir = tempfile.mkdtemp(prefix='jamaemu-')
-    info = harness.start(workdir, list(options))
+    # The emulator also stops by itself once this process is gone, even after a SIGKILL.
+    info = harness.start(workdir, list(options) + ['--parent-pid', str(os.getpid())])
     return EmulatorHandle(info, workdir)
 
 
@@ -63,14 +64,28 @@ def stop_emulator(handle):
     harness.stop(handle.workdir)
 
 
+# ansible-test runs each unit test in a forked child, where a session fixture would start an emulator per
+# test and never stop it (the child leaves with os._exit). So the shared emulator is started by the pytest
+# process itself, once collection shows a test needs it, and stopped when the session finishes.
+_SHARED = {}
+
+
+def pytest_collection_modifyitems(session, config, items):
+    if not _SHARED and any('emulator' in getattr(item, 'fixturenames', ()) for item in items):
+        _SHARED['handle'] = start_emulator()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    handle = _SHARED.pop('handle', None)
+    if handle is not None:
+        stop_emulator(handle)
+
+
 @pytest.fixture(scope='session')
 def emulator_process():
-    handle = start_emulator()
-    try:
-        yield handle
-    finally:
-        stop_emulator(handle)
-        assert not os.path.exists(os.path.join(handle.workdir, 'emulator.pid'))
+    if 'handle' not in _SHARED:
+        _SHARED['handle'] = start_emulator()
+    return _SHARED['handle']
 
 
 @pytest.fixture

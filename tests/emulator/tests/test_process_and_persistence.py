@@ -1,6 +1,9 @@
 import json
 import os
 import stat
+import subprocess
+import sys
+import time
 
 import requests
 
@@ -68,3 +71,15 @@ def test_start_reports_a_failing_emulator(tmp_path):
         assert 'exited' in str(error)
     else:
         raise AssertionError('start must fail when the emulator cannot start')
+
+
+def test_emulator_stops_when_its_parent_is_gone(tmp_path):
+    parent = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])  # pylint: disable=consider-using-with
+    info = harness.start(str(tmp_path), ['--parent-pid', str(parent.pid)])
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and harness._alive(info['pid']):  # pylint: disable=protected-access
+        time.sleep(0.1)
+    assert not harness._alive(info['pid'])  # pylint: disable=protected-access
+    harness.stop(str(tmp_path))
