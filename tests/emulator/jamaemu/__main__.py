@@ -5,6 +5,7 @@ import signal
 import sys
 import threading
 
+from .harness import alive
 from .server import Emulator
 from .state import load_seed
 
@@ -26,16 +27,6 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def _alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def main(argv=None):
     args = parse_args(argv)
     # Absolute, so the paths in emulator.json work from any directory.
@@ -53,7 +44,7 @@ def main(argv=None):
         print('CA file:               %s' % info['ca_file'], flush=True)
     print('Connection details written to %s (stop with SIGTERM or Ctrl-C)' % emulator.info_path, flush=True)
     while not stopping.wait(1.0 if args.parent_pid else None):
-        if args.parent_pid and not _alive(args.parent_pid):
+        if args.parent_pid and not alive(args.parent_pid):
             break
     emulator.stop()
     return 0

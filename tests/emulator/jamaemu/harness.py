@@ -68,7 +68,8 @@ def start(workdir, options=(), python=sys.executable, log_path=None):
     raise EmulatorError('The emulator did not become ready within %d s' % READY_TIMEOUT_SECONDS)
 
 
-def _alive(pid):
+def alive(pid):
+    """Whether the process exists (a zombie child of ours counts as gone once reaped)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -91,7 +92,7 @@ def stop_pid(pid):
         return True
     deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
-        if not _alive(pid):
+        if not alive(pid):
             return True
         time.sleep(0.05)
     os.kill(pid, signal.SIGKILL)

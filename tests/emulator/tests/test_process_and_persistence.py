@@ -79,7 +79,7 @@ def test_emulator_stops_when_its_parent_is_gone(tmp_path):
     parent.kill()
     parent.wait()
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and harness._alive(info['pid']):  # pylint: disable=protected-access
+    while time.monotonic() < deadline and harness.alive(info['pid']):
         time.sleep(0.1)
-    assert not harness._alive(info['pid'])  # pylint: disable=protected-access
+    assert not harness.alive(info['pid'])
     harness.stop(str(tmp_path))
