@@ -5,7 +5,7 @@ __metaclass__ = type
 import time
 
 import pytest
-from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 from urllib3.util.retry import RequestHistory
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
@@ -50,7 +50,7 @@ def test_retries_are_bounded():
     policy = retry_policy(max_retries=4)
     for _attempt in range(4):
         policy = policy.increment('GET', '/x', response=_Response(429))
-    with pytest.raises(Exception):
+    with pytest.raises(MaxRetryError):
         policy.increment('GET', '/x', response=_Response(429))
 
 
