@@ -10,7 +10,7 @@ __metaclass__ = type
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import (
-    VaultFileError, check_writable, read_vars, vault_secrets, write_vars)
+    VaultFileError, check_writable, native, read_vars, vault_secrets, write_vars)
 
 
 class ActionModule(ActionBase):
@@ -31,7 +31,7 @@ class ActionModule(ActionBase):
             check_writable(path)
             _chosen, secrets = vault_secrets(self._loader, args.get('vault_id'), args.get('vault_password_file'))
             current = read_vars(path, secrets)
-            changed_vars = sorted(str(key) for key, value in updates.items() if current.get(key) != value)
+            changed_vars = sorted(str(key) for key, value in updates.items() if key not in current or current.get(key) != native(value))
             if changed_vars and not self._task.check_mode:
                 write_vars(path, updates, self._loader, args.get('vault_id'), args.get('vault_password_file'))
         except VaultFileError as error:

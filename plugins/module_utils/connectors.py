@@ -91,3 +91,28 @@ def check_desired(params):
         if params.get('client_id') or params.get('client_secret'):
             raise errors.ConfigurationError('client_id and client_secret belong to authentication_type=oauth; '
                                             'remove them for basic')
+
+
+def desired_fields(params):
+    fields = {'url': params['url'].rstrip('/'), 'verifySsl': params['verify_ssl'],
+              'authenticationType': params['authentication_type']}
+    if params['authentication_type'] == 'oauth':
+        fields['clientId'] = params['client_id']
+    else:
+        fields['username'] = params['username']
+    return fields
+
+
+def planned_changes(params, current):
+    """The PATCH body for ``current``, and whether it carries the secret."""
+    desired = desired_fields(params)
+    changes = dict((key, value) for key, value in desired.items() if current.get(key) != value)
+    oauth = params['authentication_type'] == 'oauth'
+    identity = 'clientId' if oauth else 'username'
+    secret_set = current.get('clientSecretSet' if oauth else 'passwordSet')
+    send = (identity in changes or 'authenticationType' in changes or not secret_set
+            or params['secret_update'] == 'always')
+    if send:
+        changes[identity] = desired[identity]
+        changes['clientSecret' if oauth else 'password'] = params['client_secret' if oauth else 'password']
+    return changes, send

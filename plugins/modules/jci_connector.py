@@ -140,7 +140,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import jci_argument_spec, jci_session
 from ansible_collections.jama.connect.plugins.module_utils.connectors import (
-    check_desired, connector_view, diff_view)
+    check_desired, connector_view, desired_fields, diff_view, planned_changes)
 from ansible_collections.jama.connect.plugins.module_utils.jci_client import JciClient
 from ansible_collections.jama.connect.plugins.module_utils.module_runner import execute
 
@@ -161,31 +161,6 @@ def argument_spec():
         force={'type': 'bool', 'default': False},
     )
     return spec
-
-
-def desired_fields(params):
-    fields = {'url': params['url'].rstrip('/'), 'verifySsl': params['verify_ssl'],
-              'authenticationType': params['authentication_type']}
-    if params['authentication_type'] == 'oauth':
-        fields['clientId'] = params['client_id']
-    else:
-        fields['username'] = params['username']
-    return fields
-
-
-def planned_changes(params, current):
-    """The PATCH body for ``current``, and whether it carries the secret."""
-    desired = desired_fields(params)
-    changes = dict((key, value) for key, value in desired.items() if current.get(key) != value)
-    oauth = params['authentication_type'] == 'oauth'
-    identity = 'clientId' if oauth else 'username'
-    secret_set = current.get('clientSecretSet' if oauth else 'passwordSet')
-    send = (identity in changes or 'authenticationType' in changes or not secret_set
-            or params['secret_update'] == 'always')
-    if send:
-        changes[identity] = desired[identity]
-        changes['clientSecret' if oauth else 'password'] = params['client_secret' if oauth else 'password']
-    return changes, send
 
 
 def ensure_present(module, client):

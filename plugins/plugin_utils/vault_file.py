@@ -1,11 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: jama.connect contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Write variables into an Ansible-Vault-encrypted YAML vars file on the controller, atomically.
+"""Read and write Ansible-Vault-encrypted YAML vars files on the controller, atomically.
 
 The whole file is encrypted (as ``ansible-vault encrypt`` does), so it loads as group_vars or vars_files with
 ``--vault-id``. Whole-file encryption also avoids the ``!vault`` + ``to_nice_yaml`` problem of ansible-core
 2.19+ (ansible/ansible#87389). Plaintext never touches the disk: the temporary file holds ciphertext only.
+Error messages name the file and the fix, never the content.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -57,37 +58,80 @@ def check_writable(path):
         raise VaultFileError('%s is a directory, not a file' % path)
 
 
+def header_vault_id(raw):
+    """The vault ID label in an encrypted file's header (``$ANSIBLE_VAULT;1.2;AES256;prod``), if any."""
+    first = to_text(raw.split(b'\n', 1)[0]).strip().split(';')
+    return first[3] if len(first) > 3 and first[3] else None
+
+
 def read_vars(path, secrets):
+    """The mapping in the vars file at ``path`` ({} when it does not exist), decrypted with ``secrets``."""
     if not os.path.exists(path):
         return {}
+    if os.path.isdir(path):
+        raise VaultFileError('%s is a directory, not a vars file' % path)
     with open(path, 'rb') as handle:
         raw = handle.read()
     if is_encrypted(raw):
         try:
             raw = VaultLib(secrets).decrypt(raw)
         except AnsibleError:
-            raise VaultFileError('%s is encrypted with a vault secret this run does not have' % path)
-    data = yaml.safe_load(to_text(raw)) if raw.strip() else {}
+            label = header_vault_id(raw)
+            needs = ('--vault-id %s@<password source>' % label) if label else 'the --vault-id (or vault password) it was encrypted with'
+            given = ', '.join(sorted(set(str(vault_id) for vault_id, _secret in secrets))) or 'none'
+            raise VaultFileError('%s cannot be decrypted with the vault secrets of this run (vault IDs given: %s): '
+                                 'the password is wrong or belongs to another vault ID. Run with %s'
+                                 % (path, given, needs))
+    try:
+        data = yaml.safe_load(to_text(raw, errors='surrogate_or_strict')) if raw.strip() else {}
+    except (yaml.YAMLError, UnicodeError):
+        raise VaultFileError('%s is not valid YAML after decryption; view it with ansible-vault view and fix it'
+                             % path)
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise VaultFileError('%s does not hold a YAML mapping of variables' % path)
+        raise VaultFileError('%s does not hold a YAML mapping of variables (it holds a %s); it must be key: value '
+                             'pairs' % (path, type(data).__name__))
     return data
 
 
-def _plain(value):
-    """A plain str: values from tasks are str subclasses (unsafe text before ansible-core 2.19, tagged
-    values since) that yaml.safe_dump refuses, and whose str() may return themselves."""
-    # str.__str__ on a str subclass returns an exact str copy, bypassing any override in the subclass.
-    return str.__str__(value) if isinstance(value, str) else str(value)
+def is_vault_encrypted(path):
+    with open(path, 'rb') as handle:
+        return is_encrypted(handle.read())
 
 
-def write_vars(path, updates, loader, vault_id=None, password_file=None):
-    """Merge ``updates`` into the vars file at ``path`` and encrypt it; other keys are kept."""
+def native(value):
+    """``value`` with plain Python types that yaml.safe_dump accepts, keeping its YAML type.
+
+    Values from tasks are str subclasses (unsafe text before ansible-core 2.19, tagged values since) that
+    safe_dump refuses and whose str() may return themselves; numbers, booleans, lists and mappings keep their
+    type, so ``8080`` stays an integer and ``true`` a boolean."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        # str.__str__ on a str subclass returns an exact str copy, bypassing any override in the subclass.
+        return str.__str__(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, dict):
+        return dict((native(key), native(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [native(item) for item in value]
+    raise VaultFileError('a value of type %s cannot be stored in a vars file' % type(value).__name__)
+
+
+def write_vars(path, updates, loader, vault_id=None, password_file=None, remove=()):
+    """Merge ``updates`` into the vars file at ``path``, drop the keys in ``remove``, and encrypt it.
+
+    Other keys are kept. Returns the new content."""
     check_writable(path)
     (chosen_id, secret), secrets = vault_secrets(loader, vault_id, password_file)
     data = read_vars(path, secrets)
-    data.update((_plain(key), _plain(value)) for key, value in updates.items())
+    data.update((native(key), native(value)) for key, value in updates.items())
+    for key in remove:
+        data.pop(key, None)
     plaintext = yaml.safe_dump(data, default_flow_style=False, allow_unicode=True, sort_keys=True)
     ciphertext = VaultLib(secrets).encrypt(plaintext, secret, vault_id=chosen_id if vault_id else None)
     directory = os.path.dirname(os.path.abspath(path))
@@ -103,3 +147,34 @@ def write_vars(path, updates, loader, vault_id=None, password_file=None):
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+    return data
+
+
+class VaultStore:
+    """One environment's vault file, as the reconciler sees it: read, merge-write, and whether it is encrypted."""
+
+    def __init__(self, path, loader, vault_id=None, password_file=None):
+        self.path = path
+        self.loader = loader
+        self.vault_id = vault_id
+        self.password_file = password_file
+
+    def read(self):
+        if not os.path.exists(self.path):
+            return {}
+        with open(self.path, 'rb') as handle:
+            encrypted = is_encrypted(handle.read())
+        secrets = vault_secrets(self.loader, self.vault_id, self.password_file)[1] if encrypted else []
+        return read_vars(self.path, secrets)
+
+    def precheck_write(self):
+        """Everything a later write needs, checked before any change: directory, vault secret, readable file."""
+        check_writable(self.path)
+        secrets = vault_secrets(self.loader, self.vault_id, self.password_file)[1]
+        read_vars(self.path, secrets)
+
+    def write(self, updates, remove=()):
+        return write_vars(self.path, updates, self.loader, self.vault_id, self.password_file, remove)
+
+    def encrypted(self):
+        return not os.path.exists(self.path) or is_vault_encrypted(self.path)

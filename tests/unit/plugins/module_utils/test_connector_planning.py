@@ -7,7 +7,7 @@ import pytest
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connectors import (
     MASK, check_desired, connector_view, diff_view, failure_hint)
-from ansible_collections.jama.connect.plugins.modules.jci_connector import planned_changes
+from ansible_collections.jama.connect.plugins.module_utils.connectors import planned_changes
 
 URL = 'https://jama.example.com'
 STORED = {'id': 2, 'name': 'Jama', 'url': URL, 'verifySsl': True, 'authenticationType': 'oauth',

@@ -1,0 +1,235 @@
+# -*- coding: utf-8 -*-
+# Copyright: jama.connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Runs one flow of the oauth_connector role for one environment, on the controller.
+
+Everything is validated before the first call (options, CA files, the vault file and its vault secret, both
+connections' settings), then the engine in plugin_utils/reconcile.py reads the state, decides and acts. The
+HTTP calls are made from this process through the same clients and session as the modules, so a converged
+environment costs two calls and no module payload. No secret is ever put into the result.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import re
+
+from ansible.errors import AnsibleActionFail
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.module_utils.connection import check_url, jama_session, jci_session
+from ansible_collections.jama.connect.plugins.module_utils.http_session import (
+    HAS_REQUESTS, ApiSession, TokenProvider)
+from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
+from ansible_collections.jama.connect.plugins.module_utils.jci_client import JciClient
+from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import argument_spec
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import (
+    NAME_MAX, NAME_SUFFIX_LENGTH, Engine, Settings)
+from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import VaultFileError, VaultStore
+
+VAR_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
+TIMEOUT_MAX = 600
+# Messages name the module option and the role variable that sets it, so both audiences find the fix.
+ROLE_VARIABLES = {
+    'jama_url': 'oauth_connector_jama_url', 'jama_ca_path': 'oauth_connector_jama_ca_path',
+    'vault_file': 'oauth_connector_vault_file',
+    'client_id_var': 'oauth_connector_client_id_var', 'client_secret_var': 'oauth_connector_client_secret_var',
+    'state_var': 'oauth_connector_state_var', 'client_id': 'oauth_connector_client_id',
+    'client_secret': 'oauth_connector_client_secret', 'create_credential': 'oauth_connector_create_credential',
+    'service_user': 'oauth_connector_service_user', 'credential_name': 'oauth_connector_credential_name',
+    'connector_name': 'oauth_connector_name', 'jama': 'oauth_connector_jama_admin', 'jci': 'oauth_connector_jci',
+    'jama.ca_path': 'oauth_connector_jama_admin.ca_path', 'jci.ca_path': 'oauth_connector_jci.ca_path',
+    'jama.timeout': 'oauth_connector_jama_admin.timeout', 'jci.timeout': 'oauth_connector_jci.timeout',
+}
+
+
+def _fail(message):
+    raise errors.ConfigurationError(message)
+
+
+def name(option):
+    role = ROLE_VARIABLES.get(option)
+    return '%s (role: %s)' % (option, role) if role else option
+
+
+def check_options(params):
+    """Every input the flow may need, checked before any call."""
+    check_url(params['jama_url'], name('jama_url'))
+    for option, value in (('connector_name', params['connector_name']), ('service_user', params['service_user']),
+                          ('credential_name', params['credential_name'])):
+        if not value or not value.strip() or value != value.strip():
+            _fail('%s must be a non-empty name without leading or trailing spaces, got %r' % (name(option), value))
+    if len(params['connector_name']) > NAME_MAX:
+        _fail('%s is %d characters long; JCI allows at most %d' % (name('connector_name'),
+                                                                  len(params['connector_name']), NAME_MAX))
+    longest = NAME_MAX - NAME_SUFFIX_LENGTH
+    if len(params['credential_name']) > longest:
+        _fail('%s may be at most %d characters: a time stamp is appended to make each new credential\'s name '
+              'unique within Jama\'s limit of %d' % (name('credential_name'), longest, NAME_MAX))
+    variables = [params['client_id_var'], params['client_secret_var'], params['state_var']]
+    for option, value in zip(('client_id_var', 'client_secret_var', 'state_var'), variables):
+        if not VAR_NAME.match(value or ''):
+            _fail('%s must be a variable name (letters, digits and _), got %r' % (name(option), value))
+    if len(set(variables)) != 3:
+        _fail('%s, %s and %s must be three different variable names' % (
+            name('client_id_var'), name('client_secret_var'), name('state_var')))
+    if bool(params['client_id']) != bool(params['client_secret']):
+        _fail('set both %s and %s, or neither' % (name('client_id'), name('client_secret')))
+    if not params['vault_file'] and not params['client_id']:
+        _fail('set %s to the environment\'s vault-encrypted vars file (it holds the client ID and secret, or receives '
+              'a new credential), or set %s and %s' % (name('vault_file'), name('client_id'), name('client_secret')))
+    writes_credentials = params['create_credential'] or params['flow'] == 'rotate'
+    if writes_credentials and not params['vault_file']:
+        _fail('%s needs %s: Jama shows a new secret once and it must be handed off into a vault file'
+              % ('rotation' if params['flow'] == 'rotate' else name('create_credential') + '=true', name('vault_file')))
+    if writes_credentials and params['client_id']:
+        _fail('%s and %s come from the options, so a new credential could not replace them: remove them and keep '
+              'the credential in %s' % (name('client_id'), name('client_secret'), name('vault_file')))
+    for option, value in (('jama_ca_path', params['jama_ca_path']),
+                          ('jci.ca_path', (params['jci'] or {}).get('ca_path')),
+                          ('jama.ca_path', (params['jama'] or {}).get('ca_path'))):
+        if value and not os.path.isfile(value):
+            _fail('%s: no such file %s; give the PEM file of the CA that signed the certificate' % (name(option), value))
+    for option, value in (('jama_timeout', params['jama_timeout']), ('jci.timeout', (params['jci'] or {}).get('timeout')),
+                          ('jama.timeout', (params['jama'] or {}).get('timeout'))):
+        if value is not None and not 1 <= value <= TIMEOUT_MAX:
+            _fail('%s must be between 1 and %d seconds, got %s' % (name(option), TIMEOUT_MAX, value))
+    jci = params['jci'] or {}
+    if not jci.get('url') or not jci.get('username') or not jci.get('password'):
+        _fail('the JCI connection is incomplete (url, username and password are needed): set %s, or module_defaults '
+              'for group/jama.connect.jci, or JCI_URL, JCI_USERNAME and JCI_PASSWORD' % name('jci'))
+    check_url(jci['url'], name('jci') + '.url')
+    if (writes_credentials or params['flow'] == 'rotate') and not admin_configured(params):
+        _fail('creating a credential needs a Jama administrator: set %s (url, username, password), or module_defaults '
+              'for group/jama.connect.jama, or JAMA_URL, JAMA_USERNAME and JAMA_PASSWORD' % name('jama'))
+    if admin_configured(params):
+        check_url(params['jama']['url'], name('jama') + '.url')
+
+
+def admin_configured(params):
+    admin = params.get('jama') or {}
+    return bool(admin.get('url')) and bool(admin.get('username') or admin.get('client_id') or admin.get('token'))
+
+
+class ActionModule(ActionBase):
+
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def _connection_defaults(self, option, group):
+        """A connection from module_defaults, for a task that left the option out (the role passes ``omit`` when it
+        was not given one, and an omitted argument does not fall back to module_defaults by itself)."""
+        merged = {}
+        for entry in self._task.module_defaults or []:
+            merged.update(entry)
+        for key in ('jama.connect.oauth_connector_reconcile', 'group/' + group):
+            value = merged.get(key)
+            if isinstance(value, dict) and option in value:
+                found = self._templar.template(value[option])
+                omit = self._templar.available_variables.get('omit')
+                if isinstance(found, dict):
+                    found = dict((key, item) for key, item in found.items() if item != omit)
+                return found
+        return None
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        args = dict((key, value) for key, value in self._task.args.items() if value is not None)
+        for option, group in (('jci', 'jama.connect.jci'), ('jama', 'jama.connect.jama')):
+            if option not in args:
+                found = self._connection_defaults(option, group)
+                if found is not None:
+                    args[option] = found
+        validator = ArgumentSpecValidator(argument_spec())
+        validated = validator.validate(args)
+        if validated.error_messages:
+            result.update(failed=True, changed=False, msg='; '.join(validated.error_messages))
+            return result
+        params = validated.validated_parameters
+        if not HAS_REQUESTS:
+            raise AnsibleActionFail('jama.connect.oauth_connector_reconcile needs the Python library requests on the '
+                                    'controller (pip install requests)')
+        check_mode = bool(self._task.check_mode)
+        sessions = []
+        engine = None
+        try:
+            check_options(params)
+            vault = self._vault(params, result)
+            settings = Settings(
+                flow=params['flow'], environment=params['environment_name'] or (task_vars or {}).get('inventory_hostname'),
+                jama_url=params['jama_url'], jci_url=params['jci']['url'], connector_name=params['connector_name'],
+                verify_ssl=params['verify_ssl'], service_user=params['service_user'],
+                credential_name=params['credential_name'], create_credential=params['create_credential'],
+                vault_file=params['vault_file'], client_id_var=params['client_id_var'],
+                client_secret_var=params['client_secret_var'], state_var=params['state_var'],
+                client_id=params['client_id'], client_secret=params['client_secret'],
+                basic_password=params['basic_password'])
+            if params['client_secret_plaintext']:
+                result.setdefault('warnings', []).append(
+                    '%s is not encrypted with Ansible Vault. Anyone who can read the inventory can use the JCI service '
+                    'account; encrypt the value with ansible-vault encrypt_string.' % name('client_secret'))
+            jci = self._open(sessions, jci_session, params)
+            engine = Engine(settings, JciClient(jci), lambda: JamaClient(self._open(sessions, jama_session, params)),
+                            self._prober(params, sessions), vault, check_mode=check_mode,
+                            basic_probe=self._basic_prober(params, sessions), admin_configured=admin_configured(params))
+            report = engine.run()
+        except (errors.JamaConnectError, VaultFileError) as error:
+            failure = error.to_fail_json() if isinstance(error, errors.JamaConnectError) else {'msg': str(error)}
+            result.update(failed=True, changed=bool(engine and engine.changed), **failure)
+            if engine is not None:
+                result.update(actions=list(engine.actions), cleaned_up=list(engine.cleaned_up),
+                              jama_check=engine.result.get('jama_check'), jci_test=engine.result.get('jci_test'))
+                if engine.actions:
+                    result['msg'] += '. Done before that: ' + '; '.join(engine.actions)
+        else:
+            result.update(report)
+            if self._task.diff:
+                result['diff'] = engine.diff
+        finally:
+            for session in sessions:
+                session.close()
+        result['retries'] = [entry for session in sessions for entry in session.retries]
+        return result
+
+    def _vault(self, params, result):
+        if not params['vault_file']:
+            return None
+        store = VaultStore(params['vault_file'], self._loader, params['vault_id'])
+        store.read()  # a wrong vault password or a broken file is found before any call
+        if not store.encrypted():
+            result.setdefault('warnings', []).append(
+                '%s is not encrypted with Ansible Vault. Anyone who can read it can use the JCI service account; '
+                'encrypt it with ansible-vault encrypt.' % params['vault_file'])
+        if params['create_credential'] or params['flow'] == 'rotate':
+            store.precheck_write()
+        return store
+
+    @staticmethod
+    def _open(sessions, factory, params):
+        session = factory(params)
+        sessions.append(session)
+        return session
+
+    @staticmethod
+    def _prober(params, sessions):
+        def probe(client_id, client_secret):
+            session = ApiSession(params['jama_url'], auth=TokenProvider(client_id=client_id, client_secret=client_secret),
+                                 validate_certs=params['jama_validate_certs'], ca_path=params['jama_ca_path'],
+                                 timeout=params['jama_timeout'])
+            sessions.append(session)
+            user = JamaClient(session).current_user() or {}
+            return {'user': user, 'license_type': user.get('licenseType'), 'expires_in': session.auth.expires_in}
+        return probe
+
+    @staticmethod
+    def _basic_prober(params, sessions):
+        def probe(url, username, password):
+            session = ApiSession(url, auth=(username, password), validate_certs=params['jama_validate_certs'],
+                                 ca_path=params['jama_ca_path'], timeout=params['jama_timeout'])
+            sessions.append(session)
+            return JamaClient(session).current_user()
+        return probe

@@ -1,0 +1,292 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: jama.connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: oauth_connector_reconcile
+short_description: Bring one environment's JCI OAuth connector, API credential and vault file into agreement, and verify
+version_added: 0.2.0
+description:
+  - The engine of the C(jama.connect.oauth_connector) role. It reads the whole state first (the environment's vault
+    file, the JCI connector, and, when something needs changing, the JCI service user's API credentials in Jama),
+    decides, then acts in an order that never breaks what works, and ends with the environment verified or fails
+    naming the cause and the fix.
+  - "Order: a credential is verified against Jama (token and C(users/current)) before any connector is pointed at it;
+    the vault file always holds the credential the connector uses; an old credential is deleted only after its
+    replacement is verified directly and through JCI's connector test."
+  - "Healing: before Jama is asked to create a credential, the vault file records its name under O(state_var); right
+    after, its client ID and secret. A lost answer, a killed run or a failed vault write therefore leaves a record,
+    and the next run finishes or undoes that work: it deletes a credential whose secret is in no vault file, resumes
+    a verified one, and deletes a replaced one once nothing uses it. A converged environment has no O(state_var)."
+  - "Credentials it creates are named O(credential_name) plus a time stamp, with the description
+    C(Managed by jama.connect for JCI <jci url>, connector \"<name>\"). Only credentials with that description are
+    ever deleted as orphans, so credentials made by hand or for other connectors are never touched."
+  - "A converged environment costs two calls: reading the connector and JCI's connector test. The direct check
+    against Jama runs when it adds information: after a change, in O(flow=check), and to diagnose a failed JCI test."
+  - This is an action plugin; it runs on the controller, where the vault file and the vault secrets are, and makes
+    its HTTP calls from there. The secret is never in the result, the diff or a message.
+  - Jama publishes no API for managing API credentials and JCI none at all; those calls follow the collection's
+    modelled contract (C(docs/api-contract.yaml)), kept in C(plugins/module_utils/jama_client.py) and
+    C(plugins/module_utils/jci_client.py).
+author:
+  - jama.connect maintainers (@jama-connect)
+options:
+  flow:
+    description:
+      - V(configure) makes the connector use OAuth with the vault file's credential (creating one with
+        O(create_credential)), heals what an interrupted run left, and verifies.
+      - V(check) only reads and tests, and fails when the environment is unhealthy. It never tests a Basic
+        connector, whose failed test would count towards the service account's lockout.
+      - V(migrate) moves every connector of this JCI that still uses Basic authentication against O(jama_url) to
+        OAuth, testing each. A connector whose test fails goes back to Basic only with O(basic_password), and only
+        after that password was verified against Jama.
+      - V(rotate) creates a new credential, points the connector at it, verifies it directly and through JCI, and
+        only then deletes the old one; if a check fails, the connector goes back to the old credential and the new
+        one is deleted. An unfinished earlier change is finished instead of starting another rotation.
+    type: str
+    choices: [configure, check, migrate, rotate]
+    default: configure
+  environment_name:
+    description: Name of the environment in the summary. Default is the inventory host name.
+    type: str
+  jama_url:
+    description: Base URL of Jama Connect. The connector points at it and the direct check uses it.
+    type: str
+    required: true
+  jama_ca_path:
+    description: CA bundle (PEM) for Jama's certificate, for the direct check from the controller.
+    type: path
+  jama_validate_certs:
+    description: Verify Jama's certificate in the direct check.
+    type: bool
+    default: true
+  jama_timeout:
+    description: Seconds to wait for Jama in the direct check (1 to 600).
+    type: int
+    default: 30
+  vault_file:
+    description:
+      - The environment's vault-encrypted vars file on the controller. It holds the current credential and receives
+        new ones. Read before any call; a wrong vault password or a broken file fails the task naming the file and
+        the vault ID it needs.
+    type: path
+  vault_id:
+    description: Vault ID to encrypt O(vault_file) with, one of those given to the playbook with C(--vault-id).
+    type: str
+  client_id_var:
+    description: Variable name of the client ID in O(vault_file).
+    type: str
+    default: jama_client_id
+  client_secret_var:
+    description: Variable name of the client secret in O(vault_file).
+    type: str
+    default: jama_client_secret
+  state_var:
+    description: Variable name in O(vault_file) of the record of unfinished work (absent when converged).
+    type: str
+    default: jama_credential_state
+  client_id:
+    description: Client ID to use instead of one from O(vault_file). Cannot be combined with creating or rotating.
+    type: str
+  client_secret:
+    description: Client secret, with O(client_id).
+    type: str
+  client_secret_plaintext:
+    description: Set when O(client_secret) came from a plaintext variable; the result then carries a warning.
+    type: bool
+    default: false
+  create_credential:
+    description:
+      - When the vault file holds no working credential, create one for O(service_user) and hand its secret off into
+        O(vault_file). Needs a Jama administrator in O(jama). Without it such a run fails and says how to provide one.
+    type: bool
+    default: false
+  service_user:
+    description: Jama username of the JCI service account that owns the credential.
+    type: str
+    default: jci_service
+  credential_name:
+    description: Prefix of the names of credentials this creates (a UTC time stamp and 4 random hex digits follow).
+    type: str
+    default: jci-oauth
+  connector_name:
+    description: Name of the connector in JCI.
+    type: str
+    default: Jama Connect
+  verify_ssl:
+    description: The connector's "Verify SSL" (whether JCI verifies Jama's certificate).
+    type: bool
+    default: true
+  basic_password:
+    description: For O(flow=migrate), the service account's current Jama password, to put a connector back on Basic.
+    type: str
+  jama:
+    description:
+      - Connection to Jama as an administrator, to list, create and delete the service user's credentials. Needed
+        with O(create_credential), for O(flow=rotate), and to finish unfinished work.
+      - When left out, C(module_defaults) for C(group/jama.connect.jama), then the C(JAMA_*) environment variables.
+    type: dict
+    suboptions:
+      url: {description: Base URL of Jama Connect., type: str}
+      username: {description: Administrator username., type: str}
+      password: {description: Administrator password., type: str}
+      client_id: {description: An administrator's API client ID., type: str}
+      client_secret: {description: Its client secret., type: str}
+      token: {description: A bearer token., type: str}
+      validate_certs: {description: Verify the certificate., type: bool, default: true}
+      ca_path: {description: CA bundle (PEM)., type: path}
+      timeout: {description: Seconds to wait for an answer., type: int, default: 30}
+  jci:
+    description:
+      - Connection to JCI as a JCI Admin. When left out, C(module_defaults) for C(group/jama.connect.jci), then the
+        C(JCI_*) environment variables.
+    type: dict
+    suboptions:
+      url: {description: Base URL of JCI., type: str}
+      username: {description: JCI username., type: str}
+      password: {description: JCI password., type: str}
+      validate_certs: {description: Verify the certificate., type: bool, default: true}
+      ca_path: {description: CA bundle (PEM)., type: path}
+      timeout: {description: Seconds to wait for an answer., type: int, default: 30}
+attributes:
+  check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
+    support: full
+    details: Reads and tests only; RV(actions) lists what a real run would do.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
+    support: full
+    details: The connector before and after, secrets masked.
+  action:
+    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
+    support: full
+  action_group:
+    description: Use C(group/jama.connect.jama) and C(group/jama.connect.jci) in C(module_defaults) to set its connections.
+    support: full
+    membership:
+      - jama.connect.jama
+      - jama.connect.jci
+notes:
+  - Never retries a 401 or 403 (failed logins lock Jama service accounts), and makes one Basic login at most, in
+    O(flow=migrate)'s rollback check.
+seealso:
+  - module: jama.connect.jama_api_credential
+  - module: jama.connect.jci_connector
+  - module: jama.connect.jci_connector_check
+  - module: jama.connect.jama_oauth_check
+'''
+
+EXAMPLES = r'''
+- name: Configure prod's connector, creating the credential if the vault file has none
+  jama.connect.oauth_connector_reconcile:
+    flow: configure
+    jama_url: https://jama.example.com
+    vault_file: "{{ inventory_dir }}/group_vars/prod/jama_credential.vault.yml"
+    vault_id: prod
+    create_credential: true
+    jama: {url: https://jama.example.com, username: jama_admin, password: "{{ vault_jama_admin_password }}"}
+    jci: {url: https://jci.example.com, username: jci_admin, password: "{{ vault_jci_admin_password }}"}
+  register: prod
+
+- name: Rotate the credential
+  jama.connect.oauth_connector_reconcile:
+    flow: rotate
+    jama_url: https://jama.example.com
+    vault_file: "{{ inventory_dir }}/group_vars/prod/jama_credential.vault.yml"
+    vault_id: prod
+'''
+
+RETURN = r'''
+verified:
+  description: Whether the run ended with the environment verified (the JCI test passed; in check mode, nothing to do).
+  returned: always
+  type: bool
+actions:
+  description: What the run did, in order (in check mode, what it would do). Never holds a secret.
+  returned: always
+  type: list
+  elements: str
+  sample: ["created credential jci-oauth-20261129T101010Z-1a2b (4f1c...) for jci_service; its secret is in ...",
+           "created the connector \"Jama Connect\" with OAuth and credential 4f1c..."]
+summary:
+  description: Lines for people, the first naming the environment and its state.
+  returned: always
+  type: list
+  elements: str
+credential:
+  description: The credential the connector uses.
+  returned: always
+  type: dict
+  contains:
+    client_id: {description: Its client ID., type: str, returned: when known}
+    name: {description: Its name in Jama, when this run looked it up or made it., type: str, returned: when known}
+connector:
+  description: The connector as JCI reports it, secrets only as set or not.
+  returned: always
+  type: dict
+jama_check:
+  description: The direct check against Jama, when one ran.
+  returned: always
+  type: dict
+  contains:
+    client_id: {description: The credential checked., type: str, returned: success}
+    user: {description: The user the token belongs to., type: str, returned: success}
+    license_type: {description: Its licence type., type: str, returned: success}
+    expires_in: {description: Token lifetime in seconds., type: int, returned: success}
+jci_test:
+  description: JCI's connector test, when one ran.
+  returned: always
+  type: dict
+  contains:
+    success: {description: Passed, with no authentication errors in its log lines., type: bool, returned: success}
+    user: {description: The Jama user JCI authenticated as., type: str, returned: success}
+    latency_ms: {description: How long JCI's call to Jama took., type: int, returned: success}
+    message: {description: JCI's message., type: str, returned: success}
+    category: {description: JCI's failure category., type: str, returned: success}
+    authentication_errors: {description: Authentication errors in the test's log lines., type: list, elements: str, returned: success}
+    hint: {description: The fix, when it failed., type: str, returned: when the test failed}
+cleaned_up:
+  description: Names of credentials deleted because nothing used them any more (replaced, or left by an interrupted run).
+  returned: always
+  type: list
+  elements: str
+problems:
+  description: What is unhealthy, for O(flow=check).
+  returned: with O(flow=check)
+  type: list
+  elements: str
+migrated:
+  description: Connectors moved from Basic to OAuth, for O(flow=migrate).
+  returned: with O(flow=migrate)
+  type: list
+  elements: str
+orphans_checked:
+  description: Whether the service user's credentials were listed to find orphans (needs the Jama administrator).
+  returned: when the run changed something
+  type: bool
+retries:
+  description: Calls that were repeated after 429, 502, 503, 504 or a connection failure.
+  returned: always
+  type: list
+  elements: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import argument_spec
+
+
+def main():
+    # The work happens in the action plugin of the same name, on the controller.
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module.fail_json(msg='jama.connect.oauth_connector_reconcile runs as an action plugin on the controller; it '
+                         'cannot run as a module on its own')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,698 @@
+# -*- coding: utf-8 -*-
+# Copyright: jama.connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The oauth_connector role's engine: read the whole state, decide, then act in an order that never breaks what
+works. Every run ends with the environment verified, or fails naming the cause and the fix; the next run, once
+the cause is gone, converges from whatever state the last one left.
+
+State lives in three places:
+- Jama: the JCI service user's API credentials. The ones this engine creates carry ``marker()`` as their
+  description, scoped to one JCI and connector, so a later run can recognise and delete its own orphans and
+  never touches anybody else's.
+- The environment's vault file: the current credential (``client_id_var``/``client_secret_var``) and, under
+  ``state_var``, a write-ahead record of unfinished work: ``pending`` (a credential being created or not yet
+  in use: its name before the create call, its client ID and secret right after) and ``retire`` (client IDs
+  replaced and still to be deleted). A converged environment has no ``state_var`` key.
+- JCI: the connector.
+
+The invariants, each tested by the fault suite (tests/unit/plugins/plugin_utils/test_reconcile_faults.py):
+- a credential is verified directly against Jama before any connector is pointed at it;
+- the vault file always holds the credential the connector uses (as current or as pending);
+- a credential is deleted only when neither the vault file nor the connector uses it;
+- the secret of a credential that exists in Jama is in the vault file, or the vault file records that the
+  credential must be deleted (pending without a secret), so a lost answer never orphans a credential.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import binascii
+import datetime
+import os
+
+from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.module_utils.connectors import (
+    connector_view, diff_view, failure_hint, planned_changes)
+
+MARKER_PREFIX = 'Managed by jama.connect'
+# Jama's modelled contract allows 100 characters; a created name is the prefix plus this suffix.
+NAME_MAX = 100
+NAME_SUFFIX_LENGTH = len('-20261129T101010Z-abcd')
+
+
+class ReconcileError(errors.JamaConnectError):
+    """A flow stopped; the message says what state it left and what the next run will do."""
+
+
+def marker(jci_url, connector_name):
+    """The description of every credential the engine creates for one connector of one JCI."""
+    return '%s for JCI %s, connector "%s"' % (MARKER_PREFIX, jci_url.rstrip('/'), connector_name)
+
+
+def new_credential_name(prefix, now=None):
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    # The random part keeps two runs in the same second (or two environments sharing a Jama) apart.
+    return '%s-%s-%s' % (prefix, now.strftime('%Y%m%dT%H%M%SZ'), binascii.hexlify(os.urandom(2)).decode('ascii'))
+
+
+def normalized_url(url):
+    return (url or '').rstrip('/').lower()
+
+
+def is_dead(error):
+    """A credential Jama no longer accepts (deleted, or the secret does not match): replacing it helps.
+
+    Locked, unlicensed or REST-less service accounts are not dead credentials: a new credential of the same
+    user would fail the same way, so those stop the run with their own hint."""
+    return type(error) in (errors.TokenError, errors.AuthenticationError)
+
+
+class Credential:
+    """A client ID and secret, with the name and id Jama gave it when known. Never rendered with the secret."""
+
+    def __init__(self, client_id, client_secret, name=None, replaces=None, planned=False):
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.name = name
+        self.replaces = replaces
+        self.planned = planned
+
+    @property
+    def complete(self):
+        return bool(self.client_id) and bool(self.client_secret)
+
+    def label(self):
+        if self.planned:
+            return 'a new credential'
+        return '%s (%s)' % (self.name, self.client_id) if self.name else str(self.client_id)
+
+
+class Settings:
+    """What one environment wants. Built by the action plugin from validated options."""
+
+    def __init__(self, **values):
+        self.flow = values.get('flow', 'configure')
+        self.environment = values.get('environment')
+        self.jama_url = values['jama_url'].rstrip('/')
+        self.jci_url = values.get('jci_url') or ''
+        self.connector_name = values.get('connector_name', 'Jama Connect')
+        self.verify_ssl = values.get('verify_ssl', True)
+        self.service_user = values.get('service_user', 'jci_service')
+        self.credential_name = values.get('credential_name', 'jci-oauth')
+        self.create_credential = values.get('create_credential', False)
+        self.vault_file = values.get('vault_file')
+        self.client_id_var = values.get('client_id_var', 'jama_client_id')
+        self.client_secret_var = values.get('client_secret_var', 'jama_client_secret')
+        self.state_var = values.get('state_var', 'jama_credential_state')
+        self.client_id = values.get('client_id')
+        self.client_secret = values.get('client_secret')
+        self.basic_password = values.get('basic_password')
+
+    @property
+    def marker(self):
+        return marker(self.jci_url, self.connector_name)
+
+
+class VaultView:
+    """What the vault file says: the current credential and the unfinished work recorded under state_var."""
+
+    def __init__(self, data, settings):
+        self.data = data
+        state = data.get(settings.state_var) or {}
+        if not isinstance(state, dict) or not isinstance(state.get('pending') or {}, dict) \
+                or not isinstance(state.get('retire') or [], list):
+            raise ReconcileError('%s holds an unexpected value under %s (the record of unfinished work); remove '
+                                 'that key with ansible-vault edit and run again'
+                                 % (settings.vault_file, settings.state_var))
+        self.pending = dict(state.get('pending') or {})
+        self.retire = [str(item) for item in state.get('retire') or []]
+        if settings.client_id:
+            self.current = Credential(settings.client_id, settings.client_secret)
+        else:
+            client_id = data.get(settings.client_id_var)
+            secret = data.get(settings.client_secret_var)
+            self.current = Credential(str(client_id), str(secret)) if client_id and secret else None
+            self.partial = bool(client_id) and not secret
+
+    @property
+    def clean(self):
+        return not self.pending and not self.retire
+
+
+class Engine:
+    """Runs one flow for one environment.
+
+    ``jci``: a JciClient. ``admin``: a callable returning a JamaClient logged in as a Jama administrator, or
+    raising ConfigurationError when none is configured. ``probe``: a callable(client_id, client_secret) that
+    gets a token and ``users/current`` from Jama, returning {'user', 'license_type', 'expires_in'} or raising.
+    ``basic_probe``: a callable(url, username, password) doing one Basic ``users/current`` (migrate's rollback
+    check). ``vault``: a VaultStore, or None when the credential comes from the options.
+    """
+
+    def __init__(self, settings, jci, admin, probe, vault, check_mode=False, basic_probe=None, admin_configured=True):
+        self.s = settings
+        self.jci = jci
+        self._admin_factory = admin
+        self._admin = None
+        self._user_id = None
+        self.admin_configured = admin_configured
+        self.probe_credential = probe
+        self.basic_probe = basic_probe
+        self.vault = vault
+        self.check_mode = check_mode
+        self.actions = []
+        self.cleaned_up = []
+        self.changed = False
+        self.result = {'jama_check': None, 'jci_test': None, 'connector': {}, 'credential': {}}
+        self.diff = {'before': {}, 'after': {}}
+        self._state = None
+
+    # --- helpers ------------------------------------------------------------------------------
+    def _did(self, text, change=True):
+        self.actions.append(('would ' if self.check_mode and change else '') + text)
+        if change:
+            self.changed = True
+
+    def admin(self):
+        if self._admin is None:
+            self._admin = self._admin_factory()
+            self._user_id = self._admin.find_user(self.s.service_user)['id']
+        return self._admin
+
+    def _read_vault(self):
+        data = self.vault.read() if self.vault is not None else {}
+        view = VaultView(data, self.s)
+        self._state = {'pending': dict(view.pending), 'retire': list(view.retire)}
+        return view
+
+    def _write_state(self, updates=None, remove=()):
+        """One atomic write of the vault file: ``updates`` plus the current unfinished-work record."""
+        state = dict((key, value) for key, value in self._state.items() if value)
+        updates = dict(updates or {})
+        drop = list(remove)
+        if state:
+            updates[self.s.state_var] = state
+        else:
+            drop.append(self.s.state_var)
+        self.vault.write(updates, remove=drop)
+
+    def _find_connector(self):
+        return self.jci.find_connector(self.s.connector_name)
+
+    def _probe(self, cred):
+        """None when ``cred`` works against Jama, else the error. Records the successful check."""
+        try:
+            checked = self.probe_credential(cred.client_id, cred.client_secret)
+        except errors.JamaConnectError as error:
+            return error
+        user = (checked.get('user') or {}).get('username')
+        if user != self.s.service_user:
+            return ReconcileError('the API credential %s belongs to %s, not to the JCI service account %s'
+                                  % (cred.client_id, user, self.s.service_user),
+                                  hint='create the credential while logged in as %s, or set '
+                                       'oauth_connector_service_user' % self.s.service_user)
+        self.result['jama_check'] = {'client_id': cred.client_id, 'user': user,
+                                     'license_type': checked.get('license_type'),
+                                     'expires_in': checked.get('expires_in')}
+        return None
+
+    def _points_at(self, conn, cred):
+        return (conn is not None and conn.get('authenticationType') == 'oauth'
+                and conn.get('clientId') == cred.client_id and bool(conn.get('clientSecretSet'))
+                and normalized_url(conn.get('url')) == normalized_url(self.s.jama_url)
+                and conn.get('verifySsl') == self.s.verify_ssl)
+
+    def _run_test(self, conn):
+        """JCI's own test; returns (passed, outcome). Authentication errors in its log lines fail it too."""
+        outcome = self.jci.test_connector(conn['id'])
+        auth_errors = [entry.get('message') for entry in outcome.get('logEntries') or []
+                       if entry.get('category') == 'authentication' and entry.get('level') in ('ERROR', 'error')]
+        passed = bool(outcome.get('success')) and not auth_errors
+        self.result['jci_test'] = {'success': passed, 'user': (outcome.get('user') or {}).get('username'),
+                                   'latency_ms': outcome.get('latencyMs'), 'message': outcome.get('message'),
+                                   'category': outcome.get('category'), 'authentication_errors': auth_errors}
+        if not passed:
+            self.result['jci_test']['hint'] = failure_hint(outcome)
+        return passed, outcome
+
+    def _test_failure(self, conn):
+        test = self.result['jci_test']
+        return 'JCI\'s test of the connector "%s" failed: %s' % (conn.get('name'), test.get('message')
+                                                                  or '; '.join(test['authentication_errors']))
+
+    # --- flows --------------------------------------------------------------------------------
+    def run(self):
+        flow = getattr(self, 'flow_' + self.s.flow)
+        flow()
+        return self.report()
+
+    def flow_configure(self):
+        view = self._read_vault()
+        conn = self._find_connector()
+        self.diff['before'] = {'connector': diff_view(connector_view(conn))}
+        cur = view.current
+        if view.clean and cur is not None and self._points_at(conn, cur):
+            passed, _outcome = self._run_test(conn)
+            if passed:
+                self._converged(conn, cur)
+                return
+            error = self._probe(cur)
+            if error is None:
+                raise ReconcileError(self._test_failure(conn) + '; the credential %s itself works against Jama, so '
+                                     'the cause is between JCI and Jama' % cur.client_id,
+                                     hint=self.result['jci_test']['hint'])
+            if not is_dead(error):
+                raise error
+            self._did('found that the credential %s no longer works against Jama (%s)' % (cur.client_id, error.message),
+                      change=False)
+            self._converge(view, conn, dead=cur)
+            return
+        self._converge(view, conn)
+
+    def flow_rotate(self):
+        if self.vault is None:
+            raise errors.ConfigurationError('rotation needs oauth_connector_vault_file: the new secret must be handed '
+                                            'off into it')
+        view = self._read_vault()
+        conn = self._find_connector()
+        self.diff['before'] = {'connector': diff_view(connector_view(conn))}
+        if view.pending:
+            self._did('found an unfinished change recorded in %s; finishing it instead of starting another '
+                      'rotation' % self.s.vault_file, change=False)
+            self._converge(view, conn)
+            return
+        if view.current is None:
+            raise ReconcileError('nothing to rotate: %s holds no credential under %s/%s'
+                                 % (self.s.vault_file, self.s.client_id_var, self.s.client_secret_var),
+                                 hint='run jama.connect.configure first')
+        if conn is None:
+            raise ReconcileError('nothing to rotate: JCI has no connector named "%s"' % self.s.connector_name,
+                                 hint='run jama.connect.configure first')
+        error = self._probe(view.current)
+        if error is not None and not is_dead(error):
+            raise error
+        self._converge(view, conn, rotate=True, dead=view.current if error is not None else None)
+
+    def flow_check(self):
+        problems = []
+        view = self._read_vault()
+        conn = self._find_connector()
+        cur = view.current
+        source = self.s.vault_file or 'the role options'
+        if cur is None:
+            problems.append('no API credential in %s' % source)
+        else:
+            error = self._probe(cur)
+            if error is not None:
+                problems.append('the API credential %s fails against Jama: %s' % (cur.client_id, error.message))
+        if view.pending:
+            problems.append('%s records an unfinished change (credential %s); jama.connect.configure finishes it'
+                            % (source, view.pending.get('name')))
+        if view.retire:
+            problems.append('%s records %d replaced credential(s) still to delete; jama.connect.configure deletes '
+                            'them' % (source, len(view.retire)))
+        if conn is None:
+            problems.append('no connector named "%s" in JCI' % self.s.connector_name)
+        elif conn.get('authenticationType') != 'oauth':
+            problems.append('the connector still uses Basic authentication (not tested, to avoid lockouts); migrate '
+                            'it with jama.connect.migrate')
+        else:
+            if cur is not None and conn.get('clientId') != cur.client_id:
+                problems.append('the connector uses client ID %s but %s holds %s' % (conn.get('clientId'), source,
+                                                                                     cur.client_id))
+            if normalized_url(conn.get('url')) != normalized_url(self.s.jama_url):
+                problems.append('the connector points at %s, not %s' % (conn.get('url'), self.s.jama_url))
+            passed, _outcome = self._run_test(conn)
+            if not passed:
+                problems.append('%s (%s)' % (self._test_failure(conn), self.result['jci_test']['hint']))
+        self.result['connector'] = connector_view(conn)
+        self.result['problems'] = problems
+        self.result['verified'] = not problems
+        if cur is not None:
+            self.result['credential'] = {'client_id': cur.client_id}
+        if problems:
+            raise ReconcileError('unhealthy: ' + '; '.join(problems), details={'problems': problems})
+
+    def flow_migrate(self):
+        view = self._read_vault()
+        mine = [conn for conn in self.jci.list_connectors()
+                if conn.get('application') in (None, 'jama_connect')
+                and normalized_url(conn.get('url')) == normalized_url(self.s.jama_url)]
+        basic = [conn for conn in mine if conn.get('authenticationType') == 'basic']
+        if not mine:
+            raise ReconcileError('nothing to migrate: JCI has no connector for %s' % self.s.jama_url,
+                                 hint='create one with jama.connect.configure')
+        target = self._settle_and_choose(view)
+        if not target.planned and target is not view.current:
+            self._promote(target)
+        migrated = []
+        for conn in basic:
+            self._migrate_one(conn, target)
+            migrated.append(conn['name'])
+        for conn in mine:
+            if conn.get('authenticationType') == 'oauth' and conn['name'] not in migrated:
+                if conn.get('clientId') == target.client_id and not self.check_mode:
+                    passed, _outcome = self._run_test(conn)
+                    if not passed:
+                        raise ReconcileError(self._test_failure(conn), hint=self.result['jci_test']['hint'])
+                    self._did('tested the OAuth connector "%s": passed' % conn['name'], change=False)
+        self.result['migrated'] = migrated
+        self._retire_and_clean(target, [conn.get('clientId') for conn in mine])
+        self.result['credential'] = {'client_id': target.client_id, 'name': target.name}
+        self.result['verified'] = not self.check_mode
+
+    # --- the shared path ----------------------------------------------------------------------
+    def _converge(self, view, conn, rotate=False, dead=None):
+        cur = view.current
+        target = self._settle_and_choose(view, force_new=rotate, dead=dead)
+        previous = cur if (cur is not None and dead is None and self._points_at(conn, cur)) else None
+        unchanged = conn is not None and not target.planned and self._points_at(conn, target)
+        conn = self._point_connector(conn, target)
+        if not self.check_mode or unchanged:
+            passed, _outcome = self._run_test(conn)
+            if not passed:
+                self._undo(conn, target, previous)
+        else:
+            self.actions.append('would test the connector through JCI')
+        if target is not cur:
+            self._promote(target)
+        self._retire_and_clean(target, [conn.get('clientId') if conn else None])
+        self.result['connector'] = connector_view(conn)
+        self.result['credential'] = {'client_id': target.client_id, 'name': target.name}
+        self.result['verified'] = not self.check_mode or not self.changed
+        self.diff['after'] = {'connector': diff_view(connector_view(conn), secret_sent=target is not cur)}
+
+    def _settle_and_choose(self, view, force_new=False, dead=None):
+        """The credential the connector should use: a verified current one, a verified pending one left by an
+        earlier run, or a new one (created, handed off to the vault file as pending, and verified)."""
+        candidate = self._settle_pending(view) if view.pending else None
+        if candidate is not None:
+            return candidate
+        cur = view.current
+        if cur is not None and not force_new and dead is None:
+            error = self._probe(cur)
+            if error is None:
+                return cur
+            if not is_dead(error):
+                raise error
+            dead = cur
+            self._did('found that the credential %s no longer works against Jama (%s)' % (cur.client_id, error.message),
+                      change=False)
+        if not (self.s.create_credential or force_new):
+            raise self._no_credential(view, dead)
+        # Only a rotation queues the credential it replaces for deletion: configure never deletes a credential it
+        # did not make (a dead one it made is found by its marker once nothing uses it).
+        return self._create(replaces=(cur.client_id if cur is not None and force_new else None))
+
+    def _no_credential(self, view, dead):
+        source = self.s.vault_file or 'the role options'
+        if dead is not None:
+            what = 'the API credential %s in %s no longer works against Jama' % (dead.client_id, source)
+        elif self.vault is not None and getattr(view, 'partial', False):
+            what = '%s holds the client ID but not the secret (%s) of the API credential' % (source,
+                                                                                            self.s.client_secret_var)
+        else:
+            what = 'no API credential for %s in %s (%s/%s)' % (self.s.service_user, source, self.s.client_id_var,
+                                                             self.s.client_secret_var)
+        return ReconcileError(
+            what, hint='set oauth_connector_create_credential=true (with a Jama administrator in '
+                       'oauth_connector_jama_admin) and run again, or run jama.connect.rotate; or create one by hand '
+                       '(My Profile > Set API Credentials, logged in as %s) and put its client ID and secret into %s'
+                       % (self.s.service_user, source))
+
+    def _settle_pending(self, view):
+        """Finish or undo what an earlier run recorded as pending. Returns a verified credential, or None."""
+        pending = view.pending
+        name = pending.get('name')
+        admin = self.admin()
+        listed = admin.list_credentials(self._user_id)
+        found = [cred for cred in listed if cred.get('name') == name]
+        if pending.get('client_id') and pending.get('client_secret'):
+            cred = Credential(str(pending['client_id']), str(pending['client_secret']), name=name,
+                              replaces=pending.get('replaces'))
+            if found:
+                error = self._probe(cred)
+                if error is None:
+                    self._did('resumed the unfinished change to credential %s recorded in %s'
+                              % (cred.label(), self.s.vault_file), change=False)
+                    return cred
+                if not is_dead(error):
+                    raise error
+        if found:
+            if self.check_mode:
+                self._did('delete credential %s, left by an interrupted run (its secret is in no vault file)' % name)
+            else:
+                admin.delete_credential(found[0]['id'], self._user_id)
+                self._did('deleted credential %s, left by an interrupted run' % name)
+                self.cleaned_up.append(name)
+        if not self.check_mode:
+            self._state['pending'] = {}
+            self._write_state()
+        return None
+
+    def _create(self, replaces=None):
+        if self.vault is None:
+            raise errors.ConfigurationError('creating a credential needs oauth_connector_vault_file: Jama shows the '
+                                            'secret once, and it must be handed off into a vault file')
+        name = new_credential_name(self.s.credential_name)
+        admin = self.admin()
+        if self.check_mode:
+            self._did('create credential %s for %s and hand its secret off to %s'
+                      % (self.s.credential_name + '-<time>', self.s.service_user, self.s.vault_file))
+            return Credential(None, None, name=name, replaces=replaces, planned=True)
+        # Write-ahead: the vault file names the credential before Jama is asked to create it, so a lost answer
+        # or a killed run leaves a record the next run resolves (it deletes the credential if Jama made it).
+        self._state['pending'] = {'name': name, 'replaces': replaces}
+        self._write_state()
+        try:
+            created = admin.create_credential(name, self.s.marker, self._user_id)
+        except errors.TransportError as error:
+            raise ReconcileError('creating API credential %s got no answer (%s): Jama may have created it. %s records '
+                                 'the attempt; the next run deletes that credential if it exists and creates a new one'
+                                 % (name, error.message, self.s.vault_file), hint=error.hint)
+        except errors.JamaConnectError:
+            self._state['pending'] = {}
+            self._write_state()
+            raise
+        cred = Credential(created.get('clientId'), created.get('clientSecret'), name=name, replaces=replaces)
+        self._state['pending'] = {'name': name, 'client_id': cred.client_id, 'client_secret': cred.client_secret,
+                                  'replaces': replaces}
+        try:
+            self._write_state()
+        except Exception as error:  # pylint: disable=broad-except
+            self._revoke(created, cred, 'writing its secret to %s failed (%s)' % (self.s.vault_file, _reason(error)))
+        self._did('created credential %s for %s; its secret is in %s' % (cred.label(), self.s.service_user,
+                                                                        self.s.vault_file))
+        error = self._probe(cred)
+        if error is not None:
+            self._revoke(created, cred, 'it does not work against Jama (%s)' % error.message, hint=error.hint)
+        return cred
+
+    def _revoke(self, created, cred, why, hint=None):
+        """Delete a credential this run just created, then fail saying exactly what is left."""
+        try:
+            self.admin().delete_credential(created['id'], self._user_id)
+        except errors.JamaConnectError as error:
+            raise ReconcileError('the new credential %s was created but %s, and deleting it failed too (%s). %s still '
+                                 'names it, so the next run deletes it' % (cred.label(), why, error.message,
+                                                                           self.s.vault_file), hint=hint)
+        cleared = True
+        try:
+            self._state['pending'] = {}
+            self._write_state()
+        except Exception:  # pylint: disable=broad-except
+            cleared = False
+        raise ReconcileError('the new credential %s was created but %s; it was deleted again%s'
+                             % (cred.label(), why, '' if cleared else ' (the vault file still names it; the next '
+                                                                      'run clears that)'), hint=hint)
+
+    def _point_connector(self, conn, target):
+        params = {'url': self.s.jama_url, 'verify_ssl': self.s.verify_ssl, 'authentication_type': 'oauth',
+                  'client_id': target.client_id or '(new)', 'client_secret': target.client_secret,
+                  'secret_update': 'on_identity_change'}
+        if conn is None:
+            if self.check_mode:
+                self._did('create the connector "%s" with OAuth and %s' % (self.s.connector_name, target.label()))
+                return None
+            fields = {'name': self.s.connector_name, 'url': self.s.jama_url, 'verifySsl': self.s.verify_ssl,
+                      'authenticationType': 'oauth', 'clientId': target.client_id,
+                      'clientSecret': target.client_secret}
+            conn = self.jci.create_connector(fields)
+            self._did('created the connector "%s" with OAuth and credential %s' % (self.s.connector_name,
+                                                                                 target.client_id))
+            return conn
+        changes, _send = planned_changes(params, conn)
+        if not changes:
+            return conn
+        if self.check_mode:
+            self._did('point the connector "%s" at %s (%s)' % (conn['name'], target.label(),
+                                                               ', '.join(sorted(key for key in changes
+                                                                                if key != 'clientSecret'))))
+            return dict(conn, **dict((key, value) for key, value in changes.items() if key != 'clientSecret'))
+        updated = self.jci.update_connector(conn['id'], changes)
+        self._did('pointed the connector "%s" at credential %s' % (conn['name'], target.client_id))
+        return updated
+
+    def _undo(self, conn, target, previous):
+        """The JCI test failed after the connector was pointed at ``target``: go back where it is safe."""
+        failure = self._test_failure(conn)
+        hint = self.result['jci_test']['hint']
+        if self.check_mode:
+            raise ReconcileError(failure, hint=hint)
+        left = []
+        if previous is not None and previous.client_id != target.client_id:
+            try:
+                self.jci.update_connector(conn['id'], {'clientId': previous.client_id,
+                                                       'clientSecret': previous.client_secret})
+                self._did('pointed the connector back at the previous credential %s' % previous.client_id)
+            except errors.JamaConnectError as error:
+                left.append('putting the connector back on %s failed (%s), so it stays on %s, which %s keeps; the '
+                            'next run retries' % (previous.client_id, error.message, target.client_id,
+                                                  self.s.vault_file))
+                raise ReconcileError('%s; %s' % (failure, '; '.join(left)), hint=hint)
+            if self._state.get('pending', {}).get('client_id') == target.client_id:
+                try:
+                    self.admin().delete_credential(self._credential_id(target), self._user_id)
+                    self._did('deleted the new credential %s again' % target.client_id)
+                    self._state['pending'] = {}
+                    self._write_state()
+                except errors.JamaConnectError as error:
+                    left.append('deleting the new credential %s failed (%s); %s still names it, so the next run '
+                                'deletes it' % (target.client_id, error.message, self.s.vault_file))
+            raise ReconcileError('%s. The connector is back on the previous credential %s%s'
+                                 % (failure, previous.client_id, ('; ' + '; '.join(left)) if left else ''), hint=hint)
+        if target is not None and self._state.get('pending', {}).get('client_id') == target.client_id:
+            # Nothing known to work to go back to: the connector keeps the new credential, and so does the vault.
+            self._promote(target)
+        raise ReconcileError('%s. The connector uses credential %s, which works against Jama directly and is in %s'
+                             % (failure, target.client_id, self.s.vault_file or 'the role options'), hint=hint)
+
+    def _credential_id(self, cred):
+        for listed in self.admin().list_credentials(self._user_id):
+            if listed.get('clientId') == cred.client_id:
+                return listed['id']
+        raise errors.NotFoundError('Jama has no credential with client ID %s' % cred.client_id, status=404)
+
+    def _promote(self, target):
+        """The vault file's current credential becomes ``target``; what it replaces is queued for deletion."""
+        if self.check_mode or target.planned:
+            self._did('write the new credential into %s' % self.s.vault_file)
+            return
+        if self.vault is None:
+            return
+        replaced = target.replaces
+        self._state['pending'] = {}
+        if replaced and replaced != target.client_id and replaced not in self._state['retire']:
+            self._state['retire'].append(replaced)
+        self._write_state({self.s.client_id_var: target.client_id, self.s.client_secret_var: target.client_secret})
+        self._did('made %s the current credential in %s' % (target.client_id, self.s.vault_file))
+
+    def _retire_and_clean(self, target, in_use):
+        """Delete what was replaced (once nothing uses it) and this connector's own orphans."""
+        keep = set([target.client_id] + [client_id for client_id in in_use if client_id])
+        if not self._state.get('retire') and not self.changed:
+            return
+        if not self.admin_configured and not self._state.get('retire'):
+            self.result['orphans_checked'] = False
+            return
+        admin = self.admin()
+        listed = admin.list_credentials(self._user_id)
+        doomed = [cred for cred in listed if cred.get('clientId') not in keep
+                  and (cred.get('clientId') in self._state['retire'] or cred.get('description') == self.s.marker)]
+        for cred in doomed:
+            if self.check_mode:
+                self._did('delete credential %s (%s), which neither %s nor the connector uses'
+                          % (cred.get('name'), cred.get('clientId'), self.s.vault_file))
+                continue
+            admin.delete_credential(cred['id'], self._user_id)
+            self.cleaned_up.append(cred.get('name'))
+            self._did('deleted credential %s (%s), which neither %s nor the connector uses any more'
+                      % (cred.get('name'), cred.get('clientId'), self.s.vault_file))
+        self.result['orphans_checked'] = True
+        if self._state.get('retire') and not self.check_mode:
+            self._state['retire'] = []
+            self._write_state()
+
+    def _converged(self, conn, cur):
+        self.result['connector'] = connector_view(conn)
+        self.result['credential'] = {'client_id': cur.client_id}
+        self.result['verified'] = True
+        self.diff['after'] = dict(self.diff['before'])
+
+    def _migrate_one(self, conn, target):
+        name = conn['name']
+        if self.check_mode:
+            self._did('switch the connector "%s" from Basic to OAuth with %s and test it' % (name, target.label()))
+            return
+        self.jci.update_connector(conn['id'], {'authenticationType': 'oauth', 'clientId': target.client_id,
+                                               'clientSecret': target.client_secret})
+        self._did('switched the connector "%s" from Basic to OAuth with credential %s' % (name, target.client_id))
+        passed, _outcome = self._run_test(conn)
+        if passed:
+            return
+        failure = self._test_failure(conn)
+        hint = self.result['jci_test']['hint']
+        if not self.s.basic_password:
+            raise ReconcileError('%s. It stays on OAuth: set oauth_connector_basic_password (from vault) to have a '
+                                 'failed switch put back on Basic' % failure, hint=hint)
+        try:
+            self.basic_probe(conn.get('url'), conn.get('username'), self.s.basic_password)
+        except errors.JamaConnectError as error:
+            raise ReconcileError('%s. It was NOT put back on Basic: Jama refused the password in '
+                                 'oauth_connector_basic_password for %s (%s), and a wrong Basic password would count '
+                                 'towards the lockout; it stays on OAuth' % (failure, conn.get('username'),
+                                                                             error.message), hint=hint)
+        try:
+            self.jci.update_connector(conn['id'], {'authenticationType': 'basic', 'username': conn.get('username'),
+                                                   'password': self.s.basic_password})
+        except errors.JamaConnectError as error:
+            raise ReconcileError('%s. Putting it back on Basic failed too (%s); it stays on OAuth'
+                                 % (failure, error.message), hint=hint)
+        self._did('put the connector "%s" back on Basic as %s (the password was verified against Jama first)'
+                  % (name, conn.get('username')))
+        raise ReconcileError('%s. The connector is back on Basic authentication as %s' % (failure, conn.get('username')),
+                             hint=hint)
+
+    # --- the answer ---------------------------------------------------------------------------
+    def report(self):
+        self.result.update(changed=self.changed, actions=list(self.actions), cleaned_up=list(self.cleaned_up),
+                           summary=self.summary())
+        self.result.setdefault('verified', False)
+        return self.result
+
+    def summary(self):
+        env = self.s.environment
+        lines = []
+        credential = self.result.get('credential') or {}
+        connector = self.result.get('connector') or {}
+        if self.s.flow == 'check' and self.result.get('verified'):
+            lines.append('%s: healthy; connector "%s" uses OAuth with client ID %s' % (
+                env, self.s.connector_name, credential.get('client_id')))
+        elif self.check_mode:
+            lines.append('%s: check mode: %s' % (env, 'no change needed' if not self.changed else
+                                                 '%d change(s) planned' % len([a for a in self.actions
+                                                                               if a.startswith('would')])))
+        elif self.s.flow == 'migrate':
+            lines.append('%s: %s' % (env, ('moved to OAuth: ' + ', '.join(self.result.get('migrated') or []))
+                                     if self.result.get('migrated') else 'no connector left on Basic'))
+        else:
+            lines.append('%s: connector "%s" uses OAuth with client ID %s%s' % (
+                env, connector.get('name') or self.s.connector_name, credential.get('client_id'),
+                '' if self.changed else ' (no change)'))
+        lines.extend(self.actions)
+        check = self.result.get('jama_check')
+        if check:
+            lines.append('Jama check: token for %s (%s license), valid %s s' % (
+                check['user'], check.get('license_type'), check.get('expires_in')))
+        test = self.result.get('jci_test')
+        if test:
+            lines.append('JCI test: %s as %s in %s ms; %s' % (
+                'passed' if test['success'] else 'failed', test.get('user'), test.get('latency_ms'),
+                'no authentication errors in the connector log' if not test['authentication_errors']
+                else '%d authentication error(s) in the log' % len(test['authentication_errors'])))
+        return lines
+
+
+def _reason(error):
+    return getattr(error, 'message', None) or str(error) or type(error).__name__
