@@ -195,7 +195,13 @@ class Engine:
             updates[self.s.state_var] = state
         else:
             drop.append(self.s.state_var)
-        self.vault.write(updates, remove=drop)
+        try:
+            self.vault.write(updates, remove=drop)
+        except Exception as error:  # pylint: disable=broad-except
+            # OSError, VaultFileError or an AnsibleError from encryption: the file keeps its previous content.
+            raise ReconcileError('writing %s failed (%s)' % (self.s.vault_file, _reason(error)),
+                                 hint='fix the cause (disk space, permissions, the vault secret) and run again; the '
+                                      'file still holds what the last successful write put there')
 
     def _find_connector(self):
         return self.jci.find_connector(self.s.connector_name)
@@ -277,22 +283,31 @@ class Engine:
         view = self._read_vault()
         conn = self._find_connector()
         self.diff['before'] = {'connector': diff_view(connector_view(conn))}
-        if view.pending:
-            self._did('found an unfinished change recorded in %s; finishing it instead of starting another '
-                      'rotation' % self.s.vault_file, change=False)
-            self._converge(view, conn)
-            return
-        if view.current is None:
+        if view.current is None and not view.pending:
             raise ReconcileError('nothing to rotate: %s holds no credential under %s/%s'
                                  % (self.s.vault_file, self.s.client_id_var, self.s.client_secret_var),
                                  hint='run jama.connect.configure first')
         if conn is None:
             raise ReconcileError('nothing to rotate: JCI has no connector named "%s"' % self.s.connector_name,
                                  hint='run jama.connect.configure first')
-        error = self._probe(view.current)
-        if error is not None and not is_dead(error):
-            raise error
-        self._converge(view, conn, rotate=True, dead=view.current if error is not None else None)
+        dead = None
+        if view.pending:
+            # A verified credential left by an interrupted rotation finishes that rotation; anything else is
+            # cleaned up and a new rotation starts.
+            self._did('found an unfinished change recorded in %s; resolving it first' % self.s.vault_file, change=False)
+        elif view.retire:
+            # The rotation itself finished (the vault file holds the new credential); only deleting the old one
+            # did not. Finish that rather than rotate a second time.
+            self._did('found a finished rotation whose old credential is still to delete; deleting it',
+                      change=False)
+            self._converge(view, conn)
+            return
+        elif view.current is not None:
+            error = self._probe(view.current)
+            if error is not None and not is_dead(error):
+                raise error
+            dead = view.current if error is not None else None
+        self._converge(view, conn, rotate=True, dead=dead)
 
     def flow_check(self):
         problems = []

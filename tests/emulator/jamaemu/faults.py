@@ -1,4 +1,9 @@
-"""Rate limiting and injected faults, both applied before a handler runs (so they change no state)."""
+"""Rate limiting and injected faults.
+
+The rate limit and faults with ``when: before`` (the default) act before a handler runs, so they change no state.
+Faults with ``when: after`` act once the handler has run and changed the state: the answer is lost (``drop``),
+late (``latency``, for a client that times out) or replaced by an error status, as when a proxy or the network
+fails after Jama acted. The next run of a client has to heal from that."""
 import collections
 import threading
 import time
@@ -48,7 +53,14 @@ class FaultBook:
         count = spec.get('count')
         if count is not None and (not isinstance(count, int) or isinstance(count, bool) or count < 1):
             raise ApiError(400, 'count must be a positive integer, or omitted for "until cleared"')
-        fault = {'kind': kind, 'system': system, 'operation': spec.get('operation', '*'), 'count': count}
+        when = spec.get('when', 'before')
+        if when not in ('before', 'after'):
+            raise ApiError(400, "when must be 'before' (the handler does not run) or 'after' (it runs, then the fault)")
+        skip = spec.get('skip', 0)
+        if not isinstance(skip, int) or isinstance(skip, bool) or skip < 0:
+            raise ApiError(400, 'skip must be a non-negative integer: the number of matching calls to let through first')
+        fault = {'kind': kind, 'system': system, 'operation': spec.get('operation', '*'), 'count': count,
+                 'when': when, 'skip': skip}
         if kind == 'status':
             status = spec.get('status')
             if not isinstance(status, int) or not 400 <= status <= 599:
@@ -72,12 +84,16 @@ class FaultBook:
         with self.lock:
             return [dict(fault) for fault in self.faults]
 
-    def _take(self, system, operation):
-        """The faults that fire for this call, spending one use of each counted fault."""
+    def _take(self, system, operation, when):
+        """The faults that fire for this call at this point, spending one use of each counted fault."""
         fired = []
         with self.lock:
             for fault in list(self.faults):
-                if fault['system'] not in ('*', system) or fault['operation'] not in ('*', operation):
+                if fault['system'] not in ('*', system) or fault['operation'] not in ('*', operation) \
+                        or fault.get('when', 'before') != when:
+                    continue
+                if fault.get('skip'):
+                    fault['skip'] -= 1
                     continue
                 fired.append(dict(fault))
                 if fault['count'] is not None:
@@ -86,8 +102,8 @@ class FaultBook:
                         self.faults.remove(fault)
         return fired
 
-    def apply(self, system, operation):
-        for fault in self._take(system, operation):
+    def apply(self, system, operation, when='before'):
+        for fault in self._take(system, operation, when):
             if fault['kind'] == 'latency':
                 time.sleep(fault['ms'] / 1000.0)
             elif fault['kind'] == 'drop':

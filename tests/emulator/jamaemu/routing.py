@@ -157,7 +157,9 @@ class Handler(BaseHTTPRequestHandler):
         if app.rate_limited:
             app.context.rate_limiter.check()
         app.context.faults.apply(app.system, route.operation)
-        return route.func(request)
+        reply = route.func(request)
+        app.context.faults.apply(app.system, route.operation, when='after')
+        return reply
 
     def _write(self, reply):
         payload = b''

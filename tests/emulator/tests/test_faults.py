@@ -39,6 +39,35 @@ def test_drop_fault_closes_the_connection_without_an_answer(emulator):
     assert emulator.jama('GET', '/rest/v1/users/current', auth=SERVICE).status_code == 200
 
 
+def test_drop_after_fault_loses_the_answer_of_a_call_that_ran(emulator):
+    emulator.fault(kind='drop', system='jama', operation='createMyApiCredential', count=1, when='after')
+    with pytest.raises(requests.exceptions.ConnectionError):
+        emulator.jama('POST', '/rest/v1/users/current/apicredentials', auth=SERVICE, json={'name': 'lost'})
+    listed = emulator.jama('GET', '/rest/v1/users/current/apicredentials', auth=SERVICE).json()['data']
+    assert [cred['name'] for cred in listed] == ['lost']
+
+
+def test_status_after_fault_answers_an_error_for_a_call_that_ran(emulator):
+    emulator.fault(kind='status', system='jama', operation='createMyApiCredential', status=502, count=1, when='after')
+    response = emulator.jama('POST', '/rest/v1/users/current/apicredentials', auth=SERVICE, json={'name': 'ran'})
+    assert response.status_code == 502
+    listed = emulator.jama('GET', '/rest/v1/users/current/apicredentials', auth=SERVICE).json()['data']
+    assert [cred['name'] for cred in listed] == ['ran']
+
+
+def test_skip_lets_the_first_matching_calls_through(emulator):
+    emulator.fault(kind='status', system='jama', operation='getCurrentUser', status=500, count=1, skip=2)
+    statuses = [emulator.jama('GET', '/rest/v1/users/current', auth=SERVICE).status_code for _attempt in range(4)]
+    assert statuses == [200, 200, 500, 200]
+
+
+def test_before_fault_leaves_the_state_untouched(emulator):
+    emulator.fault(kind='drop', system='jama', operation='createMyApiCredential', count=1)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        emulator.jama('POST', '/rest/v1/users/current/apicredentials', auth=SERVICE, json={'name': 'never'})
+    assert emulator.jama('GET', '/rest/v1/users/current/apicredentials', auth=SERVICE).json()['data'] == []
+
+
 def test_expire_tokens_invalidates_every_token(emulator):
     cred = create_credential(emulator)
     access = token(emulator, cred['clientId'], cred['clientSecret']).json()['access_token']
@@ -60,6 +89,8 @@ def test_lock_user_refuses_the_right_password(emulator):
     {'kind': 'latency', 'ms': -1},
     {'kind': 'drop', 'count': 0},
     {'kind': 'drop', 'system': 'mars'},
+    {'kind': 'drop', 'when': 'during'},
+    {'kind': 'drop', 'skip': -1},
 ])
 def test_invalid_fault_specs_are_refused(emulator, spec):
     response = emulator.session.post(emulator.admin_url + '/faults', json=spec, timeout=5)

@@ -1,0 +1,187 @@
+"""One emulated environment for the reconciler's tests: the engine wired to the emulator and a real vault file,
+with hooks to kill a run at any call and to make any vault write fail, and the invariants every healed run
+must satisfy."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import yaml
+
+from ansible.parsing.dataloader import DataLoader
+from ansible.parsing.vault import VaultLib, VaultSecret
+
+from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.module_utils.http_session import ApiSession, TokenProvider
+from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
+from ansible_collections.jama.connect.plugins.module_utils.jci_client import JciClient
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import Engine, Settings, marker
+from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import VaultStore
+
+JAMA_ADMIN = ('jama_admin', 'admin-Pa55!')
+JCI_ADMIN = ('jci_admin', 'jciadmin-Pa55!')
+SERVICE = ('jci_service', 'service-Pa55!')
+PASSWORD = 'reconcile-tests'
+CONNECTOR = 'Jama Connect'
+
+
+class Killed(BaseException):
+    """Stands in for a run killed mid-way (SIGKILL, a cancelled AWX job): no except clause of the engine runs."""
+
+
+class Hooks:
+    """Counts the engine's HTTP calls and vault writes; kills the run or fails a write at a chosen one."""
+
+    def __init__(self):
+        self.calls = 0
+        self.writes = 0
+        self.kill_before_call = None
+        self.kill_after_call = None
+        self.fail_write = None
+        self.kill_after_write = None
+
+
+class HookedSession(ApiSession):
+    hooks = None
+
+    def request(self, method, path, expect=(200, 201, 204), **kwargs):
+        hooks = self.hooks
+        hooks.calls += 1
+        if hooks.kill_before_call == hooks.calls:
+            raise Killed('before call %d' % hooks.calls)
+        answer = super(HookedSession, self).request(method, path, expect, **kwargs)
+        if hooks.kill_after_call == hooks.calls:
+            raise Killed('after call %d' % hooks.calls)
+        return answer
+
+
+class HookedVault(VaultStore):
+    hooks = None
+
+    def write(self, updates, remove=()):
+        self.hooks.writes += 1
+        if self.hooks.fail_write == self.hooks.writes:
+            raise OSError(28, 'No space left on device (injected)')
+        written = super(HookedVault, self).write(updates, remove)
+        if self.hooks.kill_after_write == self.hooks.writes:
+            raise Killed('after vault write %d' % self.hooks.writes)
+        return written
+
+
+def loader():
+    data_loader = DataLoader()
+    data_loader.set_vault_secrets([('dev', VaultSecret(PASSWORD.encode()))])
+    return data_loader
+
+
+class Environment:
+    def __init__(self, emulator, tmp_path, **settings):
+        self.emulator = emulator
+        self.vault_path = str(tmp_path / 'jama_credential.vault.yml')
+        self.settings = dict(jama_url=emulator.jama_url, jci_url=emulator.jci_url, connector_name=CONNECTOR,
+                             create_credential=True, vault_file=self.vault_path, environment='dev')
+        self.settings.update(settings)
+        self.hooks = Hooks()
+
+    def session(self, url, auth):
+        session = HookedSession(url, auth=auth, ca_path=self.emulator.ca_file)
+        session.hooks = self.hooks
+        return session
+
+    def engine(self, flow='configure', check_mode=False, **overrides):
+        settings = Settings(flow=flow, **dict(self.settings, **overrides))
+        vault = HookedVault(self.vault_path, loader(), 'dev')
+        vault.hooks = self.hooks
+
+        def probe(client_id, client_secret):
+            session = self.session(self.emulator.jama_url, TokenProvider(client_id=client_id,
+                                                                         client_secret=client_secret))
+            user = JamaClient(session).current_user()
+            return {'user': user, 'license_type': user.get('licenseType'), 'expires_in': session.auth.expires_in}
+
+        def basic_probe(url, username, password):
+            return JamaClient(self.session(url, (username, password))).current_user()
+
+        return Engine(settings, JciClient(self.session(self.emulator.jci_url, JCI_ADMIN)),
+                      lambda: JamaClient(self.session(self.emulator.jama_url, JAMA_ADMIN)), probe, vault,
+                      check_mode=check_mode, basic_probe=basic_probe)
+
+    def run(self, flow='configure', check_mode=False, **overrides):
+        return self.engine(flow, check_mode, **overrides).run()
+
+    # --- the state of the three systems -------------------------------------------------------
+    def vault_data(self):
+        try:
+            with open(self.vault_path, 'rb') as handle:
+                raw = handle.read()
+        except IOError:
+            return {}
+        return yaml.safe_load(VaultLib([('dev', VaultSecret(PASSWORD.encode()))]).decrypt(raw)) or {}
+
+    def write_vault(self, data):
+        VaultStore(self.vault_path, loader(), 'dev').write(data)
+
+    def credentials(self):
+        user = self.emulator.jama('GET', '/rest/v1/users', auth=JAMA_ADMIN, params={'username': 'jci_service'})
+        user_id = user.json()['data'][0]['id']
+        listed = self.emulator.jama('GET', '/rest/v1/users/%d/apicredentials' % user_id, auth=JAMA_ADMIN,
+                                    params={'maxResults': 50})
+        return listed.json()['data']
+
+    def create_credential(self, name, description=''):
+        response = self.emulator.jama('POST', '/rest/v1/users/current/apicredentials', auth=SERVICE,
+                                      json={'name': name, 'description': description})
+        assert response.status_code == 201, response.text
+        return response.json()['data']
+
+    def delete_credential(self, client_id):
+        for cred in self.credentials():
+            if cred['clientId'] == client_id:
+                response = self.emulator.jama('DELETE', '/rest/v1/users/current/apicredentials/%d' % cred['id'],
+                                              auth=SERVICE)
+                assert response.status_code == 204
+
+    def connectors(self):
+        return self.emulator.jci('GET', '/api/v1/connectors').json()['data']
+
+    def connector(self, name=CONNECTOR):
+        found = [conn for conn in self.connectors() if conn['name'] == name]
+        return found[0] if found else None
+
+    def create_connector(self, **fields):
+        body = dict({'name': CONNECTOR, 'application': 'jama_connect', 'url': self.emulator.jama_url,
+                     'verifySsl': True}, **fields)
+        response = self.emulator.jci('POST', '/api/v1/connectors', json=body)
+        assert response.status_code == 201, response.text
+        return response.json()['data']
+
+    def token_works(self, client_id, client_secret):
+        response = self.emulator.jama('POST', '/rest/oauth/token', auth=(client_id, client_secret),
+                                      data={'grant_type': 'client_credentials'})
+        return response.status_code == 200
+
+    def mine(self):
+        """Credentials this environment's engine made (by their marker)."""
+        return [cred for cred in self.credentials()
+                if cred.get('description') == marker(self.emulator.jci_url, CONNECTOR)]
+
+    def assert_agree(self):
+        """Jama, the vault file and JCI agree, the connector works, and nothing the engine made is orphaned."""
+        data = self.vault_data()
+        assert 'jama_credential_state' not in data, data.get('jama_credential_state', {}).keys()
+        client_id, secret = data['jama_client_id'], data['jama_client_secret']
+        assert self.token_works(client_id, secret), 'the vault file\'s credential does not work'
+        conn = self.connector()
+        assert conn is not None and conn['authenticationType'] == 'oauth' and conn['clientId'] == client_id
+        assert [cred['clientId'] for cred in self.mine()] == [client_id], 'orphaned credentials in Jama'
+        tested = self.emulator.jci('POST', '/api/v1/connectors/%d/test' % conn['id']).json()['data']
+        assert tested['success'], tested['message']
+        return client_id
+
+
+def expect_failure(env, flow='configure', **overrides):
+    """Run a flow that must fail; returns the error (never a Killed, which propagates)."""
+    try:
+        env.run(flow, **overrides)
+    except errors.JamaConnectError as error:
+        return error
+    raise AssertionError('the %s flow did not fail' % flow)

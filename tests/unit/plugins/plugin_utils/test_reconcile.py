@@ -1,0 +1,269 @@
+"""The reconciler's decisions against the emulator, including the regression tests for the observations of the
+role-as-reconciler issue (numbered as there)."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.jama.connect.plugins.action.oauth_connector_reconcile import check_options
+from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import argument_spec
+from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import (
+    CONNECTOR, JAMA_ADMIN, SERVICE, Environment, expect_failure)
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+AGENT = 'jama.connect-ansible-collection'
+
+
+@pytest.fixture
+def env(emulator, tmp_path):
+    return Environment(emulator, tmp_path)
+
+
+def client_calls(emulator):
+    """The calls the collection made (JCI's own calls to Jama during its test are not ours)."""
+    return [(entry['system'], entry['operation']) for entry in emulator.request_log() if entry['agent'] == AGENT]
+
+
+def state_of(env):
+    # A connector's lastTest is JCI's record of its test, which check runs on purpose.
+    connectors = [dict((key, value) for key, value in conn.items() if key != 'lastTest') for conn in env.connectors()]
+    return (sorted(cred['clientId'] for cred in env.credentials()), connectors, env.vault_data())
+
+
+def test_first_run_creates_verifies_and_the_second_makes_two_calls_and_no_change(env, emulator):
+    first = env.run()
+    assert first['changed'] and first['verified']
+    client_id = env.assert_agree()
+    assert env.mine()[0]['name'].startswith('jci-oauth-')
+    emulator.admin('DELETE', '/requests')
+    second = env.run()
+    assert not second['changed'] and second['verified'] and second['actions'] == []
+    assert client_calls(emulator) == [('jci', 'listConnectors'), ('jci', 'testConnector')]
+    assert second['credential']['client_id'] == client_id
+
+
+def test_check_mode_first_run_changes_nothing_anywhere(env):
+    before = state_of(env)
+    result = env.run(check_mode=True)
+    assert result['changed'] and not result['verified']
+    assert result['actions'] and all(action.startswith('would') for action in result['actions'])
+    assert state_of(env) == before
+
+
+def test_check_mode_of_a_converged_environment_reports_no_change(env):
+    env.run()
+    result = env.run(check_mode=True)
+    assert not result['changed'] and result['verified']
+
+
+# Observation 2: Jama has the credential but the vault file lacks its secret.
+def test_obs2_lost_secret_is_replaced_and_the_unusable_credential_deleted(env):
+    env.run()
+    lost = env.vault_data()['jama_client_id']
+    env.write_vault({'jama_client_id': lost, 'jama_client_secret': None})
+    result = env.run()
+    assert result['changed'] and result['verified']
+    new = env.assert_agree()
+    assert new != lost and lost not in [cred['clientId'] for cred in env.credentials()]
+
+
+def test_obs2_lost_secret_without_create_fails_naming_file_and_fix_and_changes_nothing(env):
+    env.run()
+    env.write_vault({'jama_client_secret': None})
+    before = state_of(env)
+    error = expect_failure(env, create_credential=False)
+    assert env.vault_path in error.message and 'jama_client_secret' in error.message
+    assert 'oauth_connector_create_credential=true' in error.hint and 'jama.connect.rotate' in error.hint
+    assert state_of(env) == before
+
+
+# Observation 3: a vault file naming a credential Jama no longer has must not reach a working connector.
+def test_obs3_dead_credential_never_reaches_a_working_connector(env):
+    env.run()
+    working = env.connector()
+    dead = env.create_credential('soon-gone')
+    env.delete_credential(dead['clientId'])
+    env.write_vault({'jama_client_id': dead['clientId'], 'jama_client_secret': dead['clientSecret']})
+    error = expect_failure(env, create_credential=False)
+    assert 'no longer works' in error.message
+    assert env.connector()['clientId'] == working['clientId']
+    assert env.emulator.jci('POST', '/api/v1/connectors/%d/test' % working['id']).json()['data']['success']
+
+
+def test_obs3_credential_of_another_user_never_reaches_the_connector(env, emulator):
+    env.run()
+    working = env.connector()
+    admins = emulator.jama('POST', '/rest/v1/users/current/apicredentials', auth=JAMA_ADMIN,
+                           json={'name': 'admin-own'}).json()['data']
+    env.write_vault({'jama_client_id': admins['clientId'], 'jama_client_secret': admins['clientSecret']})
+    error = expect_failure(env, create_credential=False)
+    assert 'belongs to jama_admin, not to the JCI service account jci_service' in error.message
+    assert env.connector()['clientId'] == working['clientId']
+
+
+def test_a_failing_jci_test_of_a_converged_environment_is_diagnosed_directly(env, emulator):
+    env.run()
+    emulator.fault(kind='status', system='jama', operation='createOAuthToken', status=500, count=1)
+    error = expect_failure(env)
+    assert 'itself works against Jama' in error.message
+    env.assert_agree()
+
+
+def test_a_locked_service_account_stops_the_run_without_replacing_the_credential(env, emulator):
+    env.run()
+    before = sorted(cred['clientId'] for cred in env.credentials())
+    emulator.admin('POST', '/users/jci_service/lock')
+    error = expect_failure(env)
+    assert 'locked' in error.message
+    assert sorted(cred['clientId'] for cred in env.credentials()) == before
+
+
+# Observation 4 lives in test_reconcile_faults.py; these are rotation's decisions.
+def test_rotation_replaces_verifies_then_deletes_the_old_credential(env):
+    env.run()
+    old = env.vault_data()['jama_client_id']
+    result = env.run('rotate')
+    assert result['changed'] and result['verified']
+    new = env.assert_agree()
+    assert new != old and old not in [cred['clientId'] for cred in env.credentials()]
+    assert result['cleaned_up']
+
+
+def test_rotation_whose_jci_test_fails_goes_back_to_the_old_credential(env, emulator):
+    env.run()
+    old = env.vault_data()['jama_client_id']
+    # The JCI test's own token request is the third token request of the rotation (old, new, then JCI's).
+    emulator.fault(kind='status', system='jama', operation='createOAuthToken', status=401, count=1, skip=2)
+    error = expect_failure(env, 'rotate')
+    assert 'back on the previous credential %s' % old in error.message
+    assert env.assert_agree() == old
+    assert len(env.credentials()) == 1
+
+
+def test_rotation_of_a_hand_made_credential_deletes_it_once_replaced(env):
+    hand_made = env.create_credential('jci-by-hand')
+    env.write_vault({'jama_client_id': hand_made['clientId'], 'jama_client_secret': hand_made['clientSecret']})
+    env.run(create_credential=False)
+    assert env.mine() == []  # configure never claims a credential it did not make
+    env.run('rotate')
+    assert hand_made['clientId'] not in [cred['clientId'] for cred in env.credentials()]
+    env.assert_agree()
+
+
+def test_configure_leaves_credentials_it_did_not_make_alone(env):
+    env.run()
+    other = env.create_credential('someone-elses')
+    env.write_vault({'jama_client_secret': None})
+    env.run()
+    assert other['clientId'] in [cred['clientId'] for cred in env.credentials()]
+
+
+# Observation 5: migrate rolls back only to a Basic password it has just verified.
+@pytest.mark.parametrize('password, rolled_back', [('wrong-password', False), (SERVICE[1], True)])
+def test_obs5_migrate_rolls_back_only_to_a_verified_basic_password(env, emulator, password, rolled_back):
+    env.create_connector(authenticationType='basic', username=SERVICE[0], password=SERVICE[1])
+    # The first token request is the direct check of the new credential; the second is JCI's test.
+    emulator.fault(kind='status', system='jama', operation='createOAuthToken', status=401, count=1, skip=1)
+    emulator.admin('DELETE', '/requests')
+    error = expect_failure(env, 'migrate', basic_password=password)
+    conn = env.connector()
+    basic_logins = [entry for entry in emulator.request_log('jama')
+                    if entry['auth'] == 'basic' and entry['user'] == SERVICE[0] and entry['agent'] == AGENT]
+    assert len(basic_logins) == 1
+    if rolled_back:
+        assert conn['authenticationType'] == 'basic' and 'back on Basic' in error.message
+    else:
+        assert conn['authenticationType'] == 'oauth' and 'NOT put back on Basic' in error.message
+        assert 'back on Basic authentication' not in error.message
+
+
+def test_migrate_moves_every_basic_connector_of_this_jama_and_leaves_others(env):
+    env.create_connector(authenticationType='basic', username=SERVICE[0], password=SERVICE[1])
+    env.create_connector(name='second', authenticationType='basic', username=SERVICE[0], password=SERVICE[1])
+    env.create_connector(name='elsewhere', url='https://other.example.com', authenticationType='basic',
+                         username=SERVICE[0], password=SERVICE[1])
+    result = env.run('migrate')
+    assert sorted(result['migrated']) == [CONNECTOR, 'second']
+    auth = dict((conn['name'], conn['authenticationType']) for conn in env.connectors())
+    assert auth == {CONNECTOR: 'oauth', 'second': 'oauth', 'elsewhere': 'basic'}
+    again = env.run('migrate')
+    assert not again['changed'] and again['migrated'] == []
+
+
+def test_migrate_with_no_connector_for_this_jama_fails_clearly(env):
+    error = expect_failure(env, 'migrate')
+    assert 'nothing to migrate' in error.message and 'jama.connect.configure' in error.hint
+    assert env.credentials() == []
+
+
+# Observation 6 (entry points in one play) is a playbook test; check's own verdicts are here.
+def test_check_is_healthy_after_configure_and_reads_only(env, emulator):
+    env.run()
+    before = state_of(env)
+    result = env.run('check')
+    assert result['verified'] and result['problems'] == []
+    assert state_of(env) == before
+
+
+def test_check_reports_a_missing_connector_a_mismatch_and_an_unfinished_change(env, emulator):
+    env.run()
+    conn = env.connector()
+    emulator.jci('DELETE', '/api/v1/connectors/%d' % conn['id'])
+    error = expect_failure(env, 'check')
+    assert 'no connector named "%s"' % CONNECTOR in error.message
+    env.run()
+    env.write_vault({'jama_credential_state': {'retire': ['x']}})
+    error = expect_failure(env, 'check')
+    assert 'still to delete' in error.message
+
+
+def test_check_never_tests_a_basic_connector(env, emulator):
+    env.create_connector(authenticationType='basic', username=SERVICE[0], password='wrong')
+    emulator.admin('DELETE', '/requests')
+    error = expect_failure(env, 'check', create_credential=False)
+    assert 'still uses Basic' in error.message
+    assert ('jci', 'testConnector') not in client_calls(emulator)
+
+
+# Observation 7: everything is checked before the first write.
+def test_obs7_wrong_jci_password_is_found_before_any_credential_is_created(env, emulator):
+    env.jci_auth = ('jci_admin', 'wrong')
+    engine = env.engine()
+    engine.jci.session.auth = ('jci_admin', 'wrong')
+    with pytest.raises(errors.AuthenticationError):
+        engine.run()
+    assert env.credentials() == [] and env.vault_data() == {}
+
+
+def options(**values):
+    args = dict({'jama_url': 'https://jama.example.com', 'vault_file': '/tmp/x.vault.yml',
+                 'jci': {'url': 'https://jci.example.com', 'username': 'a', 'password': 'b'}}, **values)
+    result = ArgumentSpecValidator(argument_spec()).validate(args)
+    assert not result.error_messages, result.error_messages
+    return result.validated_parameters
+
+
+@pytest.mark.parametrize('values, fragment', [
+    ({'connector_name': ''}, 'connector_name (role: oauth_connector_name) must be a non-empty name'),
+    ({'connector_name': '   '}, 'connector_name (role: oauth_connector_name) must be a non-empty name'),
+    ({'connector_name': 'x' * 101}, 'JCI allows at most 100'),
+    ({'credential_name': 'x' * 90}, 'credential_name (role: oauth_connector_credential_name) may be at most 78'),
+    ({'service_user': ''}, 'service_user (role: oauth_connector_service_user)'),
+    ({'jci': {}}, 'the JCI connection is incomplete'),
+    ({'jci': {'url': 'jci.example.com', 'username': 'a', 'password': 'b'}}, 'absolute http(s) URL'),
+    ({'jama_url': 'ftp://jama.example.com'}, 'absolute http(s) URL'),
+    ({'client_secret_var': 'jama_client_id'}, 'three different variable names'),
+    ({'client_secret_var': 'not a var-name!'}, 'must be a variable name'),
+    ({'client_id': 'abc'}, 'set both client_id'),
+    ({'vault_file': None}, 'set vault_file (role: oauth_connector_vault_file)'),
+    ({'create_credential': True}, 'needs a Jama administrator'),
+    ({'flow': 'rotate', 'vault_file': None, 'client_id': 'a', 'client_secret': 'b'}, 'rotation needs vault_file'),
+    ({'jama_ca_path': '/nonexistent/ca.pem'}, 'jama_ca_path (role: oauth_connector_jama_ca_path): no such file'),
+    ({'jama_timeout': 10 ** 12}, 'must be between 1 and 600 seconds'),
+])
+def test_obs7_bad_options_are_refused_before_any_call(values, fragment):
+    with pytest.raises(errors.ConfigurationError) as raised:
+        check_options(options(**values))
+    assert fragment in raised.value.message

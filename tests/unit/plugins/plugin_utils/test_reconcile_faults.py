@@ -1,0 +1,115 @@
+"""The fault suite: for every step of configure, rotate and migrate, break the run there, then run the same flow
+again without the fault, and check that Jama, the vault file and JCI agree, the connector works, nothing the
+engine made is orphaned, and a further run changes nothing.
+
+Faults: the emulator answers 500 before the call runs, runs it and then drops the connection (a lost answer),
+or runs it and answers 500; the run is killed before or after any call, or after any vault write; any vault
+write fails. Each test walks every step of one flow (a bounded loop over the call or write index).
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.jama.connect.plugins.module_utils import errors
+
+from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import SERVICE, Environment, Killed
+
+MAX_STEPS = 60
+
+
+def setup_configure(env):
+    return None
+
+
+def setup_rotate(env):
+    env.run('configure')
+    return env.vault_data()['jama_client_id']
+
+
+def setup_migrate(env):
+    env.create_connector(authenticationType='basic', username=SERVICE[0], password=SERVICE[1])
+    return None
+
+
+SCENARIOS = {
+    'configure': (setup_configure, {}),
+    'rotate': (setup_rotate, {}),
+    'migrate': (setup_migrate, {'basic_password': SERVICE[1]}),
+}
+
+
+def fresh(emulator, tmp_path, index):
+    emulator.reset()
+    directory = tmp_path / ('case%02d' % index)
+    directory.mkdir()
+    return Environment(emulator, directory)
+
+
+def attempt(env, flow, options):
+    """Run the flow once with whatever fault is armed; a failure or a kill is expected, not required."""
+    try:
+        env.run(flow, **options)
+    except (errors.JamaConnectError, Killed):
+        pass
+
+
+def heal_and_check(env, flow, options, original):
+    env.hooks.__init__()
+    env.emulator.admin('DELETE', '/faults')
+    result = env.run(flow, **options)
+    assert result['verified'], result
+    client_id = env.assert_agree()
+    if flow == 'rotate':
+        assert client_id != original, 'the rotation did not happen'
+        assert original not in [cred['clientId'] for cred in env.credentials()], 'the old credential is still there'
+    again = env.run('configure')
+    assert not again['changed'], again['actions']
+
+
+def trial(emulator, tmp_path, flow):
+    """The clean run's call and write counts, and its request log (system, operation) in order."""
+    setup, options = SCENARIOS[flow]
+    env = fresh(emulator, tmp_path, 0)
+    setup(env)
+    emulator.admin('DELETE', '/requests')
+    env.hooks.__init__()
+    env.run(flow, **options)
+    log = [(entry['system'], entry['operation']) for entry in emulator.request_log()]
+    return env.hooks.calls, env.hooks.writes, log
+
+
+@pytest.mark.parametrize('flow', sorted(SCENARIOS))
+@pytest.mark.parametrize('hook', ['kill_before_call', 'kill_after_call', 'fail_write', 'kill_after_write'])
+def test_a_run_broken_by_the_client_side_at_any_step_is_healed_by_the_next(emulator, tmp_path, flow, hook):
+    calls, writes, _log = trial(emulator, tmp_path, flow)
+    steps = writes if 'write' in hook else calls
+    assert 0 < steps < MAX_STEPS
+    setup, options = SCENARIOS[flow]
+    for step in range(1, steps + 1):
+        env = fresh(emulator, tmp_path, step)
+        original = setup(env)
+        env.hooks.__init__()
+        setattr(env.hooks, hook, step)
+        attempt(env, flow, options)
+        heal_and_check(env, flow, options, original)
+
+
+@pytest.mark.parametrize('flow', sorted(SCENARIOS))
+@pytest.mark.parametrize('fault', [
+    {'kind': 'status', 'status': 500, 'when': 'before'},
+    {'kind': 'drop', 'when': 'after'},
+    {'kind': 'status', 'status': 500, 'when': 'after'},
+])
+def test_a_run_broken_by_the_server_at_any_step_is_healed_by_the_next(emulator, tmp_path, flow, fault):
+    _calls, _writes, log = trial(emulator, tmp_path, flow)
+    assert 0 < len(log) < MAX_STEPS
+    setup, options = SCENARIOS[flow]
+    for index, (system, operation) in enumerate(log):
+        env = fresh(emulator, tmp_path, index + 1)
+        original = setup(env)
+        skip = log[:index].count((system, operation))
+        emulator.fault(system=system, operation=operation, skip=skip, count=1, **fault)
+        attempt(env, flow, options)
+        heal_and_check(env, flow, options, original)
