@@ -26,6 +26,8 @@ def connection_vars(info):
         'jci_connection': {'url': info['jci_url'], 'username': 'jci_admin', 'password': jci['jci_admin'],
                            'ca_path': info['ca_file']},
         'jama_service_password': jama['jci_service'],
+        # Targets that start emulators of their own import the harness from here.
+        'emulator_pythonpath': os.path.join(ROOT, 'tests', 'emulator'),
     }
 
 

@@ -7,6 +7,10 @@ SETUP_FILES="$(cd ../setup_jama/files && pwd)"
 PYTHON="${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}"
 LOG_DIR="${OUTPUT_DIR}/logs"
 mkdir -p "$LOG_DIR"
+# This run's own Ansible temp directories: the leak check judges what this run produced, not payloads an
+# interrupted run elsewhere on the machine left in ~/.ansible/tmp.
+export ANSIBLE_LOCAL_TEMP="$OUTPUT_DIR/ansible-tmp/local" ANSIBLE_REMOTE_TEMP="$OUTPUT_DIR/ansible-tmp/remote"
+mkdir -p "$ANSIBLE_LOCAL_TEMP" "$ANSIBLE_REMOTE_TEMP"
 RUN=0
 
 run_playbook() {  # run_playbook PLAYBOOK [ansible-playbook options...]
@@ -26,5 +30,5 @@ run_playbook() {  # run_playbook PLAYBOOK [ansible-playbook options...]
 
 leak_check() {  # leak_check [more paths...]
     "$PYTHON" "$SETUP_FILES/leak_check.py" --config "$CONFIG" "$LOG_DIR" "$OUTPUT_DIR" "$PWD" \
-        "$HOME/.ansible/tmp" "$@"
+        "$ANSIBLE_LOCAL_TEMP" "$ANSIBLE_REMOTE_TEMP" "$@"
 }
