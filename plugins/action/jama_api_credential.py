@@ -14,7 +14,7 @@ __metaclass__ = type
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import (
-    VaultFileError, check_writable, vault_secrets, write_vars)
+    VaultFileError, check_writable, read_vars, vault_secrets, write_vars)
 
 MODULE = 'jama.connect.jama_api_credential'
 
@@ -58,7 +58,10 @@ class ActionModule(ActionBase):
         """Everything that can be checked before a credential is created, so bad input changes nothing."""
         try:
             check_writable(args['vault_file'])
-            vault_secrets(self._loader, args.get('vault_id'), args.get('vault_password_file'))
+            secrets = vault_secrets(self._loader, args.get('vault_id'), args.get('vault_password_file'))[1]
+            # The existing file must open with this run's vault secret and hold a mapping, or the write after the
+            # create would fail and the new credential would have to be deleted again.
+            read_vars(args['vault_file'], secrets)
         except VaultFileError as error:
             return 'Cannot hand the secret off to vault_file %s: %s' % (args['vault_file'], error)
         except Exception as error:  # pylint: disable=broad-except

@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import random
 import traceback
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
@@ -41,6 +42,13 @@ RETRY_STATUSES = (429, 502, 503, 504)
 BACKOFF_SECONDS = (3, 5, 8, 13)
 CONNECT_RETRIES = 2
 CONNECT_BACKOFF_SECONDS = (1, 2)
+# Up to this much is added to a wait at random, so environments that share one Jama (one 10 calls/s budget) and
+# were throttled together do not all come back at the same moment.
+JITTER_FRACTION = 0.25
+
+
+def jittered(seconds):
+    return seconds * (1 + random.uniform(0, JITTER_FRACTION))
 
 
 class JamaRetry(Retry):

@@ -12,14 +12,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import time
+
+from ansible_collections.jama.connect.plugins.module_utils.http_session import BACKOFF_SECONDS, jittered
 from ansible_collections.jama.connect.plugins.module_utils.paging import fetch_all
 
 API = '/api/v1'
 APPLICATION = 'jama_connect'
-
-# Module option name -> JCI field name.
-FIELDS = {'url': 'url', 'verify_ssl': 'verifySsl', 'authentication_type': 'authenticationType',
-          'client_id': 'clientId', 'client_secret': 'clientSecret', 'username': 'username', 'password': 'password'}
 
 
 class JciClient:
@@ -49,9 +48,20 @@ class JciClient:
         params = {'force': 'true'} if force else None
         self.session.request('DELETE', '%s/connectors/%d' % (API, connector_id), params=params, expect=(204,))
 
-    def test_connector(self, connector_id):
-        """Run JCI's connectivity test. JCI answers 200 whenever the test ran; ``success`` says how it went."""
-        return self.session.request('POST', '%s/connectors/%d/test' % (API, connector_id))['data']
+    def test_connector(self, connector_id, sleep=time.sleep):
+        """Run JCI's connectivity test. JCI answers 200 whenever the test ran; ``success`` says how it went.
+
+        A test that failed only because Jama throttled JCI (429) says nothing about the connector: it is run
+        again with Jama's backoff, as the session retries our own throttled calls."""
+        path = '%s/connectors/%d/test' % (API, connector_id)
+        for wait in BACKOFF_SECONDS + (None,):
+            outcome = self.session.request('POST', path)['data']
+            if outcome.get('success') or not throttled(outcome) or wait is None:
+                return outcome
+            self.session.retries.append({'method': 'POST', 'path': path, 'status': 429,
+                                         'error': 'the connector test found Jama throttling JCI'})
+            sleep(jittered(wait))
+        return outcome
 
     def connector_logs(self, connector_id, category=None, since_id=None):
         params = {}
@@ -60,3 +70,8 @@ class JciClient:
         if since_id:
             params['sinceId'] = since_id
         return self.paged('%s/connectors/%d/logs' % (API, connector_id), params)
+
+
+def throttled(outcome):
+    """[MODEL] Whether a failed JCI test failed because Jama answered 429 to JCI."""
+    return outcome.get('category') == 'availability' and ' 429 ' in (outcome.get('message') or '')

@@ -385,9 +385,9 @@ class Engine:
         unchanged = conn is not None and not target.planned and self._points_at(conn, target)
         conn = self._point_connector(conn, target)
         if not self.check_mode or unchanged:
-            passed, _outcome = self._run_test(conn)
-            if not passed:
-                self._undo(conn, target, previous)
+            failure = self._verify_through_jci(conn)
+            if failure is not None:
+                self._undo(conn, target, previous, *failure)
         else:
             self.actions.append('would test the connector through JCI')
         if target is not cur:
@@ -549,10 +549,19 @@ class Engine:
         self._did('pointed the connector "%s" at credential %s' % (conn['name'], target.client_id))
         return updated
 
-    def _undo(self, conn, target, previous):
-        """The JCI test failed after the connector was pointed at ``target``: go back where it is safe."""
-        failure = self._test_failure(conn)
-        hint = self.result['jci_test']['hint']
+    def _verify_through_jci(self, conn):
+        """None when JCI's test passed, else (failure, hint). An error answer to the test counts as a failure: the
+        connector was not shown to work."""
+        try:
+            passed, _outcome = self._run_test(conn)
+        except errors.JamaConnectError as error:
+            return 'JCI\'s test of the connector "%s" could not run: %s' % (conn.get('name'), error.message), error.hint
+        if passed:
+            return None
+        return self._test_failure(conn), self.result['jci_test']['hint']
+
+    def _undo(self, conn, target, previous, failure, hint):
+        """The connector was pointed at ``target`` and not verified through JCI: go back where it is safe."""
         if self.check_mode:
             raise ReconcileError(failure, hint=hint)
         left = []
@@ -643,11 +652,10 @@ class Engine:
         self.jci.update_connector(conn['id'], {'authenticationType': 'oauth', 'clientId': target.client_id,
                                                'clientSecret': target.client_secret})
         self._did('switched the connector "%s" from Basic to OAuth with credential %s' % (name, target.client_id))
-        passed, _outcome = self._run_test(conn)
-        if passed:
+        failure = self._verify_through_jci(conn)
+        if failure is None:
             return
-        failure = self._test_failure(conn)
-        hint = self.result['jci_test']['hint']
+        failure, hint = failure
         if not self.s.basic_password:
             raise ReconcileError('%s. It stays on OAuth: set oauth_connector_basic_password (from vault) to have a '
                                  'failed switch put back on Basic' % failure, hint=hint)

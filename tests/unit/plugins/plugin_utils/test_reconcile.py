@@ -267,3 +267,16 @@ def test_obs7_bad_options_are_refused_before_any_call(values, fragment):
     with pytest.raises(errors.ConfigurationError) as raised:
         check_options(options(**values))
     assert fragment in raised.value.message
+
+
+def test_a_jci_test_throttled_by_jama_is_run_again_with_backoff(env, emulator):
+    from ansible_collections.jama.connect.plugins.module_utils.jci_client import JciClient
+    env.run()
+    conn = env.connector()
+    # JCI's test makes a token request to Jama; Jama throttles it once.
+    emulator.fault(kind='status', system='jama', operation='createOAuthToken', status=429, count=1)
+    waits = []
+    client = JciClient(env.session(emulator.jci_url, ('jci_admin', 'jciadmin-Pa55!')))
+    outcome = client.test_connector(conn['id'], sleep=waits.append)
+    assert outcome['success'] and len(waits) == 1 and 3 <= waits[0] <= 3.75
+    assert client.session.retries[0]['status'] == 429

@@ -11,7 +11,7 @@ import yaml
 from ansible.parsing.dataloader import DataLoader
 from ansible.parsing.vault import VaultLib, VaultSecret
 
-from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import VaultFileError, write_vars
+from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import VaultFileError, VaultStore, write_vars
 
 SECRET = 'the-one-time-secret'
 
@@ -66,7 +66,7 @@ def test_file_encrypted_with_another_secret_is_not_overwritten(tmp_path):
     write_vars(path, {'a': 'b'}, loader_with('first'))
     with open(path, 'rb') as handle:
         before = handle.read()
-    with pytest.raises(VaultFileError, match='does not have'):
+    with pytest.raises(VaultFileError, match='cannot be decrypted with the vault secrets of this run'):
         write_vars(path, {'c': 'd'}, loader_with('second'))
     with open(path, 'rb') as handle:
         assert handle.read() == before
@@ -78,3 +78,32 @@ def test_password_file_overrides_the_run_secret(tmp_path):
     path = str(tmp_path / 'creds.yml')
     write_vars(path, {'a': 'b'}, DataLoader(), vault_id='prod', password_file=str(password_file))
     assert decrypt(path, 'from-file') == {'a': 'b'}
+
+
+@pytest.mark.parametrize('value', [8080, True, False, 1.5, None, ['a', 1], {'nested': {'port': 8080}}, 'text'])
+def test_values_keep_their_yaml_type_and_a_second_write_is_identical(tmp_path, value):
+    path = str(tmp_path / 'creds.yml')
+    write_vars(path, {'value': value}, loader_with('pw'))
+    assert decrypt(path, 'pw') == {'value': value}
+    assert VaultStore(path, loader_with('pw')).read() == {'value': value}
+
+
+def test_keys_can_be_removed_and_others_are_kept(tmp_path):
+    path = str(tmp_path / 'creds.yml')
+    write_vars(path, {'a': 1, 'b': 2}, loader_with('pw'))
+    write_vars(path, {'c': 3}, loader_with('pw'), remove=['a'])
+    assert decrypt(path, 'pw') == {'b': 2, 'c': 3}
+
+
+@pytest.mark.parametrize('content, fragment', [
+    (b'a: [unclosed\n', 'is not valid YAML'),
+    (b'- a list\n- not a mapping\n', 'does not hold a YAML mapping'),
+])
+def test_an_unreadable_file_is_named_without_its_content(tmp_path, content, fragment):
+    path = str(tmp_path / 'creds.yml')
+    with open(path, 'wb') as handle:
+        handle.write(VaultLib([('dev', VaultSecret(b'pw'))]).encrypt(content, VaultSecret(b'pw'), vault_id='dev'))
+    with pytest.raises(VaultFileError) as raised:
+        VaultStore(path, loader_with('pw')).read()
+    assert fragment in str(raised.value) and path in str(raised.value)
+    assert 'unclosed' not in str(raised.value) and 'a list' not in str(raised.value)
