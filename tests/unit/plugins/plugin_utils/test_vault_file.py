@@ -96,8 +96,8 @@ def test_keys_can_be_removed_and_others_are_kept(tmp_path):
 
 
 @pytest.mark.parametrize('content, fragment', [
-    (b'a: [unclosed\n', 'is not valid YAML'),
-    (b'- a list\n- not a mapping\n', 'does not hold a YAML mapping'),
+    (b'a: [zzqhidden\n', 'is not valid YAML'),
+    (b'- zzqhidden\n- not a mapping\n', 'does not hold a YAML mapping'),
 ])
 def test_an_unreadable_file_is_named_without_its_content(tmp_path, content, fragment):
     path = str(tmp_path / 'creds.yml')
