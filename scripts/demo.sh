@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# make demo: the main job against the bundled emulator, for three environments (dev, test, prod).
-#   1. set up (done by make)  2. start one emulator per environment  3. demo vault password and vault files
-#   4. configure every environment  5. configure again: changed=0  6. summary  7. stop the emulators, always
+# make demo: the main job against the bundled emulator, for three environments (dev, test, prod), after make has
+# set up the virtual environments:
+#   1. start one emulator per environment  2. demo vault password and vault files  3. configure every environment
+#   4. configure again: changed=0  5. summary, health check and leak check  6. stop the emulators (always)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VENV="$ROOT/.venv/newest"
@@ -14,16 +15,21 @@ ANSIBLE_COLLECTIONS_PATH="$(dirname "$(dirname "$(dirname "$(python "$ROOT/scrip
 export ANSIBLE_FORCE_COLOR="${ANSIBLE_FORCE_COLOR:-false}" ANSIBLE_NOCOLOR="${ANSIBLE_NOCOLOR:-1}"
 
 stop_emulators() {
+    echo "== 6. Stopping the emulators"
     for env in "${ENVIRONMENTS[@]}"; do
-        python -m jamaemu.harness stop --workdir "$DEMO/emulators/$env" > /dev/null 2>&1 || true
+        python -m jamaemu.harness stop --workdir "$DEMO/emulators/$env" > /dev/null 2>&1 &
     done
+    wait
 }
 trap stop_emulators EXIT
 
 rm -rf "$DEMO" && mkdir -p "$DEMO/emulators"
-echo "== 2. Starting a Jama Connect + JCI emulator per environment (127.0.0.1 only)"
+echo "== 1. Starting a Jama Connect + JCI emulator per environment (127.0.0.1 only)"
 for env in "${ENVIRONMENTS[@]}"; do
-    python -m jamaemu.harness start --workdir "$DEMO/emulators/$env" > /dev/null
+    python -m jamaemu.harness start --workdir "$DEMO/emulators/$env" > /dev/null &
+done
+wait
+for env in "${ENVIRONMENTS[@]}"; do
     python - "$DEMO/emulators/$env/emulator.json" "$env" <<'PY'
 import json, sys
 info = json.load(open(sys.argv[1]))
@@ -31,34 +37,37 @@ print('   %-5s Jama %s   JCI %s' % (sys.argv[2], info['jama_url'], info['jci_url
 PY
 done
 
-echo "== 3. Demo inventory, vault password and vault files in $DEMO"
+echo "== 2. Demo inventory, vault password and vault files in $DEMO"
 cp -r "$ROOT/examples/inventory" "$DEMO/inventory"
 umask 077
 python -c "import secrets; print(secrets.token_urlsafe(24))" > "$DEMO/vault-pass"
 python "$ROOT/scripts/demo_inventory.py" "$DEMO" "${ENVIRONMENTS[@]}"
 VAULT_IDS=()
 for env in "${ENVIRONMENTS[@]}"; do
-    ansible-vault encrypt --vault-id "$env@$DEMO/vault-pass" "$DEMO/inventory/group_vars/$env/vault.yml" > /dev/null
+    ansible-vault encrypt --vault-id "$env@$DEMO/vault-pass" "$DEMO/inventory/group_vars/$env/vault.yml" > /dev/null &
     VAULT_IDS+=(--vault-id "$env@$DEMO/vault-pass")
+done
+wait
+for env in "${ENVIRONMENTS[@]}"; do
     echo "   $env: group_vars/$env/vault.yml encrypted with vault ID $env"
 done
 
 cd "$DEMO"
-echo "== 4. ansible-playbook jama.connect.configure (dev, test and prod in parallel)"
+echo "== 3. ansible-playbook jama.connect.configure (dev, test and prod in parallel)"
 ansible-playbook -i inventory/hosts.yml jama.connect.configure "${VAULT_IDS[@]}" | tee "$DEMO/first-run.log"
-echo "== 5. The same run again: nothing to change"
+echo "== 4. The same run again: nothing to change"
 ansible-playbook -i inventory/hosts.yml jama.connect.configure "${VAULT_IDS[@]}" > "$DEMO/second-run.log"
 sed -n '/PLAY RECAP/,$p' "$DEMO/second-run.log"
 if grep -E "changed=[1-9]" "$DEMO/second-run.log" > /dev/null; then
     echo "ERROR: the second run changed something; see $DEMO/second-run.log"
     exit 1
 fi
-echo "== 6. Summary"
+echo "== 5. Summary"
 python "$ROOT/scripts/demo_summary.py" "$DEMO" "${ENVIRONMENTS[@]}"
 echo "   Read-only health check (ansible-playbook jama.connect.check):"
 ansible-playbook -i inventory/hosts.yml jama.connect.check "${VAULT_IDS[@]}" > "$DEMO/check.log" \
     || { tail -n 40 "$DEMO/check.log"; exit 1; }
-grep -o '"msg": ".*: healthy[^"]*"' "$DEMO/check.log" | sed 's/"msg": "/   /; s/"$//' | sort
+grep -o '"[a-z]*: healthy[^"]*"' "$DEMO/check.log" | sed 's/^"/   /; s/"$//' | sort
 ADMIN_URLS=()
 for env in "${ENVIRONMENTS[@]}"; do
     ADMIN_URLS+=(--admin-url "$(python -c 'import json, sys; print(json.load(open(sys.argv[1]))["admin_url"])' \
@@ -66,4 +75,5 @@ for env in "${ENVIRONMENTS[@]}"; do
 done
 echo "   Every secret the emulators issued, searched for in every file of the demo:"
 python "$ROOT/tests/integration/targets/setup_jama/files/leak_check.py" "${ADMIN_URLS[@]}" "$DEMO" | sed 's/^/   /'
-echo "== 7. Stopping the emulators"
+echo "   The demo vault password is in $DEMO/vault-pass; each environment's files are encrypted with it, for example:"
+echo "     ansible-vault view --vault-id prod@$DEMO/vault-pass $DEMO/inventory/group_vars/prod/jama_credential.vault.yml"

@@ -64,8 +64,8 @@ def check_options(params):
         if not value or not value.strip() or value != value.strip():
             _fail('%s must be a non-empty name without leading or trailing spaces, got %r' % (name(option), value))
     if len(params['connector_name']) > NAME_MAX:
-        _fail('%s is %d characters long; JCI allows at most %d' % (name('connector_name'),
-                                                                  len(params['connector_name']), NAME_MAX))
+        _fail('%s is %d characters long; JCI allows at most %d'
+              % (name('connector_name'), len(params['connector_name']), NAME_MAX))
     longest = NAME_MAX - NAME_SUFFIX_LENGTH
     if len(params['credential_name']) > longest:
         _fail('%s may be at most %d characters: a time stamp is appended to make each new credential\'s name '

@@ -224,7 +224,7 @@ credential:
   type: dict
   contains:
     client_id: {description: Its client ID., type: str, returned: when known}
-    name: {description: Its name in Jama, when this run looked it up or made it., type: str, returned: when known}
+    name: {description: "Its name in Jama, when this run looked it up or made it.", type: str, returned: when known}
 connector:
   description: The connector as JCI reports it, secrets only as set or not.
   returned: always
@@ -243,13 +243,13 @@ jci_test:
   returned: always
   type: dict
   contains:
-    success: {description: Passed, with no authentication errors in its log lines., type: bool, returned: success}
+    success: {description: "Passed, with no authentication errors in its log lines.", type: bool, returned: success}
     user: {description: The Jama user JCI authenticated as., type: str, returned: success}
     latency_ms: {description: How long JCI's call to Jama took., type: int, returned: success}
     message: {description: JCI's message., type: str, returned: success}
     category: {description: JCI's failure category., type: str, returned: success}
     authentication_errors: {description: Authentication errors in the test's log lines., type: list, elements: str, returned: success}
-    hint: {description: The fix, when it failed., type: str, returned: when the test failed}
+    hint: {description: "The fix, when it failed.", type: str, returned: when the test failed}
 cleaned_up:
   description: Names of credentials deleted because nothing used them any more (replaced, or left by an interrupted run).
   returned: always

@@ -244,8 +244,8 @@ class Engine:
 
     def _test_failure(self, conn):
         test = self.result['jci_test']
-        return 'JCI\'s test of the connector "%s" failed: %s' % (conn.get('name'), test.get('message')
-                                                                  or '; '.join(test['authentication_errors']))
+        detail = test.get('message') or '; '.join(test['authentication_errors'])
+        return 'JCI\'s test of the connector "%s" failed: %s' % (conn.get('name'), detail)
 
     # --- flows --------------------------------------------------------------------------------
     def run(self):
@@ -425,11 +425,11 @@ class Engine:
         if dead is not None:
             what = 'the API credential %s in %s no longer works against Jama' % (dead.client_id, source)
         elif self.vault is not None and getattr(view, 'partial', False):
-            what = '%s holds the client ID but not the secret (%s) of the API credential' % (source,
-                                                                                            self.s.client_secret_var)
+            what = ('%s holds the client ID but not the secret (%s) of the API credential'
+                    % (source, self.s.client_secret_var))
         else:
-            what = 'no API credential for %s in %s (%s/%s)' % (self.s.service_user, source, self.s.client_id_var,
-                                                             self.s.client_secret_var)
+            what = ('no API credential for %s in %s (%s/%s)'
+                    % (self.s.service_user, source, self.s.client_id_var, self.s.client_secret_var))
         return ReconcileError(
             what, hint='set oauth_connector_create_credential=true (with a Jama administrator in '
                        'oauth_connector_jama_admin) and run again, or run jama.connect.rotate; or create one by hand '
@@ -497,8 +497,8 @@ class Engine:
             self._write_state()
         except Exception as error:  # pylint: disable=broad-except
             self._revoke(created, cred, 'writing its secret to %s failed (%s)' % (self.s.vault_file, _reason(error)))
-        self._did('created credential %s for %s; its secret is in %s' % (cred.label(), self.s.service_user,
-                                                                        self.s.vault_file))
+        self._did('created credential %s for %s; its secret is in %s'
+                  % (cred.label(), self.s.service_user, self.s.vault_file))
         error = self._probe(cred)
         if error is not None:
             self._revoke(created, cred, 'it does not work against Jama (%s)' % error.message, hint=error.hint)
@@ -534,8 +534,8 @@ class Engine:
                       'authenticationType': 'oauth', 'clientId': target.client_id,
                       'clientSecret': target.client_secret}
             conn = self.jci.create_connector(fields)
-            self._did('created the connector "%s" with OAuth and credential %s' % (self.s.connector_name,
-                                                                                 target.client_id))
+            self._did('created the connector "%s" with OAuth and credential %s'
+                      % (self.s.connector_name, target.client_id))
             return conn
         changes, _send = planned_changes(params, conn)
         if not changes:

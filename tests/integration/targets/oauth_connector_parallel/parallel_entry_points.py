@@ -45,8 +45,8 @@ def inventory(work, infos, config):
                                                ca_path=info['ca_file']),
             'oauth_connector_jci': dict(config['jci_connection'], url=info['jci_url'], ca_path=info['ca_file']),
         }
-    data = {'jama_api': {'hosts': hosts, 'vars': {'ansible_connection': 'local',
-                                                   'ansible_python_interpreter': sys.executable}}}
+    host_vars = {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}
+    data = {'jama_api': {'hosts': hosts, 'vars': host_vars}}
     # The inventory holds the seeded admin passwords: it is the test's input, kept out of the leak-checked tree.
     path = os.path.join(os.path.dirname(work), 'inputs', 'inventory.json')
     os.makedirs(os.path.dirname(path), exist_ok=True)

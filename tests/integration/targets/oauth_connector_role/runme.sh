@@ -23,4 +23,19 @@ tr '\n' ' ' < "$(ls "$LOG_DIR"/oauth_connector_role-*-problems.log)" \
     | grep -q "WARNING\]: .* is not encrypted with Ansible Vault. Anyone who can read it" \
     || { echo "no plaintext warning"; exit 1; }
 run_playbook entry_points_in_one_play.yml "${VAULT[@]}" -e "work=$WORK"
+
+# A run killed after Jama created the credential and before JCI was touched is healed by a plain re-run.
+KILLED=(-e "work=$WORK" -e "oauth_connector_vault_file=$WORK/killed.vault.yml" -e "oauth_connector_name=Killed")
+"$PYTHON" "$SETUP_FILES/admin.py" --config "$CONFIG" POST /faults \
+    '{"kind": "latency", "system": "jci", "operation": "createConnector", "ms": 30000, "count": 1}' \
+    '{"kind": "status", "system": "jci", "operation": "createConnector", "status": 500, "count": 1}'
+setsid ansible-playbook -i "$INVENTORY_PATH" -e "@$CONFIG" "${VAULT[@]}" "${KILLED[@]}" via_roles.yml \
+    > "$LOG_DIR/oauth_connector_role-killed.log" 2>&1 &
+RUNNING=$!
+"$PYTHON" "$SETUP_FILES/admin.py" --config "$CONFIG" --wait-for createUserApiCredential
+kill -KILL -- "-$RUNNING"
+wait "$RUNNING" || true
+"$PYTHON" "$SETUP_FILES/admin.py" --config "$CONFIG" DELETE /faults
+run_playbook via_roles.yml "${VAULT[@]}" "${KILLED[@]}"
+run_playbook assert_agree.yml "${VAULT[@]}" "${KILLED[@]}"
 leak_check "$WORK"

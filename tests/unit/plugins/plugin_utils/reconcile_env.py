@@ -82,12 +82,12 @@ class Environment:
         self.settings.update(settings)
         self.hooks = Hooks()
 
-    def session(self, url, auth):
-        session = HookedSession(url, auth=auth, ca_path=self.emulator.ca_file)
+    def session(self, url, auth, timeout=30):
+        session = HookedSession(url, auth=auth, ca_path=self.emulator.ca_file, timeout=timeout)
         session.hooks = self.hooks
         return session
 
-    def engine(self, flow='configure', check_mode=False, **overrides):
+    def engine(self, flow='configure', check_mode=False, admin_timeout=30, **overrides):
         settings = Settings(flow=flow, **dict(self.settings, **overrides))
         vault = HookedVault(self.vault_path, loader(), 'dev')
         vault.hooks = self.hooks
@@ -102,7 +102,7 @@ class Environment:
             return JamaClient(self.session(url, (username, password))).current_user()
 
         return Engine(settings, JciClient(self.session(self.emulator.jci_url, JCI_ADMIN)),
-                      lambda: JamaClient(self.session(self.emulator.jama_url, JAMA_ADMIN)), probe, vault,
+                      lambda: JamaClient(self.session(self.emulator.jama_url, JAMA_ADMIN, admin_timeout)), probe, vault,
                       check_mode=check_mode, basic_probe=basic_probe)
 
     def run(self, flow='configure', check_mode=False, **overrides):

@@ -280,3 +280,18 @@ def test_a_jci_test_throttled_by_jama_is_run_again_with_backoff(env, emulator):
     outcome = client.test_connector(conn['id'], sleep=waits.append)
     assert outcome['success'] and len(waits) == 1 and 3 <= waits[0] <= 3.75
     assert client.session.retries[0]['status'] == 429
+
+
+def test_a_create_that_timed_out_after_jama_acted_is_named_and_healed_by_the_next_run(env, emulator):
+    emulator.fault(kind='latency', system='jama', operation='createUserApiCredential', ms=1500, count=1,
+                   when='after')
+    engine = env.engine(admin_timeout=1)
+    with pytest.raises(errors.JamaConnectError) as raised:
+        engine.run()
+    assert 'Jama may have created it' in raised.value.message
+    assert 'the next run deletes that credential if it exists' in raised.value.message
+    orphan = env.vault_data()['jama_credential_state']['pending']['name']
+    assert [cred['name'] for cred in env.credentials()] == [orphan]
+    result = env.run()
+    assert result['verified'] and orphan in result['cleaned_up']
+    env.assert_agree()
