@@ -24,8 +24,10 @@ step_build() {
     local dir out; dir="$(collection newest)" || return 1
     out="$(mktemp -d)"
     ansible-galaxy collection build --force --output-path "$out" "$dir" || return 1
-    GALAXY_IMPORTER_CONFIG="$ROOT/tests/galaxy-importer.cfg" python -m galaxy_importer.main "$out"/jama-connect-*.tar.gz \
-        > "$out/importer.log" 2>&1
+    python "$ROOT/scripts/check_artifact.py" "$out"/jama-connect-*.tar.gz || return 1
+    # galaxy-importer writes importer_result.json into its working directory: keep it in the build directory.
+    (cd "$out" && GALAXY_IMPORTER_CONFIG="$ROOT/tests/galaxy-importer.cfg" python -m galaxy_importer.main \
+        "$out"/jama-connect-*.tar.gz > "$out/importer.log" 2>&1)
     local status=$?
     grep -E "ERROR|WARNING|Removing temporary|Running ansible-lint|import failed" "$out/importer.log" | grep -v "Location '" || true
     if grep -qE "^ERROR|ERROR:|WARNING: " "$out/importer.log"; then

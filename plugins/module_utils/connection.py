@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.http_session import ApiSession, TokenProvider
@@ -69,12 +70,22 @@ def jci_argument_spec():
                     'required_together': JCI_RULES['required_together']}}
 
 
-def check_url(url, option):
+def check_url(url, option, env=None):
+    """The one URL rule of the collection: an absolute http(s) URL with a host and no user name or password.
+
+    A URL is never echoed with a user name or password in it."""
     if not url:
-        raise errors.ConfigurationError('%s is required: set it, or the environment variable %s'
-                                        % (option, 'JAMA_URL' if option.startswith('jama') else 'JCI_URL'))
-    lowered = url.lower()
-    if not (lowered.startswith('https://') or lowered.startswith('http://')) or len(url.split('://', 1)[1]) == 0:
+        raise errors.ConfigurationError('%s is required: set it%s' % (option, ', or the environment variable %s' % env
+                                                                     if env else ''))
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        parts, host = None, None
+    if parts is not None and (parts.username is not None or parts.password is not None):
+        raise errors.ConfigurationError('%s must not hold a user name or password (give them as username and '
+                                        'password)' % option)
+    if parts is None or parts.scheme.lower() not in ('http', 'https') or not host:
         raise errors.ConfigurationError('%s must be an absolute http(s) URL such as https://jama.example.com, '
                                         'got %r' % (option, url))
     return url.rstrip('/')
@@ -89,7 +100,7 @@ def _timeout(value, option):
 def jama_session(params):
     """An ApiSession for Jama from the ``jama`` option."""
     options = params['jama']
-    url = check_url(options.get('url'), 'jama.url')
+    url = check_url(options.get('url'), 'jama.url', 'JAMA_URL')
     if options.get('token'):
         auth = TokenProvider(static_token=options['token'])
     elif options.get('client_id'):
@@ -102,7 +113,7 @@ def jama_session(params):
 
 def jci_session(params):
     options = params['jci']
-    url = check_url(options.get('url'), 'jci.url')
+    url = check_url(options.get('url'), 'jci.url', 'JCI_URL')
     if not options.get('username'):
         raise errors.ConfigurationError('jci.username and jci.password are required: set them, or JCI_USERNAME '
                                         'and JCI_PASSWORD')

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.module_utils.connection import check_url
 
 MASK = '********'
 
@@ -74,10 +75,7 @@ def check_desired(params):
     if not params.get('url'):
         raise errors.ConfigurationError('url is required with state=present: the Jama Connect base URL, for '
                                         'example https://jama.example.com')
-    lowered = params['url'].lower()
-    if not (lowered.startswith('https://') or lowered.startswith('http://')) or '://' == lowered[-3:]:
-        raise errors.ConfigurationError('url must be an absolute http(s) URL such as https://jama.example.com, '
-                                        'got %r' % params['url'])
+    check_url(params['url'], 'url')
     if auth == 'oauth':
         if not params.get('client_id') or not params.get('client_secret'):
             raise errors.ConfigurationError('authentication_type=oauth needs client_id and client_secret: take '

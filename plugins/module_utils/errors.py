@@ -63,8 +63,13 @@ class AuthenticationError(ApiError):
 
 
 class AccountLockedError(AuthenticationError):
+    # Raised for a Basic login: the caller's own password logins are what lock accounts.
     hint = ('wait until the lock ends, or ask a Jama administrator to unlock the account; then use OAuth client '
             'credentials, whose failures never lock an account')
+    # Raised for an OAuth client of a locked account: its OAuth use did not cause the lock.
+    oauth_hint = ('wait until the lock ends, or ask a Jama administrator to unlock the account. OAuth failures never '
+                  'lock an account: failed Basic logins by this user elsewhere did (a JCI connector or another '
+                  'tool still on Basic authentication, or a person); move those to OAuth (jama.connect.migrate)')
 
 
 class RestAccessError(AuthenticationError):
@@ -109,10 +114,6 @@ class RateLimitedError(ApiError):
 
 class ServerError(ApiError):
     hint = 'the server failed; try again later and check its logs'
-
-
-class VaultHandoffError(JamaConnectError):
-    """The one-time secret could not be written to the vault file."""
 
 
 def classify(status, server_message):

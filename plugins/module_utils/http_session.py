@@ -167,7 +167,8 @@ class ApiSession:
             text += ': %s' % message
         if response.status_code == 429 and self.retries:
             text += ' (after %d retries)' % len(self.retries)
-        raise error_class(text, status=response.status_code, server_message=message)
+        raise error_class(text, status=response.status_code, server_message=message,
+                          hint=_situational_hint(error_class, oauth=not isinstance(self.auth, tuple)))
 
 
 class TokenProvider:
@@ -203,7 +204,8 @@ class TokenProvider:
             raise error_class('The OAuth token request to %s answered %d %s%s'
                               % (session.base_url, response.status_code, response.reason,
                                  ': %s' % message if message else ''),
-                              status=response.status_code, server_message=message)
+                              status=response.status_code, server_message=message,
+                              hint=_situational_hint(error_class, oauth=True))
         try:
             body = response.json()
             access_token = body['access_token']
@@ -219,6 +221,11 @@ class TokenProvider:
         self.expires_in = body.get('expires_in')
         self.token_type = token_type
         return access_token
+
+
+def _situational_hint(error_class, oauth):
+    """The hint worded for how the caller authenticated, where the two differ; None keeps the class's hint."""
+    return getattr(error_class, 'oauth_hint', None) if oauth else None
 
 
 def _path(url, base_url):

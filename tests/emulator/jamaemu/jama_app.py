@@ -11,12 +11,20 @@ DESCRIPTION_MAX = 1000
 NAMED_CREATOR = 'NAMED'
 
 
+def _scheme(request, name):
+    """The credentials after an Authorization scheme, compared without case (RFC 7235 section 2.1)."""
+    parts = (request.headers.get('Authorization') or '').strip().split(None, 1)
+    if len(parts) != 2 or parts[0].lower() != name:
+        return None
+    return parts[1].strip()
+
+
 def basic_credentials(request):
-    header = request.headers.get('Authorization', '')
-    if not header.startswith('Basic '):
+    encoded = _scheme(request, 'basic')
+    if encoded is None:
         return None
     try:
-        decoded = base64.b64decode(header[6:].strip(), validate=True).decode('utf-8')
+        decoded = base64.b64decode(encoded, validate=True).decode('utf-8')
     except (binascii.Error, UnicodeDecodeError):
         return None
     if ':' not in decoded:
@@ -25,10 +33,8 @@ def basic_credentials(request):
 
 
 def bearer_token(request):
-    header = request.headers.get('Authorization', '')
-    if header.startswith('Bearer '):
-        return header[7:].strip()
-    return None
+    # [DOC] RFC 6750: "Bearer" in any case, as clients that send "bearer" do.
+    return _scheme(request, 'bearer')
 
 
 def user_view(user):
@@ -56,7 +62,11 @@ class JamaApp(App):
         self.route('GET', '/rest', 'getApiVersions', self.api_versions)
         self.route('POST', '/rest/oauth/token', 'createOAuthToken', self.oauth_token)
         self.route('GET', '/rest/v1/users/current', 'getCurrentUser', self.current_user)
+        self.route('GET', '/rest/v1/', 'getAvailableEndpoints', self.available_endpoints)
         self.route('GET', '/rest/v1/users', 'getUsers', self.users)
+        # [CLIENT] py-jama-rest-client's get_users() asks for users/ with the slash; Jama answers both.
+        self.route('GET', '/rest/v1/users/', 'getUsersSlash', self.users)
+        self.route('GET', '/rest/v1/users/{userId}', 'getUser', self.user)
         self.route('GET', '/rest/v1/projects', 'getProjects', self.projects)
         self.route('GET', '/rest/v1/users/current/apicredentials', 'getMyApiCredentials', self.list_credentials)
         self.route('POST', '/rest/v1/users/current/apicredentials', 'createMyApiCredential', self.create_credential)
@@ -172,6 +182,23 @@ class JamaApp(App):
         if wanted is not None:
             users = [user for user in users if user['username'] == wanted]
         return paged(users, request.query)
+
+    def user(self, request):
+        self.authenticate(request)
+        try:
+            user_id = int(request.params['userId'])
+        except ValueError:
+            raise ApiError(400, 'userId must be an integer') from None
+        with self.store.lock:
+            user = self.store.jama_user(user_id=user_id)
+            if user is None:
+                raise ApiError(404, 'No user with id %d' % user_id)
+            return ok(user_view(user))
+
+    def available_endpoints(self, request):
+        """[CLIENT] get_available_endpoints() reads ``data``; the emulator lists the resources it serves."""
+        self.authenticate(request)
+        return ok(['apicredentials', 'projects', 'users'])
 
     def projects(self, request):
         self.authenticate(request)

@@ -14,7 +14,6 @@ from .state import secret_matches
 APPLICATIONS = ('jama_connect',)
 AUTH_TYPES = ('oauth', 'basic')
 NAME_MAX = 100
-SECRET_FIELDS = ('clientSecret', 'password')
 STRING_FIELDS = ('name', 'application', 'url', 'authenticationType', 'clientId', 'clientSecret', 'username',
                  'password')
 

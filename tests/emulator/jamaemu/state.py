@@ -3,7 +3,6 @@
 One lock guards everything: the emulator is small and a coarse lock keeps it correct under
 concurrent clients without being the bottleneck.
 """
-import copy
 import hashlib
 import hmac
 import json
@@ -193,9 +192,6 @@ class Store:
         self.data['jci']['logs'].append(entry)
         return entry
 
-    def snapshot(self):
-        with self.lock:
-            return copy.deepcopy(self.data)
 
 
 def load_seed(path=None):

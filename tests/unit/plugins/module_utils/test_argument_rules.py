@@ -96,3 +96,20 @@ def test_secrets_are_no_log():
     secret_options = {name for name, option in options.items() if option.get('no_log')}
     assert secret_options == {'password', 'client_secret', 'token'}
     assert jci_argument_spec()['jci']['options']['password']['no_log'] is True
+
+
+@pytest.mark.parametrize('url, fragment', [
+    ('', 'jama.url is required: set it, or the environment variable JAMA_URL'),
+    ('jama.example.com', 'absolute http(s) URL'),
+    ('ftp://jama.example.com', 'absolute http(s) URL'),
+    ('https://', 'absolute http(s) URL'),
+    ('https:///rest', 'absolute http(s) URL'),
+    ('https://admin:hunter2@jama.example.com', 'must not hold a user name or password'),
+])
+def test_one_url_rule_for_every_url_and_userinfo_is_never_echoed(url, fragment):
+    from ansible_collections.jama.connect.plugins.module_utils.connection import check_url
+    from ansible_collections.jama.connect.plugins.module_utils import errors
+    with pytest.raises(errors.ConfigurationError) as raised:
+        check_url(url, 'jama.url', 'JAMA_URL')
+    assert fragment in raised.value.message
+    assert 'hunter2' not in raised.value.message

@@ -43,3 +43,21 @@ def test_tls_hint_names_ca_path():
 
 def test_configuration_error_has_no_hint_unless_given():
     assert errors.ConfigurationError('name must not be empty').to_fail_json() == {'msg': 'name must not be empty'}
+
+
+def test_the_lockout_hint_is_worded_for_how_the_caller_logged_in(emulator):
+    from ansible_collections.jama.connect.plugins.module_utils.http_session import ApiSession, TokenProvider
+    from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
+    created = emulator.jama('POST', '/rest/v1/users/current/apicredentials', auth=('jci_service', 'service-Pa55!'),
+                            json={'name': 'lock-hint'}).json()['data']
+    emulator.admin('POST', '/users/jci_service/lock')
+    basic = ApiSession(emulator.jama_url, auth=('jci_service', 'service-Pa55!'), ca_path=emulator.ca_file)
+    oauth = ApiSession(emulator.jama_url, ca_path=emulator.ca_file,
+                       auth=TokenProvider(client_id=created['clientId'], client_secret=created['clientSecret']))
+    hints = []
+    for session in (basic, oauth):
+        with pytest.raises(errors.AccountLockedError) as raised:
+            JamaClient(session).current_user()
+        hints.append(raised.value.hint)
+    assert 'then use OAuth client credentials' in hints[0]
+    assert 'then use OAuth' not in hints[1] and 'failed Basic logins by this user elsewhere' in hints[1]

@@ -1,0 +1,33 @@
+"""Fail when the built collection carries development-only files, or lacks what users need.
+
+    python scripts/check_artifact.py dist/jama-connect-X.Y.Z.tar.gz
+"""
+import sys
+import tarfile
+
+# Paths (or path prefixes) that only the development of the collection needs.
+DEVELOPMENT_ONLY = ('Makefile', 'scripts/', 'requirements/', '.gitignore', '.ansible-lint', 'benchmarks/', '.ci/',
+                    'importer_result.json', 'extensions/molecule/', '.venv/', '.work/', 'tests/output/')
+REQUIRED = ('README.md', 'COPYING', 'meta/runtime.yml', 'meta/execution-environment.yml', 'requirements.txt',
+            'roles/oauth_connector/meta/argument_specs.yml', 'playbooks/configure.yml',
+            'plugins/action/oauth_connector_reconcile.py', 'changelogs/changelog.yaml')
+
+
+def main(path):
+    with tarfile.open(path) as tarball:
+        names = [name[2:] if name.startswith('./') else name for name in tarball.getnames()]
+    unwanted = sorted(name for name in names if any(name == prefix.rstrip('/') or name.startswith(prefix)
+                                                     for prefix in DEVELOPMENT_ONLY))
+    missing = sorted(name for name in REQUIRED if name not in names)
+    for name in unwanted:
+        print('development-only file in the artifact: %s' % name)
+    for name in missing:
+        print('missing from the artifact: %s' % name)
+    if unwanted or missing:
+        return 1
+    print('artifact: %d files, no development-only file, nothing missing' % len(names))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1]))
