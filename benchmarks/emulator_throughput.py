@@ -16,6 +16,7 @@ import time
 import requests
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'tests', 'emulator'))
+from jamaemu.accounts import SERVICE  # noqa: E402  pylint: disable=wrong-import-position
 from jamaemu.pytest_plugin import start_emulator, stop_emulator  # noqa: E402  pylint: disable=wrong-import-position
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'results', 'emulator-throughput.json')
@@ -27,7 +28,7 @@ def worker(url, ca_file, deadline, counts, index):
         done = 0
         errors = 0
         while time.monotonic() < deadline and done < MAX_REQUESTS_PER_CLIENT:
-            response = session.get(url, auth=('jci_service', 'service-Pa55!'), verify=ca_file, timeout=10)
+            response = session.get(url, auth=SERVICE, verify=ca_file, timeout=10)
             done += 1
             errors += response.status_code != 200
         counts[index] = (done, errors)

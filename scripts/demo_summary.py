@@ -5,13 +5,16 @@ import sys
 
 import requests
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'tests', 'emulator'))
+from jamaemu.accounts import JCI_USER  # noqa: E402  pylint: disable=wrong-import-position,import-error
+
 
 def main(demo, environments):
     print('   %-5s %-22s %-6s %-26s %s' % ('env', 'connector', 'auth', 'client id', 'last test'))
     for env in environments:
         with open(os.path.join(demo, 'emulators', env, 'emulator.json'), encoding='utf-8') as handle:
             info = json.load(handle)
-        response = requests.get(info['jci_url'] + '/api/v1/connectors', auth=('jci_user', 'jciuser-Pa55!'),
+        response = requests.get(info['jci_url'] + '/api/v1/connectors', auth=JCI_USER,
                                 verify=info['ca_file'], timeout=10)
         response.raise_for_status()
         for conn in response.json()['data']:

@@ -14,7 +14,7 @@ options:
   jama:
     description:
       - How to reach and authenticate to Jama Connect.
-      - Give exactly one of I(username) and I(password), I(client_id) and I(client_secret), or I(token).
+      - Give exactly one of O(jama.username) and O(jama.password), O(jama.client_id) and O(jama.client_secret), or O(jama.token).
       - Every suboption falls back to an environment variable, so the whole option may be left out.
       - Proxies come from the standard C(HTTPS_PROXY), C(HTTP_PROXY) and C(NO_PROXY) environment variables.
       - Calls answered 429, 502, 503 or 504 are retried with Jama's backoff of 3, 5, 8 and 13 seconds (or the
@@ -29,12 +29,12 @@ options:
       username:
         description:
           - Jama username for HTTP Basic authentication.
-          - Ten failed logins in five minutes lock the account for 30 minutes; prefer I(client_id).
+          - Ten failed logins in five minutes lock the account for 30 minutes; prefer O(jama.client_id).
           - Falls back to C(JAMA_USERNAME).
         type: str
       password:
         description:
-          - Password for I(username). Falls back to C(JAMA_PASSWORD).
+          - Password for O(jama.username). Falls back to C(JAMA_PASSWORD).
         type: str
       client_id:
         description:
@@ -87,7 +87,7 @@ options:
         type: str
       password:
         description:
-          - Password for I(username). Falls back to C(JCI_PASSWORD).
+          - Password for O(jci.username). Falls back to C(JCI_PASSWORD).
         type: str
       validate_certs:
         description:

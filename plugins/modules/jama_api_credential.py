@@ -96,6 +96,11 @@ options:
       - Default is V(true) without O(vault_file) (the result is the only place the secret exists) and V(false)
         with it.
     type: bool
+attributes:
+  action:
+    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
+    support: full
+    details: The action plugin hands the new secret off to O(vault_file) on the controller before the task returns.
 notes:
   - The secret is never in the diff, the logs, or an error message.
   - Failed Basic logins count towards Jama's lockout (10 in 5 minutes lock the account for 30 minutes). The
@@ -133,6 +138,13 @@ credential:
   description: The credential as Jama lists it, without any secret. Empty after V(absent).
   returned: always
   type: dict
+  contains:
+    id: {description: "Jama's id of the credential.", type: int, returned: success}
+    name: {description: Its name., type: str, returned: success}
+    description: {description: Its description., type: str, returned: success}
+    client_id: {description: Its client ID., type: str, returned: success}
+    created: {description: When it was created., type: str, returned: success}
+    last_used: {description: "When it was last used, or null.", type: str, returned: success}
   sample: {id: 1001, name: jci-oauth, description: JCI connector, client_id: 4f1c0a9d2b7e43a1b8c5d6e7,
            created: "2026-11-28T12:00:00.000+0000", last_used: null}
 client_id:
@@ -155,6 +167,11 @@ retries:
   returned: always
   type: list
   elements: dict
+  contains:
+    method: {description: The HTTP method., type: str, returned: always}
+    path: {description: "The path called, without the query.", type: str, returned: always}
+    status: {description: "The status that was retried, or null for a connection failure.", type: int, returned: always}
+    error: {description: "The connection error's type, or null.", type: str, returned: always}
   sample: [{method: GET, path: /rest/v1/users/current/apicredentials, status: 429, error: null}]
 '''
 

@@ -93,6 +93,11 @@ retries:
   returned: always
   type: list
   elements: dict
+  contains:
+    method: {description: The HTTP method., type: str, returned: always}
+    path: {description: "The path called, without the query.", type: str, returned: always}
+    status: {description: "The status that was retried, or null for a connection failure.", type: int, returned: always}
+    error: {description: "The connection error's type, or null.", type: str, returned: always}
 '''
 
 from ansible.module_utils.basic import AnsibleModule

@@ -57,6 +57,14 @@ user:
   description: The user the credential belongs to, as C(users/current) answers.
   returned: success
   type: dict
+  contains:
+    id: {description: "The user's id.", type: int, returned: success}
+    username: {description: The username., type: str, returned: success}
+    licenseType: {description: "The licence type (C(NAMED) is Named Creator).", type: str, returned: success}
+    firstName: {description: First name., type: str, returned: success}
+    lastName: {description: Last name., type: str, returned: success}
+    email: {description: E-mail address., type: str, returned: success}
+    active: {description: Whether the account is active., type: bool, returned: success}
   sample: {id: 2, username: jci_service, licenseType: NAMED, active: true}
 license_type:
   description: The user's license type; REST API access needs a Named Creator (C(NAMED)) license.
@@ -85,6 +93,11 @@ retries:
   returned: always
   type: list
   elements: dict
+  contains:
+    method: {description: The HTTP method., type: str, returned: always}
+    path: {description: "The path called, without the query.", type: str, returned: always}
+    status: {description: "The status that was retried, or null for a connection failure.", type: int, returned: always}
+    error: {description: "The connection error's type, or null.", type: str, returned: always}
 '''
 
 from ansible.module_utils.basic import AnsibleModule

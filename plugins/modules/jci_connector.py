@@ -121,6 +121,19 @@ connector:
   description: The connector as JCI reports it after the run; secrets only as set or not set.
   returned: always
   type: dict
+  contains:
+    id: {description: "JCI's id of the connector.", type: int, returned: success}
+    name: {description: "Its name.", type: str, returned: success}
+    application: {description: "Always C(jama_connect).", type: str, returned: success}
+    url: {description: "The Jama Connect URL it points at.", type: str, returned: success}
+    verify_ssl: {description: "Whether JCI verifies Jama's certificate.", type: bool, returned: success}
+    authentication_type: {description: "C(oauth) or C(basic).", type: str, returned: success}
+    client_id: {description: "The OAuth client ID, or null.", type: str, returned: success}
+    client_secret_set: {description: "Whether a client secret is stored (never the secret).", type: bool, returned: success}
+    username: {description: "The Basic username, or null.", type: str, returned: success}
+    password_set: {description: "Whether a password is stored (never the password).", type: bool, returned: success}
+    integrations: {description: "Names of the integrations that use it.", type: list, elements: str, returned: success}
+    last_test: {description: "The last test (status, time, user, latency_ms, message), or null.", type: dict, returned: success}
   sample: {id: 2, name: Jama Connect (prod), application: jama_connect, url: https://jama.example.com,
            verify_ssl: true, authentication_type: oauth, client_id: 4f1c0a9d2b7e43a1b8c5d6e7,
            client_secret_set: true, username: null, password_set: false, integrations: [], last_test: null}
@@ -133,6 +146,11 @@ retries:
   returned: always
   type: list
   elements: dict
+  contains:
+    method: {description: The HTTP method., type: str, returned: always}
+    path: {description: "The path called, without the query.", type: str, returned: always}
+    status: {description: "The status that was retried, or null for a connection failure.", type: int, returned: always}
+    error: {description: "The connection error's type, or null.", type: str, returned: always}
 '''
 
 from ansible.module_utils.basic import AnsibleModule

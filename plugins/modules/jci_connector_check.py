@@ -64,6 +64,10 @@ user:
   description: The Jama user JCI authenticated as (id, username, licenseType), or null.
   returned: always
   type: dict
+  contains:
+    id: {description: "The user's id.", type: int, returned: success}
+    username: {description: The username., type: str, returned: success}
+    licenseType: {description: "The licence type (C(NAMED) is Named Creator).", type: str, returned: success}
   sample: {id: 2, username: jci_service, licenseType: NAMED}
 latency_ms:
   description: How long the test took, in milliseconds.
@@ -82,6 +86,12 @@ log_lines:
   returned: always
   type: list
   elements: dict
+  contains:
+    id: {description: "The entry's id.", type: int, returned: success}
+    timestamp: {description: "When it was written.", type: str, returned: success}
+    level: {description: "C(INFO) or C(ERROR).", type: str, returned: success}
+    category: {description: "The kind, for example C(authentication).", type: str, returned: success}
+    message: {description: "The text.", type: str, returned: success}
 hint:
   description: What to do about a failure.
   returned: when the test failed

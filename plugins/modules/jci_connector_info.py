@@ -84,10 +84,22 @@ connectors:
     last_test:
       description: Status (V(passed) or V(failed)), time, user, latency and message of the last test, or null.
       type: dict
+      contains:
+        status: {description: C(passed) or C(failed)., type: str, returned: success}
+        time: {description: When it ran., type: str, returned: success}
+        user: {description: The Jama user it authenticated as., type: str, returned: success}
+        latency_ms: {description: "How long JCI's call to Jama took.", type: int, returned: success}
+        message: {description: "JCI's message.", type: str, returned: success}
     logs:
       description: The most recent log entries (id, timestamp, level, category, message), oldest first.
       type: list
       elements: dict
+      contains:
+        id: {description: "The entry's id.", type: int, returned: success}
+        timestamp: {description: "When it was written.", type: str, returned: success}
+        level: {description: "C(INFO) or C(ERROR).", type: str, returned: success}
+        category: {description: "The kind, for example C(authentication).", type: str, returned: success}
+        message: {description: "The text.", type: str, returned: success}
     authentication_errors:
       description: How many of the returned log entries are authentication errors.
       type: int
@@ -99,6 +111,11 @@ retries:
   returned: always
   type: list
   elements: dict
+  contains:
+    method: {description: The HTTP method., type: str, returned: always}
+    path: {description: "The path called, without the query.", type: str, returned: always}
+    status: {description: "The status that was retried, or null for a connection failure.", type: int, returned: always}
+    error: {description: "The connection error's type, or null.", type: str, returned: always}
 '''
 
 from ansible.module_utils.basic import AnsibleModule

@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from . import harness
+from .accounts import JCI_ADMIN
 
 
 class EmulatorHandle:
@@ -47,7 +48,7 @@ class EmulatorHandle:
         return self.session.request(method, self.jama_url + path, auth=auth, verify=self.ca_file, timeout=10,
                                     **kwargs)
 
-    def jci(self, method, path, auth=('jci_admin', 'jciadmin-Pa55!'), **kwargs):
+    def jci(self, method, path, auth=JCI_ADMIN, **kwargs):
         return self.session.request(method, self.jci_url + path, auth=auth, verify=self.ca_file, timeout=10,
                                     **kwargs)
 

@@ -1,9 +1,5 @@
 """Small shared steps for the emulator tests."""
-SERVICE = ('jci_service', 'service-Pa55!')
-ADMIN = ('jama_admin', 'admin-Pa55!')
-NO_REST = ('no_rest_user', 'norest-Pa55!')
-FLOATING = ('floating_user', 'floating-Pa55!')
-READER = ('api_reader', 'reader-Pa55!')
+from jamaemu.accounts import FLOATING, JAMA_ADMIN as ADMIN, JCI_ADMIN, JCI_USER, NO_REST, READER, SERVICE  # noqa: F401 pylint: disable=unused-import
 
 
 def create_credential(emulator, name='jci', auth=SERVICE, user='current'):

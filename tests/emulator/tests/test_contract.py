@@ -10,7 +10,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from helpers import SERVICE
+from helpers import JCI_ADMIN, SERVICE
 from jamaemu.pytest_plugin import start_emulator, stop_emulator
 
 CONTRACT = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'docs', 'api-contract.yaml')
@@ -34,7 +34,7 @@ class EmulatorAuth:
         return 'jci' if case.path.startswith('/api/') else 'jama'
 
     def set(self, case, data, context):
-        user, password = ('jci_admin', 'jciadmin-Pa55!') if data == 'jci' else SERVICE
+        user, password = JCI_ADMIN if data == 'jci' else SERVICE
         token = base64.b64encode(('%s:%s' % (user, password)).encode()).decode()
         case.headers = dict(case.headers or {}, Authorization='Basic ' + token)
 

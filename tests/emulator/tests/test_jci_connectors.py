@@ -1,9 +1,8 @@
 import pytest
 
-from helpers import SERVICE, create_credential
+from helpers import JCI_USER, SERVICE, create_credential
 
 CONNECTORS = '/api/v1/connectors'
-JCI_USER = ('jci_user', 'jciuser-Pa55!')
 
 
 def oauth_connector(emulator, name='Jama', cred=None, **extra):
@@ -15,7 +14,7 @@ def oauth_connector(emulator, name='Jama', cred=None, **extra):
     return response.json()['data']
 
 
-def basic_connector(emulator, name='Jama basic', password='service-Pa55!'):
+def basic_connector(emulator, name='Jama basic', password=SERVICE[1]):
     body = {'name': name, 'url': emulator.jama_url, 'authenticationType': 'basic', 'username': 'jci_service',
             'password': password}
     response = emulator.jci('POST', CONNECTORS, json=body)

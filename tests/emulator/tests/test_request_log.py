@@ -1,6 +1,6 @@
 import json
 
-from helpers import SERVICE, create_credential, token
+from helpers import JCI_ADMIN, SERVICE, create_credential, token
 
 
 def test_log_records_method_path_status_and_user(emulator):
@@ -22,7 +22,7 @@ def test_log_never_holds_a_secret_or_authorization_header(emulator):
         'clientSecret': cred['clientSecret']})
     emulator.jci('POST', '/api/v1/connectors/2/test')
     dumped = json.dumps(emulator.request_log())
-    for secret in (cred['clientSecret'], access, 'service-Pa55!', 'jciadmin-Pa55!', 'Basic ', 'Bearer '):
+    for secret in (cred['clientSecret'], access, SERVICE[1], JCI_ADMIN[1], 'Basic ', 'Bearer '):
         assert secret not in dumped
     with open(emulator.workdir + '/emulator.log', encoding='utf-8') as handle:
         server_output = handle.read()
@@ -42,4 +42,4 @@ def test_admin_lists_issued_secrets_for_leak_checks(emulator):
     emulator.reset()
     secrets = emulator.admin('GET', '/secrets')
     assert secrets['issued'][-2:] == [cred['clientSecret'], access], 'a reset must not forget issued secrets'
-    assert 'service-Pa55!' in secrets['seeded']
+    assert SERVICE[1] in secrets['seeded']

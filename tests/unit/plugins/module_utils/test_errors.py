@@ -48,10 +48,11 @@ def test_configuration_error_has_no_hint_unless_given():
 def test_the_lockout_hint_is_worded_for_how_the_caller_logged_in(emulator):
     from ansible_collections.jama.connect.plugins.module_utils.http_session import ApiSession, TokenProvider
     from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
-    created = emulator.jama('POST', '/rest/v1/users/current/apicredentials', auth=('jci_service', 'service-Pa55!'),
+    from jamaemu.accounts import SERVICE  # pylint: disable=import-error
+    created = emulator.jama('POST', '/rest/v1/users/current/apicredentials', auth=SERVICE,
                             json={'name': 'lock-hint'}).json()['data']
     emulator.admin('POST', '/users/jci_service/lock')
-    basic = ApiSession(emulator.jama_url, auth=('jci_service', 'service-Pa55!'), ca_path=emulator.ca_file)
+    basic = ApiSession(emulator.jama_url, auth=SERVICE, ca_path=emulator.ca_file)
     oauth = ApiSession(emulator.jama_url, ca_path=emulator.ca_file,
                        auth=TokenProvider(client_id=created['clientId'], client_secret=created['clientSecret']))
     hints = []

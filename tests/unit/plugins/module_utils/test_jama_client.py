@@ -8,7 +8,7 @@ from ansible_collections.jama.connect.plugins.module_utils import errors, paging
 from ansible_collections.jama.connect.plugins.module_utils.http_session import ApiSession, TokenProvider
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
 
-SERVICE = ('jci_service', 'service-Pa55!')
+from jamaemu.accounts import JAMA_ADMIN, SERVICE  # pylint: disable=import-error
 
 
 def client_for(emulator, auth=SERVICE, url=None):
@@ -58,7 +58,7 @@ def test_a_server_that_lies_about_total_results_cannot_loop_forever(monkeypatch)
 
 
 def test_admin_finds_a_user_and_acts_for_it(emulator):
-    client = client_for(emulator, auth=('jama_admin', 'admin-Pa55!'))
+    client = client_for(emulator, auth=JAMA_ADMIN)
     user = client.find_user('jci_service')
     created = client.create_credential('for-service', user_id=user['id'])
     assert client_for(emulator).find_credential('for-service')['id'] == created['id']

@@ -12,7 +12,7 @@ from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.http_session import (
     BACKOFF_SECONDS, ApiSession, retry_policy)
 
-SERVICE = ('jci_service', 'service-Pa55!')
+from jamaemu.accounts import SERVICE  # pylint: disable=import-error
 
 
 def _entry(status):

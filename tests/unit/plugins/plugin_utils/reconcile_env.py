@@ -17,9 +17,7 @@ from ansible_collections.jama.connect.plugins.module_utils.jci_client import Jci
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import Engine, Settings, marker
 from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import VaultStore
 
-JAMA_ADMIN = ('jama_admin', 'admin-Pa55!')
-JCI_ADMIN = ('jci_admin', 'jciadmin-Pa55!')
-SERVICE = ('jci_service', 'service-Pa55!')
+from jamaemu.accounts import JAMA_ADMIN, JCI_ADMIN, SERVICE  # pylint: disable=import-error
 PASSWORD = 'reconcile-tests'
 CONNECTOR = 'Jama Connect'
 

@@ -10,7 +10,7 @@ from ansible_collections.jama.connect.plugins.action.oauth_connector_reconcile i
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import argument_spec
 from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import (
-    CONNECTOR, JAMA_ADMIN, SERVICE, Environment, expect_failure)
+    CONNECTOR, JAMA_ADMIN, JCI_ADMIN, SERVICE, Environment, expect_failure)
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 AGENT = 'jama.connect-ansible-collection'
@@ -276,7 +276,7 @@ def test_a_jci_test_throttled_by_jama_is_run_again_with_backoff(env, emulator):
     # JCI's test makes a token request to Jama; Jama throttles it once.
     emulator.fault(kind='status', system='jama', operation='createOAuthToken', status=429, count=1)
     waits = []
-    client = JciClient(env.session(emulator.jci_url, ('jci_admin', 'jciadmin-Pa55!')))
+    client = JciClient(env.session(emulator.jci_url, JCI_ADMIN))
     outcome = client.test_connector(conn['id'], sleep=waits.append)
     assert outcome['success'] and len(waits) == 1 and 3 <= waits[0] <= 3.75
     assert client.session.retries[0]['status'] == 429
