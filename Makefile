@@ -1,5 +1,5 @@
 # The README's two commands are `make demo` and `make test`; both set up what they need.
-.PHONY: setup test demo emulator clean
+.PHONY: setup test demo install emulator clean
 
 setup:
 	bash scripts/setup.sh
@@ -9,6 +9,9 @@ test: setup
 
 demo: setup
 	bash scripts/demo.sh
+
+install: setup
+	bash scripts/install.sh
 
 emulator: setup
 	PYTHONPATH=tests/emulator .venv/newest/bin/python -m jamaemu --workdir .work/emulator

@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 export PATH="$ROOT/.venv/newest/bin:$PATH"
 ALL_STEPS=(emulator sanity-newest sanity-oldest units-newest units-oldest integration-newest
-           integration-oldest molecule-newest molecule-oldest docs lint build leftovers)
+           integration-oldest molecule-newest molecule-oldest docs lint build readme leftovers)
 STEPS=("${@:-${ALL_STEPS[@]}}")
 
 collection() { "$ROOT/.venv/$1/bin/python" scripts/sync_collection.py; }
@@ -49,9 +49,10 @@ step_leftovers() {
     return 1
 }
 
-passed=0; failed=0; failures=()
+passed=0; failed=0; failures=(); timings=()
 for step in "${STEPS[@]}"; do
     echo "=== $step"
+    started=$SECONDS
     case "$step" in
         emulator) step_emulator ;;
         sanity-*) step_sanity "${step#sanity-}" ;;
@@ -61,11 +62,17 @@ for step in "${STEPS[@]}"; do
         docs) ANSIBLE_COLLECTIONS_PATH="$(dirname "$(dirname "$(dirname "$(collection newest)")")")" python scripts/check_docs.py ;;
         lint) step_lint ;;
         build) step_build ;;
+        readme) python scripts/readme_commands.py ;;
         leftovers) step_leftovers ;;
         *) echo "unknown step $step (known: ${ALL_STEPS[*]})"; false ;;
     esac
-    if [[ $? -eq 0 ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$step"); fi
+    status=$?
+    timings+=("$(printf '%-20s %4d s  %s' "$step" $((SECONDS - started)) "$([[ $status -eq 0 ]] && echo ok || echo FAILED)")")
+    if [[ $status -eq 0 ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$step"); fi
 done
+echo "=== step times"
+printf '%s\n' "${timings[@]}"
+echo "total                $SECONDS s"
 [[ $failed -eq 0 ]] || echo "failed steps: ${failures[*]}"
 echo "steps: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
