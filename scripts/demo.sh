@@ -67,7 +67,7 @@ python "$ROOT/scripts/demo_summary.py" "$DEMO" "${ENVIRONMENTS[@]}"
 echo "   Read-only health check (ansible-playbook jama.connect.check):"
 ansible-playbook -i inventory/hosts.yml jama.connect.check "${VAULT_IDS[@]}" > "$DEMO/check.log" \
     || { tail -n 40 "$DEMO/check.log"; exit 1; }
-grep -o '"[a-z]*: healthy[^"]*"' "$DEMO/check.log" | sed 's/^"/   /; s/"$//' | sort
+grep -o '"[a-z]*: healthy.*' "$DEMO/check.log" | sed 's/^"/   /; s/",\{0,1\}$//; s/\\"/"/g' | sort
 ADMIN_URLS=()
 for env in "${ENVIRONMENTS[@]}"; do
     ADMIN_URLS+=(--admin-url "$(python -c 'import json, sys; print(json.load(open(sys.argv[1]))["admin_url"])' \
