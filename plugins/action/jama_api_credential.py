@@ -11,6 +11,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
+from ansible.module_utils.six import string_types
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import (
@@ -28,6 +31,10 @@ class ActionModule(ActionBase):
         result = super(ActionModule, self).run(tmp, task_vars)
         args = dict(self._task.args)
         vault_file = args.get('vault_file')
+        refused = check_args(args)
+        if refused:
+            result.update(failed=True, changed=False, msg=refused)
+            return result
         if vault_file:
             failure = self._precheck(args)
             if failure:
@@ -44,6 +51,11 @@ class ActionModule(ActionBase):
             except (VaultFileError, OSError, Exception) as error:  # pylint: disable=broad-except
                 return self._revoke(result, args, task_vars, vault_file, error)
             result['vault_file'] = vault_file
+        elif vault_file and result.get('client_id') and not result.get('failed') and not self._task.check_mode:
+            lost = self._secret_not_in_vault(args, result['client_id'])
+            if lost:
+                result.update(failed=True, msg=lost)
+                return result
         return_secret = args.get('return_secret')
         if return_secret is None:
             return_secret = not vault_file
@@ -53,6 +65,24 @@ class ActionModule(ActionBase):
             # Censor the output at every verbosity; the registered variable keeps the value.
             result['_ansible_no_log'] = True
         return result
+
+    def _secret_not_in_vault(self, args, client_id):
+        """A credential that exists while vault_file does not hold its client ID: its secret was shown once and is
+        not where this task keeps it (a lost answer, or a vault file replaced since). Say so instead of succeeding."""
+        try:
+            secrets = vault_secrets(self._loader, args.get('vault_id'), args.get('vault_password_file'))[1]
+            current = read_vars(args['vault_file'], secrets)
+        except VaultFileError as error:
+            return 'Cannot read vault_file %s: %s' % (args['vault_file'], error)
+        id_var = args.get('client_id_var') or 'jama_client_id'
+        secret_var = args.get('client_secret_var') or 'jama_client_secret'
+        if current.get(id_var) == client_id and current.get(secret_var):
+            return None
+        return ('The API credential %r (client ID %s) exists in Jama, but %s does not hold its secret under %s (Jama '
+                'shows a secret once: an earlier run may have lost the answer, or the file was replaced). Fix: run the '
+                'task once with rotate: true to replace it with a new credential whose secret goes into the file, or '
+                'delete it with state: absent and run again' % (args.get('name'), client_id, args['vault_file'],
+                                                                secret_var))
 
     def _precheck(self, args):
         """Everything that can be checked before a credential is created, so bad input changes nothing."""
@@ -83,3 +113,27 @@ class ActionModule(ActionBase):
                              'so no secret was lost; fix the cause and run again.'
                              % (vault_file, reason, result.get('client_id')))
         return failed
+
+
+VAR_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
+
+
+def check_args(args):
+    """Input the module would silently turn into something else, refused before any call."""
+    for option in ('name', 'description', 'user'):
+        if option in args and args[option] is not None and not isinstance(args[option], string_types):
+            return '%s must be a string, got a %s' % (option, type(args[option]).__name__)
+    if 'user' in args and args['user'] is not None and not args['user'].strip():
+        return ('user must be a Jama username (for example jci_service); leave it out to manage the authenticated '
+                "user's own credential")
+    names = {}
+    for option in ('client_id_var', 'client_secret_var'):
+        if option in args and args[option] is not None:
+            value = args[option]
+            if not isinstance(value, string_types) or not VAR_NAME.match(value):
+                return ('%s must be a variable name (letters, digits and _, not starting with a digit), got %r'
+                        % (option, value))
+            names[option] = value
+    if names.get('client_id_var', 'jama_client_id') == names.get('client_secret_var', 'jama_client_secret'):
+        return 'client_id_var and client_secret_var must be different variable names'
+    return None

@@ -62,9 +62,16 @@ options:
         type: path
       timeout:
         description:
-          - Seconds to wait for each answer. Falls back to C(JAMA_TIMEOUT).
+          - Seconds to wait for each answer, 1 to 600. Falls back to C(JAMA_TIMEOUT).
         type: int
         default: 30
+      retry_after_max:
+        description:
+          - Longest C(Retry-After) wait, in seconds (0 to 3600), that a throttled call waits for before it is tried
+            again; a longer one fails the task at once with the wait asked for. Falls back to
+            C(JAMA_RETRY_AFTER_MAX).
+        type: int
+        default: 60
 '''
 
     # Connection to Jama Connect Interchange. Mirrors JCI_OPTIONS in plugins/module_utils/connection.py.
@@ -100,7 +107,14 @@ options:
         type: path
       timeout:
         description:
-          - Seconds to wait for each answer. Falls back to C(JCI_TIMEOUT).
+          - Seconds to wait for each answer, 1 to 600. Falls back to C(JCI_TIMEOUT).
         type: int
         default: 30
+      retry_after_max:
+        description:
+          - Longest C(Retry-After) wait, in seconds (0 to 3600), that a throttled call waits for before it is tried
+            again; a longer one fails the task at once with the wait asked for. Falls back to
+            C(JCI_RETRY_AFTER_MAX).
+        type: int
+        default: 60
 '''

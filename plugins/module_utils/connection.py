@@ -9,6 +9,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
@@ -26,6 +28,7 @@ JAMA_OPTIONS = {
     'validate_certs': ('bool', False, 'JAMA_VALIDATE_CERTS', True),
     'ca_path': ('path', False, 'JAMA_CA_PATH', None),
     'timeout': ('int', False, 'JAMA_TIMEOUT', 30),
+    'retry_after_max': ('int', False, 'JAMA_RETRY_AFTER_MAX', 60),
 }
 
 JCI_OPTIONS = {
@@ -35,6 +38,7 @@ JCI_OPTIONS = {
     'validate_certs': ('bool', False, 'JCI_VALIDATE_CERTS', True),
     'ca_path': ('path', False, 'JCI_CA_PATH', None),
     'timeout': ('int', False, 'JCI_TIMEOUT', 30),
+    'retry_after_max': ('int', False, 'JCI_RETRY_AFTER_MAX', 60),
 }
 
 # Exactly one way to authenticate to Jama.
@@ -75,8 +79,8 @@ def check_url(url, option, env=None):
 
     A URL is never echoed with a user name or password in it."""
     if not url:
-        raise errors.ConfigurationError('%s is required: set it%s' % (option, ', or the environment variable %s' % env
-                                                                     if env else ''))
+        fallback = ', or the environment variable %s' % env if env else ''
+        raise errors.ConfigurationError('%s is required: set it%s' % (option, fallback))
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -91,9 +95,29 @@ def check_url(url, option, env=None):
     return url.rstrip('/')
 
 
+TIMEOUT_MAX = 600
+
+
 def _timeout(value, option):
-    if value is None or value < 1:
-        raise errors.ConfigurationError('%s must be a whole number of seconds of at least 1' % option)
+    if value is None or not 1 <= value <= TIMEOUT_MAX:
+        raise errors.ConfigurationError('%s must be a whole number of seconds between 1 and %d, got %s'
+                                        % (option, TIMEOUT_MAX, value))
+    return value
+
+
+def _retry_after_max(value, option):
+    if value is None:
+        return 60
+    if not 0 <= value <= 3600:
+        raise errors.ConfigurationError('%s must be between 0 and 3600 seconds, got %s' % (option, value))
+    return value
+
+
+def _ca_path(value, option):
+    """A CA bundle that exists, found before any call (requests would fail deep inside with an OSError)."""
+    if value and not os.path.isfile(value):
+        raise errors.ConfigurationError('%s: no such file %s; give the PEM file of the CA that signed the '
+                                        'server\'s certificate' % (option, value))
     return value
 
 
@@ -107,8 +131,10 @@ def jama_session(params):
         auth = TokenProvider(client_id=options['client_id'], client_secret=options['client_secret'])
     else:
         auth = (options['username'], options['password'])
-    return ApiSession(url, auth=auth, validate_certs=options['validate_certs'], ca_path=options.get('ca_path'),
-                      timeout=_timeout(options['timeout'], 'jama.timeout'))
+    return ApiSession(url, auth=auth, validate_certs=options['validate_certs'],
+                      ca_path=_ca_path(options.get('ca_path'), 'jama.ca_path'),
+                      timeout=_timeout(options['timeout'], 'jama.timeout'),
+                      retry_after_max=_retry_after_max(options.get('retry_after_max'), 'jama.retry_after_max'))
 
 
 def jci_session(params):
@@ -117,6 +143,7 @@ def jci_session(params):
     if not options.get('username'):
         raise errors.ConfigurationError('jci.username and jci.password are required: set them, or JCI_USERNAME '
                                         'and JCI_PASSWORD')
-    return ApiSession(url, auth=(options['username'], options['password']),
-                      validate_certs=options['validate_certs'], ca_path=options.get('ca_path'),
-                      timeout=_timeout(options['timeout'], 'jci.timeout'))
+    return ApiSession(url, auth=(options['username'], options['password']), validate_certs=options['validate_certs'],
+                      ca_path=_ca_path(options.get('ca_path'), 'jci.ca_path'),
+                      timeout=_timeout(options['timeout'], 'jci.timeout'),
+                      retry_after_max=_retry_after_max(options.get('retry_after_max'), 'jci.retry_after_max'))

@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import datetime
+import email.utils
 import random
 import traceback
 
@@ -40,6 +42,9 @@ USER_AGENT = 'jama.connect-ansible-collection'
 # method is safe). TLS failures and anything else are never retried: they do not heal in seconds.
 RETRY_STATUSES = (429, 502, 503, 504)
 BACKOFF_SECONDS = (3, 5, 8, 13)
+# A Retry-After longer than this (seconds; the retry_after_max option) is not waited for: the task fails at once
+# and says so, instead of stalling a run for as long as a proxy asks.
+RETRY_AFTER_MAX = 60
 CONNECT_RETRIES = 2
 CONNECT_BACKOFF_SECONDS = (1, 2)
 # Up to this much is added to a wait at random, so environments that share one Jama (one 10 calls/s budget) and
@@ -51,8 +56,30 @@ def jittered(seconds):
     return seconds * (1 + random.uniform(0, JITTER_FRACTION))
 
 
+class RetryAfterTooLong(Exception):
+    def __init__(self, seconds, limit):
+        super(RetryAfterTooLong, self).__init__('Retry-After %s s is over the limit of %s s' % (seconds, limit))
+        self.seconds = seconds
+        self.limit = limit
+
+
 class JamaRetry(Retry):
-    """urllib3's Retry with Jama's backoff schedule and 429 retried for every method."""
+    """urllib3's Retry with Jama's backoff schedule (with jitter), 429 retried for every method, and a cap on
+    Retry-After."""
+
+    # Not urllib3's own retry_after_max (2.x), which silently shortens a long wait instead of refusing it.
+    retry_after_cap = RETRY_AFTER_MAX
+
+    def new(self, **kw):
+        fresh = super(JamaRetry, self).new(**kw)
+        fresh.retry_after_cap = self.retry_after_cap
+        return fresh
+
+    def sleep_for_retry(self, response=None):
+        asked = _retry_after_seconds(response.headers.get('Retry-After')) if response is not None else None
+        if asked is not None and asked > self.retry_after_cap:
+            raise RetryAfterTooLong(asked, self.retry_after_cap)
+        return super(JamaRetry, self).sleep_for_retry(response)
 
     def get_backoff_time(self):
         attempts = len(self.history)
@@ -62,7 +89,7 @@ class JamaRetry(Retry):
             failures = [entry for entry in self.history if entry.status is None]
             return CONNECT_BACKOFF_SECONDS[min(len(failures), len(CONNECT_BACKOFF_SECONDS)) - 1]
         statuses = [entry for entry in self.history if entry.status is not None]
-        return BACKOFF_SECONDS[min(len(statuses), len(BACKOFF_SECONDS)) - 1]
+        return jittered(BACKOFF_SECONDS[min(len(statuses), len(BACKOFF_SECONDS)) - 1])
 
     def is_retry(self, method, status_code, has_retry_after=False):
         if status_code == 429 and status_code in (self.status_forcelist or ()):
@@ -70,10 +97,12 @@ class JamaRetry(Retry):
         return super(JamaRetry, self).is_retry(method, status_code, has_retry_after)
 
 
-def retry_policy(max_retries=len(BACKOFF_SECONDS)):
-    return JamaRetry(total=max_retries + CONNECT_RETRIES, connect=CONNECT_RETRIES, read=0, other=0,
-                     status=max_retries, redirect=0, status_forcelist=RETRY_STATUSES,
-                     respect_retry_after_header=True, raise_on_status=False)
+def retry_policy(max_retries=len(BACKOFF_SECONDS), retry_after_max=RETRY_AFTER_MAX):
+    policy = JamaRetry(total=max_retries + CONNECT_RETRIES, connect=CONNECT_RETRIES, read=0, other=0,
+                       status=max_retries, redirect=0, status_forcelist=RETRY_STATUSES,
+                       respect_retry_after_header=True, raise_on_status=False)
+    policy.retry_after_cap = retry_after_max
+    return policy
 
 
 def server_message(response):
@@ -96,14 +125,15 @@ class ApiSession:
     ``auth`` is a ``(username, password)`` pair, a ``TokenProvider``, a static bearer token, or None.
     """
 
-    def __init__(self, base_url, auth=None, validate_certs=True, ca_path=None, timeout=30, max_retries=4):
+    def __init__(self, base_url, auth=None, validate_certs=True, ca_path=None, timeout=30, max_retries=4,
+                 retry_after_max=RETRY_AFTER_MAX):
         self.base_url = base_url.rstrip('/')
         self.timeout = timeout
         self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
         self.retries = []
         self.http = requests.Session()
         self.http.headers['User-Agent'] = USER_AGENT
-        adapter = HTTPAdapter(max_retries=retry_policy(max_retries))
+        adapter = HTTPAdapter(max_retries=retry_policy(max_retries, retry_after_max))
         self.http.mount('http://', adapter)
         self.http.mount('https://', adapter)
         self.auth = auth
@@ -118,14 +148,32 @@ class ApiSession:
         try:
             response = self.http.request(method, url, headers=headers, timeout=self.timeout, verify=self.verify,
                                          allow_redirects=False, **kwargs)
+        except RetryAfterTooLong as error:
+            raise errors.RateLimitedError('%s %s: %s answered 429 and asked to wait %s s (Retry-After), more than '
+                                          'retry_after_max (%s s)' % (method, _path(url, self.base_url), self.base_url,
+                                                                      int(error.seconds), error.limit), status=429,
+                                          hint='run again later, or raise retry_after_max to wait that long')
         except requests.exceptions.SSLError as error:
             raise errors.TlsError('TLS verification failed for %s: %s' % (self.base_url, _reason(error)))
         except requests.exceptions.Timeout:
-            raise errors.TransportError('%s did not answer within %s seconds' % (self.base_url, self.timeout))
+            where = _path(url, self.base_url)
+            raise errors.TransportError('%s %s: %s did not answer within %s seconds; if the call changes something, the '
+                                        'server may have done it' % (method, where, self.base_url, self.timeout),
+                                        details={'answer_lost': True})
         except requests.exceptions.ConnectionError as error:
+            if _dropped(error):
+                raise errors.TransportError('%s %s: %s closed the connection after receiving the request, without an '
+                                            'answer (nothing was retried); if the call changes something, the server '
+                                            'may have done it' % (method, _path(url, self.base_url), self.base_url),
+                                            details={'answer_lost': True})
             raise errors.TransportError('Cannot connect to %s: %s' % (self.base_url, _reason(error)))
         except requests.exceptions.RequestException as error:
             raise errors.ConfigurationError('Invalid request to %s: %s' % (self.base_url, _reason(error)))
+        except (OSError, ValueError, OverflowError) as error:
+            # What requests and urllib3 let escape for bad local settings (a CA bundle that cannot be read, a
+            # timeout out of range): a clear message instead of a traceback.
+            detail = str(error).splitlines()[0][:300] if str(error) else ''
+            raise errors.ConfigurationError('Cannot call %s: %s: %s' % (self.base_url, type(error).__name__, detail))
         history = getattr(getattr(response.raw, 'retries', None), 'history', None) or ()
         for entry in history:
             self.retries.append({'method': method, 'path': url[len(self.base_url):].split('?')[0],
@@ -226,6 +274,34 @@ class TokenProvider:
 def _situational_hint(error_class, oauth):
     """The hint worded for how the caller authenticated, where the two differ; None keeps the class's hint."""
     return getattr(error_class, 'oauth_hint', None) if oauth else None
+
+
+def _retry_after_seconds(value):
+    """Seconds asked for by a Retry-After header (delta-seconds or an HTTP date), unclamped; None if absent."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0, (when - datetime.datetime.now(when.tzinfo)).total_seconds())
+
+
+def _dropped(error):
+    """Whether the connection was made and the request sent, then closed without an answer."""
+    cause = error
+    seen = 0
+    while cause is not None and seen < 10:
+        if type(cause).__name__ in ('RemoteDisconnected', 'ProtocolError', 'ConnectionResetError', 'IncompleteRead'):
+            return True
+        if type(cause).__name__ in ('NewConnectionError', 'ConnectTimeoutError', 'NameResolutionError'):
+            return False
+        cause = getattr(cause, 'reason', None) or getattr(cause, '__context__', None)
+        seen += 1
+    return 'Connection aborted' in str(error) or 'RemoteDisconnected' in str(error)
 
 
 def _path(url, base_url):

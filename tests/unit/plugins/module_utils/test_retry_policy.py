@@ -25,7 +25,9 @@ def test_backoff_follows_jamas_schedule_3_5_8_13():
     for _attempt in range(4):
         policy = policy.new(history=policy.history + (_entry(429),))
         waits.append(policy.get_backoff_time())
-    assert tuple(waits) == BACKOFF_SECONDS == (3, 5, 8, 13)
+    assert BACKOFF_SECONDS == (3, 5, 8, 13)
+    # Up to a quarter more at random, so environments throttled together do not come back together.
+    assert all(base <= wait <= base * 1.25 for base, wait in zip(BACKOFF_SECONDS, waits))
 
 
 def test_429_is_retried_for_every_method():
@@ -95,3 +97,42 @@ def test_post_is_not_repeated_after_a_503(emulator):
     with pytest.raises(errors.ServerError):
         session.request('POST', '/rest/v1/users/current/apicredentials', json={'name': 'x'})
     assert [e['operation'] for e in emulator.request_log('jama')] == ['createMyApiCredential']
+
+
+def test_a_retry_after_over_the_cap_fails_at_once_and_says_so(emulator):
+    emulator.fault(kind='status', system='jama', status=429, count=1, retry_after=3600)
+    session = ApiSession(emulator.jama_url, auth=SERVICE, ca_path=emulator.ca_file, retry_after_max=2)
+    started = time.monotonic()
+    with pytest.raises(errors.RateLimitedError) as raised:
+        session.request('GET', '/rest/v1/users/current')
+    assert time.monotonic() - started < 2
+    assert 'asked to wait 3600 s (Retry-After), more than retry_after_max (2 s)' in raised.value.message
+
+
+def test_jittered_backoff_differs_between_environments():
+    policy = retry_policy().new(history=(_entry(429),))
+    assert len({round(policy.get_backoff_time(), 6) for _sample in range(20)}) > 1
+
+
+def test_a_dropped_answer_is_reported_as_such_not_as_cannot_connect(emulator):
+    emulator.fault(kind='drop', system='jama', operation='createMyApiCredential', count=1, when='after')
+    session = ApiSession(emulator.jama_url, auth=SERVICE, ca_path=emulator.ca_file)
+    with pytest.raises(errors.TransportError) as raised:
+        session.request('POST', '/rest/v1/users/current/apicredentials', json={'name': 'x'})
+    assert 'closed the connection after receiving the request' in raised.value.message
+    assert 'Cannot connect' not in raised.value.message and 'Max retries' not in raised.value.message
+
+
+@pytest.mark.parametrize('options, fragment', [
+    ({'ca_path': '/nonexistent/ca.pem'}, 'jama.ca_path: no such file /nonexistent/ca.pem'),
+    ({'timeout': 10 ** 12}, 'jama.timeout must be a whole number of seconds between 1 and 600'),
+    ({'retry_after_max': -1}, 'jama.retry_after_max must be between 0 and 3600'),
+])
+def test_bad_local_settings_are_refused_before_any_call(options, fragment):
+    from ansible_collections.jama.connect.plugins.module_utils.connection import jama_session
+    params = {'jama': dict({'url': 'https://jama.example.com', 'username': 'u', 'password': 'p', 'token': None,
+                            'client_id': None, 'validate_certs': True, 'ca_path': None, 'timeout': 30,
+                            'retry_after_max': 60}, **options)}
+    with pytest.raises(errors.ConfigurationError) as raised:
+        jama_session(params)
+    assert fragment in raised.value.message
