@@ -11,6 +11,8 @@ from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import check_url
 
 MASK = '********'
+# [MODEL] JCI's connector names: non-empty, at most 100 characters (the modelled contract).
+NAME_MAX = 100
 
 # Why a connector test failed, by JCI's category and message, with the fix.
 TEST_HINTS = (
@@ -72,6 +74,12 @@ def log_view(entry):
 def check_desired(params):
     """Refuse incomplete or contradictory input before any call, naming the option and the fix."""
     auth = params['authentication_type']
+    name = params.get('name') or ''
+    if not name.strip() or name != name.strip():
+        raise errors.ConfigurationError('name must be a non-empty name without leading or trailing spaces, got %r'
+                                        % name)
+    if len(name) > NAME_MAX:
+        raise errors.ConfigurationError('name is %d characters long; JCI allows at most %d' % (len(name), NAME_MAX))
     if not params.get('url'):
         raise errors.ConfigurationError('url is required with state=present: the Jama Connect base URL, for '
                                         'example https://jama.example.com')

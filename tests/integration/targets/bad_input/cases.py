@@ -1,0 +1,269 @@
+"""The bad-input matrix: one row per case (target, arguments, expected message fragment), written out as one
+playbook that runs every row as is and, for everything that can change something, in check mode too.
+
+Arguments are Jinja over the integration config (the emulator's URLs and connections), so the generated
+playbook holds no password. A row whose fragment is None is good input that must succeed (read-only rows only).
+"""
+import json
+import sys
+
+import yaml
+
+ADMIN = 'jama_admin_connection'
+JCI = 'jci_connection'
+CLIENT = "{'url': emulator_jama_url, 'ca_path': emulator_ca_file, 'client_id': 'nope', 'client_secret': 'nope'}"
+ROWS = []
+
+
+# Modules that only read: check mode runs them the same, so their rows run once.
+READERS = ('jama.connect.jama_api_credential_info', 'jama.connect.jama_oauth_check', 'jama.connect.jci_connector_info',
+           'jama.connect.jci_connector_check')
+
+
+def row(target, args, fragment, label, check=True):
+    ROWS.append({'id': len(ROWS) + 1, 'target': target, 'args': args, 'fragment': fragment, 'label': label,
+                 'check': check and target not in READERS})
+
+
+def conn(base, **changes):
+    """A connection option: the base connection with some sub-options changed (None removes one)."""
+    removed = [key for key, value in changes.items() if value is None]
+    kept = dict((key, value) for key, value in changes.items() if value is not None)
+    expression = '%s | combine(%s)' % (base, json.dumps(kept)) if kept else base
+    if removed:
+        expression = '%s | dict2items | rejectattr("key", "in", %s) | items2dict' % (expression, json.dumps(removed))
+    return '{{ %s }}' % expression
+
+
+# --- connection rows, for every module that calls an API -----------------------------------------------------------
+JAMA_MODULES = {
+    'jama.connect.jama_api_credential': ({'name': 'matrix-cred'}, ADMIN),
+    'jama.connect.jama_api_credential_info': ({}, ADMIN),
+    'jama.connect.jama_oauth_check': ({}, CLIENT),
+}
+JCI_MODULES = {
+    'jama.connect.jci_connector': ({'name': 'matrix', 'url': '{{ emulator_jama_url }}', 'client_id': 'matrix-client-id',
+                                    'client_secret': 'matrix-client-secret'}, JCI),
+    'jama.connect.jci_connector_info': ({}, JCI),
+    'jama.connect.jci_connector_check': ({'name': 'matrix'}, JCI),
+}
+READ_ONLY = ('jama.connect.jama_api_credential_info', 'jama.connect.jci_connector_info')
+for modules, option in ((JAMA_MODULES, 'jama'), (JCI_MODULES, 'jci')):
+    for module, (args, base) in sorted(modules.items()):
+        def add(fragment, label, check=True, **changes):
+            row(module, dict(args, **{option: conn(base, **changes)}), fragment, '%s %s' % (option, label), check)
+        add('%s.url is required' % option, 'url empty', url='')
+        add('absolute http(s) URL', 'url without scheme', url='jama.example.com')
+        add('absolute http(s) URL', 'url with ftp', url='ftp://jama.example.com')
+        add('absolute http(s) URL', 'url with no host', url='https://')
+        add('absolute http(s) URL', 'url of spaces', url='   ')
+        add('must not hold a user name or password', 'url with userinfo', url='https://admin:hunter2@127.0.0.1:9')
+        add('no such file', 'ca_path missing', ca_path='/nonexistent/ca.pem')
+        add('TLS', 'ca_path not a CA', ca_path='/etc/hostname')
+        add('ca_path', 'no ca_path for a private CA', ca_path=None)
+        add('between 1 and 600', 'timeout 0', timeout=0)
+        add('between 1 and 600', 'timeout huge', timeout=10 ** 12)
+        add('timeout', 'timeout not a number', timeout='soon')
+        add('between 0 and 3600', 'retry_after_max negative', retry_after_max=-1)
+        add('validate_certs', 'validate_certs not a bool', validate_certs='perhaps')
+        if module in READ_ONLY:
+            add(None, 'validate_certs false (good input)', ca_path=None, validate_certs=False)
+        if option == 'jama' and base == ADMIN:
+            add('check the username and password', 'unknown user', username='nobody', password='wrong')
+            add('invalid or has expired', 'expired token', username=None, password=None, token='expired-token')
+            add('mutually exclusive', 'username and client_id', client_id='matrix-client-id',
+                client_secret='matrix-client-secret')
+            add('required together', 'username without password', password=None)
+        elif option == 'jama':
+            add('Bad client credentials', 'wrong client secret')
+        else:
+            add('check the username and password', 'wrong password', password='wrong')
+            add('required together', 'username without password', password=None)
+    first = sorted(modules)[0]
+    args, base = modules[first]
+    row(first, dict(args, **{option: conn(base, url='https://127.0.0.1:9')}), 'Cannot connect', option +
+        ' unreachable', check=False)
+
+# --- module rows ----------------------------------------------------------------------------------------------------
+CRED = 'jama.connect.jama_api_credential'
+ADMIN_ARG = '{{ %s }}' % ADMIN
+for value, fragment, label in (
+        ('', 'name must not be empty', 'name empty'),
+        ('   ', 'name must not be empty', 'name of spaces'),
+        ('x' * 101, 'at most 100', 'name too long'),
+        (['a', 'b'], 'name must be a string', 'name a list'),
+        ({'a': 1}, 'name must be a string', 'name a dict')):
+    row(CRED, {'name': value, 'jama': ADMIN_ARG}, fragment, label)
+for args, fragment, label in (
+        ({'description': ['x']}, 'description must be a string', 'description a list'),
+        ({'user': ''}, 'user must be a Jama username', 'user empty'),
+        ({'user': '  '}, 'user must be a Jama username', 'user of spaces'),
+        ({'user': ['jci_service']}, 'user must be a string', 'user a list'),
+        ({'user': 'ghost'}, "No Jama user named 'ghost'", 'user unknown'),
+        ({'client_id_var': 'same', 'client_secret_var': 'same'}, 'must be different variable names', 'same var names'),
+        ({'client_secret_var': ''}, 'client_secret_var must be a variable name', 'secret var empty'),
+        ({'client_secret_var': 'not a var-name!'}, 'client_secret_var must be a variable name', 'secret var invalid'),
+        ({'client_id_var': '1abc'}, 'client_id_var must be a variable name', 'id var starts with a digit'),
+        ({'state': 'gone'}, 'state', 'state not a choice'),
+        ({'rotate': 'maybe'}, 'rotate', 'rotate not a bool'),
+        ({'return_secret': 'perhaps'}, 'return_secret', 'return_secret not a bool'),
+        ({'bogus': 1}, 'bogus', 'unknown option'),
+        ({'vault_file': '/nonexistent/dir/creds.yml'}, 'does not exist', 'vault_file in a missing directory'),
+        ({'vault_file': '{{ matrix_dir }}'}, 'is a directory', 'vault_file a directory'),
+        ({'vault_file': '{{ matrix_dir }}/other-pass.vault.yml'}, 'cannot be decrypted', 'vault_file other password'),
+        ({'vault_file': '{{ matrix_dir }}/other-id.vault.yml'}, 'cannot be decrypted', 'vault_file other vault id'),
+        ({'vault_file': '{{ matrix_dir }}/corrupt.vault.yml'}, 'cannot be decrypted', 'vault_file corrupt'),
+        ({'vault_file': '{{ matrix_dir }}/list.vault.yml'}, 'does not hold a YAML mapping', 'vault_file a list'),
+        ({'vault_file': '{{ matrix_dir }}/new.vault.yml', 'vault_id': 'unknown'}, "no vault secret with vault id",
+         'vault_id not given to the run')):
+    row(CRED, dict({'name': 'matrix-cred', 'jama': ADMIN_ARG}, **args), fragment, label)
+row('jama.connect.jama_api_credential', {'jama': ADMIN_ARG}, 'name', 'name missing')
+row('jama.connect.jama_api_credential_info', {'user': 'ghost', 'jama': ADMIN_ARG}, "No Jama user named 'ghost'",
+    'user unknown')
+row('jama.connect.jama_oauth_check', {'jama': ADMIN_ARG}, 'verifies an API credential', 'no client id')
+row('jama.connect.jama_oauth_check', {'jama': '{{ %s }}' % CLIENT, 'return_token': True}, 'needs no_log',
+    'return_token without no_log')
+
+CONN = 'jama.connect.jci_connector'
+JCI_ARG = '{{ %s }}' % JCI
+BASE = {'name': 'matrix', 'url': '{{ emulator_jama_url }}', 'client_id': 'matrix-client-id',
+        'client_secret': 'matrix-client-secret', 'jci': JCI_ARG}
+for changes, fragment, label in (
+        ({'name': ''}, 'name must be a non-empty name', 'name empty'),
+        ({'name': ' padded '}, 'name must be a non-empty name', 'name with surrounding spaces'),
+        ({'name': 'x' * 101}, 'at most 100', 'name too long'),
+        ({'url': None}, 'url is required', 'url missing'),
+        ({'url': 'jama.example.com'}, 'absolute http(s) URL', 'url without scheme'),
+        ({'url': 'ftp://jama.example.com'}, 'absolute http(s) URL', 'url with ftp'),
+        ({'url': 'https://u:p@jama.example.com'}, 'must not hold a user name or password', 'url with userinfo'),
+        ({'authentication_type': 'saml'}, 'authentication_type', 'authentication_type not a choice'),
+        ({'client_secret': None}, 'needs client_id and client_secret', 'oauth without secret'),
+        ({'client_id': None}, 'needs client_id and client_secret', 'oauth without client id'),
+        ({'username': 'svc', 'password': 'matrix-password'}, 'belong to authentication_type=basic',
+         'oauth with a password'),
+        ({'authentication_type': 'basic', 'client_id': None, 'client_secret': None, 'username': 'svc'},
+         'needs username and password', 'basic without password'),
+        ({'authentication_type': 'basic', 'username': 'svc', 'password': 'matrix-password'},
+         'belong to authentication_type=oauth', 'basic with a client id'),
+        ({'secret_update': 'sometimes'}, 'secret_update', 'secret_update not a choice'),
+        ({'verify_ssl': 'maybe'}, 'verify_ssl', 'verify_ssl not a bool'),
+        ({'force': 'maybe'}, 'force', 'force not a bool'),
+        ({'state': 'gone'}, 'state', 'state not a choice')):
+    args = dict(BASE, **dict((key, value) for key, value in changes.items() if value is not None))
+    for key in [key for key, value in changes.items() if value is None]:
+        args.pop(key, None)
+    row(CONN, args, fragment, label)
+row('jama.connect.jci_connector_info', {'logs': -1, 'jci': JCI_ARG}, 'logs must be 0 or more', 'logs negative')
+row('jama.connect.jci_connector_info', {'logs': 'many', 'jci': JCI_ARG}, 'logs', 'logs not a number')
+row('jama.connect.jci_connector_check', {'jci': JCI_ARG}, 'name', 'name missing')
+row('jama.connect.jci_connector_check', {'name': 'no such connector', 'jci': JCI_ARG}, 'No JCI connector named',
+    'connector unknown')
+row('jama.connect.jci_connector_check', {'name': 'matrix', 'fail_on_failure': 'maybe', 'jci': JCI_ARG},
+    'fail_on_failure', 'fail_on_failure not a bool')
+
+VAULT = 'jama.connect.vault_vars'
+for args, fragment, label in (
+        ({'vars': {'a': 1}}, 'path and vars', 'path missing'),
+        ({'path': '{{ matrix_dir }}/v.yml'}, 'path and vars', 'vars missing'),
+        ({'path': '{{ matrix_dir }}/v.yml', 'vars': {}}, 'path and vars', 'vars empty'),
+        ({'path': '{{ matrix_dir }}/v.yml', 'vars': 'a=1'}, 'path and vars', 'vars a string'),
+        ({'path': '/nonexistent/dir/v.yml', 'vars': {'a': 1}}, 'does not exist', 'path in a missing directory'),
+        ({'path': '{{ matrix_dir }}/other-pass.vault.yml', 'vars': {'a': 1}}, 'cannot be decrypted',
+         'path with another password'),
+        ({'path': '{{ matrix_dir }}/list.vault.yml', 'vars': {'a': 1}}, 'does not hold a YAML mapping',
+         'path holding a list')):
+    row(VAULT, args, fragment, label)
+
+RECONCILE = 'jama.connect.oauth_connector_reconcile'
+GOOD = {'jama_url': '{{ emulator_jama_url }}', 'jama_ca_path': '{{ emulator_ca_file }}',
+        'vault_file': '{{ matrix_dir }}/nokeys.vault.yml', 'vault_id': 'matrix', 'jci': JCI_ARG, 'jama': ADMIN_ARG}
+for changes, fragment, label in (
+        ({'flow': 'bogus'}, 'flow', 'flow not a choice'),
+        ({'jama_url': 'ftp://x'}, 'absolute http(s) URL', 'jama_url with ftp'),
+        ({'connector_name': ''}, 'connector_name (role: oauth_connector_name) must be a non-empty name', 'name empty'),
+        ({'connector_name': 'x' * 101}, 'JCI allows at most 100', 'name too long'),
+        ({'credential_name': 'x' * 90}, 'may be at most 78', 'credential name too long'),
+        ({'client_secret_var': 'jama_client_id'}, 'three different variable names', 'same var names'),
+        ({'state_var': 'not valid!'}, 'state_var (role: oauth_connector_state_var) must be a variable name',
+         'state_var invalid'),
+        ({'jama_ca_path': '/nonexistent/ca.pem'}, 'no such file', 'jama_ca_path missing'),
+        ({'jama_timeout': 10 ** 12}, 'between 1 and 600', 'jama_timeout huge'),
+        ({'vault_file': '{{ matrix_dir }}/other-pass.vault.yml'}, 'cannot be decrypted with the vault secrets of this '
+         'run (vault IDs given: matrix)', 'vault file with another password'),
+        ({'vault_file': '{{ matrix_dir }}/other-id.vault.yml'}, '--vault-id elsewhere@', 'vault file of another id'),
+        ({'vault_file': '{{ matrix_dir }}/corrupt.vault.yml'}, 'cannot be decrypted', 'vault file corrupt'),
+        ({'vault_file': '{{ matrix_dir }}/list.vault.yml'}, 'does not hold a YAML mapping', 'vault file a list'),
+        ({}, 'no API credential for jci_service', 'vault file without the keys'),
+        ({'create_credential': True, 'jama': {}}, 'needs a Jama administrator', 'create without an administrator'),
+        ({'jci': {}}, 'the JCI connection is incomplete', 'no JCI connection'),
+        ({'jci': conn(JCI, password='wrong')}, 'check the username and password', 'wrong JCI password'),
+        ({'client_id': 'matrix-client-id'}, 'set both client_id', 'client id without secret'),
+        ({'flow': 'rotate', 'vault_file': None, 'client_id': 'matrix-client-id', 'client_secret': 'matrix-client-secret'},
+         'rotation needs vault_file',
+         'rotate without a vault file')):
+    args = dict(GOOD, **dict((key, value) for key, value in changes.items() if value is not None))
+    for key in [key for key, value in changes.items() if value is None]:
+        args.pop(key, None)
+    row(RECONCILE, args, fragment, label)
+
+ROLE_VARS = {'oauth_connector_jama_url': '{{ emulator_jama_url }}',
+             'oauth_connector_jama_ca_path': '{{ emulator_ca_file }}',
+             'oauth_connector_vault_file': '{{ matrix_dir }}/nokeys.vault.yml', 'oauth_connector_vault_id': 'matrix',
+             'oauth_connector_jci': JCI_ARG, 'oauth_connector_jama_admin': ADMIN_ARG}
+for entry in ('main', 'check', 'migrate', 'rotate'):
+    for changes, fragment, label in (
+            ({'oauth_connector_jama_url': None}, 'oauth_connector_jama_url', 'jama_url missing'),
+            ({'oauth_connector_name': ''}, 'oauth_connector_name', 'connector name empty'),
+            ({'oauth_connector_vault_file': '{{ matrix_dir }}/other-pass.vault.yml'}, 'cannot be decrypted',
+             'vault file with another password'),
+            ({'oauth_connector_vault_file': '{{ matrix_dir }}/list.vault.yml'}, 'does not hold a YAML mapping',
+             'vault file a list'),
+            ({'oauth_connector_jci': {'url': '{{ emulator_jci_url }}'}}, 'the JCI connection is incomplete',
+             'JCI connection incomplete'),
+            ({'oauth_connector_create_credential': 'perhaps'}, 'oauth_connector_create_credential',
+             'create_credential not a bool'),
+            ({'oauth_connector_jama_ca_path': '/nonexistent/ca.pem'}, 'no such file', 'CA file missing')):
+        role_vars = dict(ROLE_VARS, **dict((key, value) for key, value in changes.items() if value is not None))
+        for key in [key for key, value in changes.items() if value is None]:
+            role_vars.pop(key, None)
+        row('role:' + entry, role_vars, fragment, label)
+
+
+def task(case, check):
+    name = 'case %03d%s %s: %s' % (case['id'], 'c' if check else '', case['target'], case['label'])
+    register = 'case_%03d%s' % (case['id'], 'c' if check else '')
+    if case['target'].startswith('role:'):
+        include = {'name': name, 'ansible.builtin.include_role': {'name': 'jama.connect.oauth_connector',
+                                                                 'tasks_from': case['target'][5:]},
+                   'vars': case['args']}
+        if check:
+            include['ansible.builtin.include_role']['apply'] = {'check_mode': True}
+        return {'name': name + ' (block)', 'block': [
+            include, {'name': 'Not failed ' + register, 'ansible.builtin.set_fact': {register: {'failed': False}}}],
+            'rescue': [{'name': 'Failed ' + register, 'ansible.builtin.set_fact': {
+                register: "{{ ansible_failed_result | combine({'failed': true}) }}"}}]}
+    return {'name': name, case['target']: case['args'], 'register': register, 'ignore_errors': True,
+            'check_mode': check}
+
+
+def main(output, expected_path):
+    tasks = []
+    expected = {}
+    for case in ROWS:
+        for check in ((False, True) if case['check'] else (False,)):
+            tasks.append(task(case, check))
+            expected['case_%03d%s' % (case['id'], 'c' if check else '')] = {
+                'fragment': case['fragment'], 'target': case['target'], 'label': case['label']}
+    collect = {'name': 'Keep every result', 'ansible.builtin.copy': {
+        'dest': '{{ matrix_dir }}/results.json', 'mode': '0600',
+        'content': '{{ %s | to_json }}' % ('{' + ', '.join("'%s': %s" % (key, key) for key in expected) + '}')}}
+    play = [{'name': 'The bad-input matrix', 'hosts': 'testhost', 'gather_facts': False, 'tasks': tasks + [collect]}]
+    with open(output, 'w', encoding='utf-8') as handle:
+        yaml.safe_dump(play, handle, sort_keys=False, width=200)
+    with open(expected_path, 'w', encoding='utf-8') as handle:
+        json.dump(expected, handle, indent=1)
+    print('matrix: %d rows, %d tasks' % (len(ROWS), len(tasks)))
+
+
+if __name__ == '__main__':
+    main(sys.argv[1], sys.argv[2])

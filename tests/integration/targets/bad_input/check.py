@@ -1,0 +1,89 @@
+"""Judge the bad-input matrix run: every bad row failed with its fragment, no row crashed (no traceback in the
+-vvv output), good rows passed, and nothing in the emulator changed (no state-changing call was made)."""
+import argparse
+import json
+import re
+import sys
+import urllib.request
+
+CRASH = ('Traceback', 'MODULE FAILURE', 'Module failed:')
+STATE_CHANGING = ('createMyApiCredential', 'createUserApiCredential', 'deleteMyApiCredential', 'deleteUserApiCredential',
+                  'createConnector', 'updateConnector', 'deleteConnector', 'createIntegration', 'deleteIntegration')
+
+
+def crash_text(text, message):
+    """Signs of an escaped exception: a traceback, MODULE FAILURE, or (ansible-core 2.21, which hides tracebacks)
+    'Module failed:' followed by anything but the module's own message."""
+    found = [marker for marker in CRASH[:2] if marker in text]
+    for line in text.splitlines():
+        if 'Module failed: ' in line:
+            after = line.split('Module failed: ', 1)[1].strip()
+            if not message or not after.startswith(message.strip()[:40]):
+                found.append(line.strip()[:200])
+    return found
+
+
+def sections(log):
+    """The -vvv output of each case's task(s), by case key."""
+    found = {}
+    current = None
+    for line in log.splitlines():
+        match = re.match(r'^TASK \[.*?case (\d{3}c?) ', line)
+        if match:
+            current = 'case_' + match.group(1)
+        elif line.startswith(('TASK [', 'PLAY RECAP')):
+            current = None if not line.startswith('TASK [') or ('Failed case_' not in line
+                                                                 and 'Not failed case_' not in line) else current
+        if current:
+            found.setdefault(current, []).append(line)
+    return dict((key, '\n'.join(lines)) for key, lines in found.items())
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--config', required=True)
+    parser.add_argument('--expected', required=True)
+    parser.add_argument('--results', required=True)
+    parser.add_argument('--log', required=True)
+    args = parser.parse_args()
+    with open(args.expected, encoding='utf-8') as handle:
+        expected = json.load(handle)
+    with open(args.results, encoding='utf-8') as handle:
+        results = json.load(handle)
+    with open(args.log, encoding='utf-8', errors='replace') as handle:
+        output = sections(handle.read())
+    with open(args.config, encoding='utf-8') as handle:
+        admin_url = json.load(handle)['emulator_admin_url']
+    problems = []
+    for key, case in sorted(expected.items()):
+        result = results.get(key) or {}
+        message = str(result.get('msg', ''))
+        where = '%s (%s: %s)' % (key, case['target'], case['label'])
+        if case['fragment'] is None:
+            if result.get('failed'):
+                problems.append('%s should pass: %s' % (where, message[:300]))
+        elif not result.get('failed'):
+            problems.append('%s was accepted' % where)
+        elif case['fragment'] not in message:
+            problems.append('%s: expected %r in %r' % (where, case['fragment'], message[:400]))
+        crashed = crash_text(output.get(key, ''), message)
+        if crashed:
+            problems.append('%s printed %s' % (where, ', '.join(crashed)))
+        if key not in output:
+            problems.append('%s: no output found for it' % where)
+    with urllib.request.urlopen(admin_url + '/requests', timeout=10) as response:
+        calls = json.load(response)['data']
+    changing = sorted(set(entry['operation'] for entry in calls if entry['operation'] in STATE_CHANGING))
+    if changing:
+        problems.append('the emulator state changed: %s' % ', '.join(changing))
+    if problems:
+        print('BAD-INPUT MATRIX FAILED (%d problems):\n  %s' % (len(problems), '\n  '.join(problems)))
+        return 1
+    rows = len(set(key.rstrip('c') for key in expected))
+    print('bad-input matrix: %d rows, %d runs (as is and in check mode), all refused or passed as expected, no '
+          'crash, no change in the emulator' % (rows, len(expected)))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
