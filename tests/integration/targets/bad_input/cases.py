@@ -233,9 +233,8 @@ def task(case, check):
     name = 'case %03d%s %s: %s' % (case['id'], 'c' if check else '', case['target'], case['label'])
     register = 'case_%03d%s' % (case['id'], 'c' if check else '')
     if case['target'].startswith('role:'):
-        include = {'name': name, 'ansible.builtin.include_role': {'name': 'jama.connect.oauth_connector',
-                                                                 'tasks_from': case['target'][5:]},
-                   'vars': case['args']}
+        role = {'name': 'jama.connect.oauth_connector', 'tasks_from': case['target'][5:]}
+        include = {'name': name, 'ansible.builtin.include_role': role, 'vars': case['args']}
         if check:
             include['ansible.builtin.include_role']['apply'] = {'check_mode': True}
         return {'name': name + ' (block)', 'block': [

@@ -31,9 +31,10 @@ def sections(log):
         match = re.match(r'^TASK \[.*?case (\d{3}c?) ', line)
         if match:
             current = 'case_' + match.group(1)
-        elif line.startswith(('TASK [', 'PLAY RECAP')):
-            current = None if not line.startswith('TASK [') or ('Failed case_' not in line
-                                                                 and 'Not failed case_' not in line) else current
+        elif line.startswith('PLAY RECAP'):
+            current = None
+        elif line.startswith('TASK [') and 'Failed case_' not in line and 'Not failed case_' not in line:
+            current = None
         if current:
             found.setdefault(current, []).append(line)
     return dict((key, '\n'.join(lines)) for key, lines in found.items())
