@@ -31,9 +31,9 @@ def sections(log):
         match = re.match(r'^TASK \[.*?case (\d{3}c?) ', line)
         if match:
             current = 'case_' + match.group(1)
-        elif line.startswith('PLAY RECAP'):
-            current = None
-        elif line.startswith('TASK [') and 'Failed case_' not in line and 'Not failed case_' not in line:
+        elif line.startswith(('PLAY RECAP', 'TASK [Keep every result')):
+            # Everything from a case's header to the next one is that case's: its own task, or the role's tasks
+            # and the rescue that records the failure.
             current = None
         if current:
             found.setdefault(current, []).append(line)
