@@ -227,6 +227,8 @@ for entry in ('main', 'check', 'migrate', 'rotate'):
         for key in [key for key, value in changes.items() if value is None]:
             role_vars.pop(key, None)
         row('role:' + entry, role_vars, fragment, label)
+row('role:main', ROLE_VARS, 'no API credential for jci_service', 'vault file without the keys, creation off')
+row('role:rotate', ROLE_VARS, 'nothing to rotate', 'vault file without the keys')
 
 
 def task(case, check):

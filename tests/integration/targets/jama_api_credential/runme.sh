@@ -15,6 +15,7 @@ ansible-vault encrypt --vault-id "other@$VAULT_DIR/other-pass" "$VAULT_DIR/forei
 
 run_playbook idempotence.yml
 run_playbook vault.yml --vault-id "integration@$VAULT_DIR/pass" -e "vault_dir=$VAULT_DIR"
+run_playbook vault_vars_types.yml --vault-id "integration@$VAULT_DIR/pass" -e "vault_dir=$VAULT_DIR"
 run_playbook errors.yml
 run_playbook check_diff.yml --check --diff
 leak_check
