@@ -51,6 +51,19 @@ class ActionModule(ActionBase):
             except (VaultFileError, OSError, Exception) as error:  # pylint: disable=broad-except
                 return self._revoke(result, args, task_vars, vault_file, error)
             result['vault_file'] = vault_file
+            replaced = (result.get('credential') or {}).get('replaced') or []
+            if replaced:
+                # The new secret is safe in the vault file: only now do the credentials it replaces go.
+                retired = self._execute_module(module_name=MODULE, task_vars=task_vars, module_args=dict(
+                    args, state='absent', rotate=False, credential_ids=[cred['id'] for cred in replaced]))
+                if retired.get('failed'):
+                    result.update(failed=True, msg='The new credential %s is in %s, but deleting the one(s) it replaces '
+                                                   '(%s) failed: %s. Delete them with state: absent and credential_ids, '
+                                                   'or in Jama' % (result.get('client_id'), vault_file,
+                                                                   ', '.join(cred['name'] for cred in replaced),
+                                                                   retired.get('msg')))
+                    result['_ansible_no_log'] = True
+                    return result
         elif vault_file and result.get('client_id') and not result.get('failed') and not self._task.check_mode:
             lost = self._secret_not_in_vault(args, result['client_id'])
             if lost:
@@ -100,7 +113,9 @@ class ActionModule(ActionBase):
 
     def _revoke(self, result, args, task_vars, vault_file, error):
         reason = str(error) if isinstance(error, (VaultFileError, OSError)) else type(error).__name__
-        revoke_args = dict(args, state='absent', rotate=False)
+        # Only the credential just created: with rotate, the one it was to replace stays and keeps working.
+        revoke_args = dict(args, state='absent', rotate=False,
+                           credential_ids=[(result.get('credential') or {}).get('id')])
         revoked = self._execute_module(module_name=MODULE, module_args=revoke_args, task_vars=task_vars)
         failed = {'failed': True, 'changed': bool(not revoked.get('failed')), 'retries': result.get('retries', []),
                   'client_id': result.get('client_id')}
@@ -109,9 +124,11 @@ class ActionModule(ActionBase):
                              'too (%s). Delete it in Jama (My Profile > Set API Credentials) and run again.'
                              % (vault_file, reason, result.get('client_id'), revoked.get('msg')))
         else:
-            failed['msg'] = ('Writing the new secret to %s failed (%s). The new credential %s was deleted again, '
-                             'so no secret was lost; fix the cause and run again.'
-                             % (vault_file, reason, result.get('client_id')))
+            failed['msg'] = ('Writing the new secret to %s failed (%s). The new credential %s was deleted again%s; '
+                             'fix the cause and run again.'
+                             % (vault_file, reason, result.get('client_id'),
+                                ', and the credential it was to replace is untouched and still works'
+                                if (result.get('credential') or {}).get('replaced') else ''))
         return failed
 
 

@@ -35,7 +35,9 @@ extends_documentation_fragment:
 options:
   name:
     description:
-      - Name of the API credential; the identity the module matches on. Unique per user.
+      - Name of the API credential; the identity the module matches on. Unique per user. At most 83 characters.
+      - A rotated credential is named C(NAME@<UTC time>); the module treats C(NAME) and every C(NAME@<time>) as one
+        credential's family and the newest member as the current one.
     type: str
     required: true
   description:
@@ -57,13 +59,21 @@ options:
     default: present
   rotate:
     description:
-      - Replace the credential with a new one of the same name, with a new client ID and secret. Always reports
-        a change.
-      - The old credential is deleted first, because names are unique. For rotation without a moment with no
-        working credential, use the C(jama.connect.rotate) playbook, which creates the new credential under a
-        new name and deletes the old one only after the connector works with the new one.
+      - Replace the credential with a new one, with a new client ID and secret, named C(NAME@<UTC time>) (names are
+        unique, and both exist for a moment). Always reports a change.
+      - The new credential is created first; the old one is deleted only after the new secret is safe, that is after
+        the hand-off to O(vault_file), or at once when the secret is returned in the result. If the hand-off fails,
+        the new credential is deleted and the old one is left working.
+      - This does not repoint connectors; the C(jama.connect.rotate) playbook also points the JCI connector at the
+        new credential and tests it before the old one goes.
     type: bool
     default: false
+  credential_ids:
+    description:
+      - With O(state=absent), delete only these members of the credential's family (Jama ids), not all of them. The
+        action plugin uses it to finish a rotation.
+    type: list
+    elements: int
   vault_file:
     description:
       - Vars file on the controller that receives the new client ID and secret, encrypted with Ansible Vault.
@@ -178,7 +188,8 @@ retries:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.jama.connect.plugins.module_utils.connection import jama_argument_spec, jama_session
-from ansible_collections.jama.connect.plugins.module_utils.credentials import check_name, credential_view
+from ansible_collections.jama.connect.plugins.module_utils.credentials import (
+    check_name, credential_view, family, rotated_name)
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
 from ansible_collections.jama.connect.plugins.module_utils.module_runner import execute
 
@@ -198,6 +209,7 @@ def argument_spec():
         client_id_var={'type': 'str', 'default': 'jama_client_id'},
         client_secret_var={'type': 'str', 'default': 'jama_client_secret', 'no_log': False},
         return_secret={'type': 'bool'},
+        credential_ids={'type': 'list', 'elements': 'int'},
     )
     return spec
 
@@ -208,7 +220,8 @@ def owner_id(client, username):
 
 def ensure_present(module, client, user_id):
     params = module.params
-    existing = client.find_credential(params['name'], user_id)
+    members = family(client.list_credentials(user_id), params['name'])
+    existing = members[-1] if members else None
     if existing and not params['rotate']:
         if params['description'] is not None and params['description'] != existing.get('description', ''):
             module.warn('Jama cannot change the description of API credential %r; it is left as it is.'
@@ -216,23 +229,31 @@ def ensure_present(module, client, user_id):
         view = credential_view(existing)
         return False, view, None, {'before': view, 'after': view}
     before = credential_view(existing) if existing else {}
-    after = {'name': params['name'], 'description': params['description'] or '', 'client_id': '(new)'}
+    name = rotated_name(params['name']) if existing else params['name']
+    after = {'name': name, 'description': params['description'] or '', 'client_id': '(new)'}
     if module.check_mode:
         return True, after, None, {'before': before, 'after': after}
-    if existing:
-        client.delete_credential(existing['id'], user_id)
-    created = client.create_credential(params['name'], params['description'], user_id)
+    # The replacement first: the old credential keeps working until the new secret is safe.
+    created = client.create_credential(name, params['description'], user_id)
     view = credential_view(created)
+    view['replaced'] = [credential_view(cred) for cred in members]
+    if members and not params['vault_file']:
+        # No hand-off to wait for: the result holds the new secret, so the old credentials go now.
+        for cred in members:
+            client.delete_credential(cred['id'], user_id)
     return True, view, created.get('clientSecret'), {'before': before, 'after': view}
 
 
 def ensure_absent(module, client, user_id):
-    existing = client.find_credential(module.params['name'], user_id)
-    if not existing:
+    members = family(client.list_credentials(user_id), module.params['name'])
+    if module.params['credential_ids']:
+        members = [cred for cred in members if cred['id'] in module.params['credential_ids']]
+    if not members:
         return False, {}, None, {'before': {}, 'after': {}}
     if not module.check_mode:
-        client.delete_credential(existing['id'], user_id)
-    return True, {}, None, {'before': credential_view(existing), 'after': {}}
+        for cred in members:
+            client.delete_credential(cred['id'], user_id)
+    return True, {}, None, {'before': credential_view(members[-1]), 'after': {}}
 
 
 def run(module, session):
