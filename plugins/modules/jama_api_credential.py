@@ -155,6 +155,11 @@ credential:
     client_id: {description: Its client ID., type: str, returned: success}
     created: {description: When it was created., type: str, returned: success}
     last_used: {description: "When it was last used, or null.", type: str, returned: success}
+    replaced:
+      description: With O(rotate), the credentials the new one replaces (deleted once the new secret is safe).
+      type: list
+      elements: dict
+      returned: when rotated
   sample: {id: 1001, name: jci-oauth, description: JCI connector, client_id: 4f1c0a9d2b7e43a1b8c5d6e7,
            created: "2026-11-28T12:00:00.000+0000", last_used: null}
 client_id:

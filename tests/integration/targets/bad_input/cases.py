@@ -91,6 +91,7 @@ for value, fragment, label in (
         ('', 'name must not be empty', 'name empty'),
         ('   ', 'name must not be empty', 'name of spaces'),
         ('x' * 101, 'at most 100', 'name too long'),
+        ('x' * 90, 'may be at most 83', 'name too long to rotate'),
         (['a', 'b'], 'name must be a string', 'name a list'),
         ({'a': 1}, 'name must be a string', 'name a dict')):
     row(CRED, {'name': value, 'jama': ADMIN_ARG}, fragment, label)
