@@ -192,6 +192,7 @@ retries:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import jama_argument_spec, jama_session
 from ansible_collections.jama.connect.plugins.module_utils.credentials import (
     check_name, credential_view, family, rotated_name)
@@ -239,7 +240,17 @@ def ensure_present(module, client, user_id):
     if module.check_mode:
         return True, after, None, {'before': before, 'after': after}
     # The replacement first: the old credential keeps working until the new secret is safe.
-    created = client.create_credential(name, params['description'], user_id)
+    try:
+        created = client.create_credential(name, params['description'], user_id)
+    except errors.TransportError as error:
+        if not error.details.get('answer_lost'):
+            raise
+        raise errors.TransportError(
+            '%s. Jama may have created the credential %r, and its secret was in the lost answer. The next run finds '
+            'it and, %s' % (error.message.rstrip('.'), name,
+                            'as vault_file does not hold its secret, stops and asks for rotate: true, which replaces it'
+                            if params['vault_file'] else 'reports it unchanged and without a secret: run with rotate: '
+                            'true to replace it, or delete it with state: absent'), hint=error.hint)
     view = credential_view(created)
     view['replaced'] = [credential_view(cred) for cred in members]
     if members and not params['vault_file']:

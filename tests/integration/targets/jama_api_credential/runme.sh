@@ -18,4 +18,5 @@ run_playbook vault.yml --vault-id "integration@$VAULT_DIR/pass" -e "vault_dir=$V
 run_playbook vault_vars_types.yml --vault-id "integration@$VAULT_DIR/pass" -e "vault_dir=$VAULT_DIR"
 run_playbook errors.yml
 run_playbook check_diff.yml --check --diff
+run_playbook lost_answer.yml
 leak_check
