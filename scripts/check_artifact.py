@@ -16,8 +16,11 @@ REQUIRED = ('README.md', 'COPYING', 'meta/runtime.yml', 'meta/execution-environm
 def main(path):
     with tarfile.open(path) as tarball:
         names = [name[2:] if name.startswith('./') else name for name in tarball.getnames()]
-    unwanted = sorted(name for name in names if any(name == prefix.rstrip('/') or name.startswith(prefix)
-                                                     for prefix in DEVELOPMENT_ONLY))
+
+    def development_only(name):
+        return any(name == prefix.rstrip('/') or name.startswith(prefix) for prefix in DEVELOPMENT_ONLY)
+
+    unwanted = sorted(name for name in names if development_only(name))
     missing = sorted(name for name in REQUIRED if name not in names)
     for name in unwanted:
         print('development-only file in the artifact: %s' % name)

@@ -12,7 +12,6 @@ The clone reuses this checkout's virtual environments (``make setup`` builds the
 fresh clone proves); everything else comes from the clone. Unmarked blocks are left alone: ``make test`` (this
 is part of it) and fragments that are not commands.
 """
-import json
 import os
 import re
 import shutil

@@ -13,7 +13,6 @@ __metaclass__ = type
 
 import re
 
-from ansible.module_utils.six import string_types
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import (
@@ -138,7 +137,7 @@ VAR_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 def check_args(args):
     """Input the module would silently turn into something else, refused before any call."""
     for option in ('name', 'description', 'user'):
-        if option in args and args[option] is not None and not isinstance(args[option], string_types):
+        if option in args and args[option] is not None and not isinstance(args[option], str):
             return '%s must be a string, got a %s' % (option, type(args[option]).__name__)
     if 'user' in args and args['user'] is not None and not args['user'].strip():
         return ('user must be a Jama username (for example jci_service); leave it out to manage the authenticated '
@@ -147,7 +146,7 @@ def check_args(args):
     for option in ('client_id_var', 'client_secret_var'):
         if option in args and args[option] is not None:
             value = args[option]
-            if not isinstance(value, string_types) or not VAR_NAME.match(value):
+            if not isinstance(value, str) or not VAR_NAME.match(value):
                 return ('%s must be a variable name (letters, digits and _, not starting with a digit), got %r'
                         % (option, value))
             names[option] = value

@@ -21,7 +21,8 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
-from ansible_collections.jama.connect.plugins.module_utils.connection import check_url, jama_session, jci_session
+from ansible_collections.jama.connect.plugins.module_utils.connection import (
+    check_url, jama_session, jci_session, resolve_jama, resolve_jci)
 from ansible_collections.jama.connect.plugins.module_utils.http_session import (
     HAS_REQUESTS, ApiSession, TokenProvider)
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
@@ -150,6 +151,13 @@ class ActionModule(ActionBase):
             result.update(failed=True, changed=False, msg='; '.join(validated.error_messages))
             return result
         params = validated.validated_parameters
+        try:
+            # The environment fills in what neither the task nor module_defaults gave (resolve() in connection.py).
+            params['jci'] = resolve_jci(params, require_auth=False)
+            params['jama'] = resolve_jama(params, require_auth=False)
+        except errors.ConfigurationError as error:
+            result.update(failed=True, changed=False, msg=error.message)
+            return result
         if not HAS_REQUESTS:
             raise AnsibleActionFail('jama.connect.oauth_connector_reconcile needs the Python library requests on the '
                                     'controller (pip install requests)')

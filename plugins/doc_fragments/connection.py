@@ -15,7 +15,11 @@ options:
     description:
       - How to reach and authenticate to Jama Connect.
       - Give exactly one of O(jama.username) and O(jama.password), O(jama.client_id) and O(jama.client_secret), or O(jama.token).
-      - Every suboption falls back to an environment variable, so the whole option may be left out.
+      - "Precedence: the task's own O(jama) beats C(module_defaults) (the whole dict), which beats the environment.
+        An environment variable fills in only a suboption that neither gave, and the way to authenticate is taken
+        from the environment only when none was given: explicit O(jama.client_id) and O(jama.client_secret) with
+        C(JAMA_USERNAME) set in the environment use the client credentials. So the whole option may be left out."
+      - More than one way to authenticate from the same source is refused.
       - Proxies come from the standard C(HTTPS_PROXY), C(HTTP_PROXY) and C(NO_PROXY) environment variables.
       - Calls answered 429, 502, 503 or 504 are retried with Jama's backoff of 3, 5, 8 and 13 seconds (or the
         server's C(Retry-After)); 401 and 403 are never retried, because repeated failed logins lock Jama accounts.
@@ -52,9 +56,8 @@ options:
         type: str
       validate_certs:
         description:
-          - Verify the server's TLS certificate. Falls back to C(JAMA_VALIDATE_CERTS).
+          - Verify the server's TLS certificate. Falls back to C(JAMA_VALIDATE_CERTS). Default C(true).
         type: bool
-        default: true
       ca_path:
         description:
           - CA bundle (PEM) that signed the server's certificate, for private CAs.
@@ -62,16 +65,14 @@ options:
         type: path
       timeout:
         description:
-          - Seconds to wait for each answer, 1 to 600. Falls back to C(JAMA_TIMEOUT).
+          - Seconds to wait for each answer, 1 to 600. Falls back to C(JAMA_TIMEOUT). Default C(30).
         type: int
-        default: 30
       retry_after_max:
         description:
           - Longest C(Retry-After) wait, in seconds (0 to 3600), that a throttled call waits for before it is tried
             again; a longer one fails the task at once with the wait asked for. Falls back to
-            C(JAMA_RETRY_AFTER_MAX).
+            C(JAMA_RETRY_AFTER_MAX). Default C(60).
         type: int
-        default: 60
 '''
 
     # Connection to Jama Connect Interchange. Mirrors JCI_OPTIONS in plugins/module_utils/connection.py.
@@ -80,7 +81,9 @@ options:
   jci:
     description:
       - How to reach and authenticate to Jama Connect Interchange (JCI), as a JCI user with the Admin role.
-      - Every suboption falls back to an environment variable, so the whole option may be left out.
+      - "Precedence: the task's own O(jci) beats C(module_defaults) (the whole dict), which beats the environment.
+        An environment variable fills in only a suboption that neither gave; O(jci.username) and O(jci.password) come
+        from the environment only when neither was given. So the whole option may be left out."
       - JCI publishes no HTTP API; the calls follow the collection's modelled contract (see the README).
     type: dict
     suboptions:
@@ -98,23 +101,20 @@ options:
         type: str
       validate_certs:
         description:
-          - Verify JCI's TLS certificate. Falls back to C(JCI_VALIDATE_CERTS).
+          - Verify JCI's TLS certificate. Falls back to C(JCI_VALIDATE_CERTS). Default C(true).
         type: bool
-        default: true
       ca_path:
         description:
           - CA bundle (PEM) that signed JCI's certificate. Falls back to C(JCI_CA_PATH).
         type: path
       timeout:
         description:
-          - Seconds to wait for each answer, 1 to 600. Falls back to C(JCI_TIMEOUT).
+          - Seconds to wait for each answer, 1 to 600. Falls back to C(JCI_TIMEOUT). Default C(30).
         type: int
-        default: 30
       retry_after_max:
         description:
           - Longest C(Retry-After) wait, in seconds (0 to 3600), that a throttled call waits for before it is tried
             again; a longer one fails the task at once with the wait asked for. Falls back to
-            C(JCI_RETRY_AFTER_MAX).
+            C(JCI_RETRY_AFTER_MAX). Default C(60).
         type: int
-        default: 60
 '''

@@ -2,7 +2,7 @@
 # Copyright: jama.connect contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Connection options for Jama Connect and JCI: one table each, from which the argument specs, the
-environment fallbacks and the argument rules are made. The doc fragments in
+environment fallbacks and the authentication rules are made. The doc fragments in
 plugins/doc_fragments/connection.py describe the same tables; a unit test keeps them in step."""
 
 from __future__ import absolute_import, division, print_function
@@ -11,7 +11,6 @@ __metaclass__ = type
 
 import os
 
-from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
@@ -41,37 +40,94 @@ JCI_OPTIONS = {
     'retry_after_max': ('int', False, 'JCI_RETRY_AFTER_MAX', 60),
 }
 
-# Exactly one way to authenticate to Jama.
-JAMA_RULES = {
-    'required_together': [['username', 'password'], ['client_id', 'client_secret']],
-    'mutually_exclusive': [['username', 'client_id', 'token']],
-    'required_one_of': [['username', 'client_id', 'token']],
-}
-JCI_RULES = {'required_together': [['username', 'password']]}
+# The ways to authenticate; exactly one is used for Jama, and JCI has one.
+JAMA_AUTH = (('username', 'password'), ('client_id', 'client_secret'), ('token',))
+JCI_AUTH = (('username', 'password'),)
 
 
 def _suboptions(table):
+    """The argument spec of a connection option. No environment fallbacks or defaults here: resolve() applies them,
+    so that an environment variable fills in only what the task (or module_defaults) left out."""
     spec = {}
-    for name, (kind, no_log, env, default) in table.items():
-        option = {'type': kind, 'fallback': (env_fallback, [env])}
+    for name, (kind, no_log, _env, _default) in table.items():
+        option = {'type': kind}
         if no_log:
             option['no_log'] = True
-        if default is not None:
-            option['default'] = default
         spec[name] = option
     return spec
 
 
 def jama_argument_spec():
-    return {'jama': {'type': 'dict', 'apply_defaults': True, 'options': _suboptions(JAMA_OPTIONS),
-                     'required_together': JAMA_RULES['required_together'],
-                     'mutually_exclusive': JAMA_RULES['mutually_exclusive'],
-                     'required_one_of': JAMA_RULES['required_one_of']}}
+    return {'jama': {'type': 'dict', 'apply_defaults': True, 'options': _suboptions(JAMA_OPTIONS)}}
 
 
 def jci_argument_spec():
-    return {'jci': {'type': 'dict', 'apply_defaults': True, 'options': _suboptions(JCI_OPTIONS),
-                    'required_together': JCI_RULES['required_together']}}
+    return {'jci': {'type': 'dict', 'apply_defaults': True, 'options': _suboptions(JCI_OPTIONS)}}
+
+
+def _convert(value, kind, env):
+    if kind == 'bool':
+        lowered = value.strip().lower()
+        if lowered in ('1', 'true', 'yes', 'on', 'y', 't'):
+            return True
+        if lowered in ('0', 'false', 'no', 'off', 'n', 'f'):
+            return False
+        raise errors.ConfigurationError('%s must be true or false, got %r' % (env, value))
+    if kind == 'int':
+        try:
+            return int(value.strip())
+        except ValueError:
+            raise errors.ConfigurationError('%s must be a whole number, got %r' % (env, value))
+    if kind == 'path':
+        return os.path.expanduser(os.path.expandvars(value))
+    return value
+
+
+def resolve(options, table, auth, prefix, environ=None, require_auth=True):
+    """One connection from what the task gave (its own argument or module_defaults, which Ansible has already
+    merged, the task winning) and the environment, which fills in only what was not given.
+
+    An authentication method is taken from the environment only when the task gave none: explicit client_id and
+    client_secret with JAMA_USERNAME set in the environment just work, as on Automation Platform, where a
+    credential injects environment variables into every job."""
+    environ = os.environ if environ is None else environ
+    given = dict((key, value) for key, value in (options or {}).items() if value is not None)
+    auth_names = set(name for method in auth for name in method)
+    explicit_auth = bool(auth_names & set(given))
+    resolved = dict(given)
+    for name, (kind, _no_log, env, _default) in table.items():
+        if name in resolved or (name in auth_names and explicit_auth):
+            continue
+        raw = environ.get(env)
+        if raw is not None and raw != '':
+            resolved[name] = _convert(raw, kind, env)
+    methods = [method for method in auth if any(name in resolved for name in method)]
+    if len(methods) > 1:
+        where = 'the task' if explicit_auth else 'the environment'
+        raise errors.ConfigurationError('%s: %s gives more than one way to authenticate (%s); give one' % (
+            prefix, where, ' and '.join('/'.join('%s.%s' % (prefix, name) for name in method) for method in methods)))
+    for method in methods:
+        missing = [name for name in method if name not in resolved]
+        if missing:
+            raise errors.ConfigurationError('%s: %s needs %s as well (parameters are required together)' % (
+                prefix, ', '.join('%s.%s' % (prefix, name) for name in method if name in resolved),
+                ', '.join('%s.%s' % (prefix, name) for name in missing)))
+    if require_auth and not methods:
+        raise errors.ConfigurationError('%s: no way to authenticate: give %s, or set %s' % (
+            prefix, ', or '.join(' and '.join('%s.%s' % (prefix, name) for name in method) for method in auth),
+            ', or '.join(' and '.join(table[name][2] for name in method) for method in auth)))
+    for name, (_kind, _no_log, _env, default) in table.items():
+        if name not in resolved:
+            resolved[name] = default
+    return resolved
+
+
+def resolve_jama(params, require_auth=True, environ=None):
+    return resolve(params.get('jama'), JAMA_OPTIONS, JAMA_AUTH, 'jama', environ, require_auth)
+
+
+def resolve_jci(params, require_auth=True, environ=None):
+    return resolve(params.get('jci'), JCI_OPTIONS, JCI_AUTH, 'jci', environ, require_auth)
 
 
 def check_url(url, option, env=None):
@@ -123,7 +179,7 @@ def _ca_path(value, option):
 
 def jama_session(params):
     """An ApiSession for Jama from the ``jama`` option."""
-    options = params['jama']
+    options = resolve_jama(params)
     url = check_url(options.get('url'), 'jama.url', 'JAMA_URL')
     if options.get('token'):
         auth = TokenProvider(static_token=options['token'])
@@ -138,11 +194,8 @@ def jama_session(params):
 
 
 def jci_session(params):
-    options = params['jci']
+    options = resolve_jci(params)
     url = check_url(options.get('url'), 'jci.url', 'JCI_URL')
-    if not options.get('username'):
-        raise errors.ConfigurationError('jci.username and jci.password are required: set them, or JCI_USERNAME '
-                                        'and JCI_PASSWORD')
     return ApiSession(url, auth=(options['username'], options['password']), validate_certs=options['validate_certs'],
                       ca_path=_ca_path(options.get('ca_path'), 'jci.ca_path'),
                       timeout=_timeout(options['timeout'], 'jci.timeout'),

@@ -35,8 +35,6 @@ def argument_spec():
         'connector_name': {'type': 'str', 'default': 'Jama Connect'},
         'verify_ssl': {'type': 'bool', 'default': True},
         'basic_password': {'type': 'str', 'no_log': True},
-        'jama': {'type': 'dict', 'options': _suboptions(JAMA_OPTIONS), 'apply_defaults': True,
-                 'required_together': [['username', 'password'], ['client_id', 'client_secret']]},
-        'jci': {'type': 'dict', 'options': _suboptions(JCI_OPTIONS), 'apply_defaults': True,
-                'required_together': [['username', 'password']]},
+        'jama': {'type': 'dict', 'options': _suboptions(JAMA_OPTIONS), 'apply_defaults': True},
+        'jci': {'type': 'dict', 'options': _suboptions(JCI_OPTIONS), 'apply_defaults': True},
     }

@@ -102,7 +102,9 @@ retries:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.jama.connect.plugins.module_utils.connection import jama_argument_spec, jama_session
+from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.module_utils.connection import (
+    jama_argument_spec, jama_session, resolve_jama)
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
 from ansible_collections.jama.connect.plugins.module_utils.module_runner import execute
 
@@ -122,7 +124,14 @@ def main():
     spec = jama_argument_spec()
     spec.update(return_token={'type': 'bool', 'default': False})
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
-    if not module.params['jama'].get('client_id'):
+    explicit, refused = {}, None
+    try:
+        explicit = resolve_jama(module.params, require_auth=False)
+    except errors.ConfigurationError as error:
+        refused = error.message
+    if refused:
+        module.fail_json(msg=refused)
+    if not explicit.get('client_id'):
         module.fail_json(msg='jama_oauth_check verifies an API credential: set jama.client_id and '
                              'jama.client_secret (or JAMA_CLIENT_ID and JAMA_CLIENT_SECRET)')
     if module.params['return_token'] and not module.no_log:

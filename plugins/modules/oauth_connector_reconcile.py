@@ -138,9 +138,10 @@ options:
       client_id: {description: An administrator's API client ID., type: str}
       client_secret: {description: Its client secret., type: str}
       token: {description: A bearer token., type: str}
-      validate_certs: {description: Verify the certificate., type: bool, default: true}
+      validate_certs: {description: Verify the certificate (default C(true))., type: bool}
       ca_path: {description: CA bundle (PEM)., type: path}
-      timeout: {description: Seconds to wait for an answer., type: int, default: 30}
+      timeout: {description: Seconds to wait for an answer (default C(30))., type: int}
+      retry_after_max: {description: Longest Retry-After wait in seconds (default C(60))., type: int}
   jci:
     description:
       - Connection to JCI as a JCI Admin. When left out, C(module_defaults) for C(group/jama.connect.jci), then the
@@ -150,9 +151,10 @@ options:
       url: {description: Base URL of JCI., type: str}
       username: {description: JCI username., type: str}
       password: {description: JCI password., type: str}
-      validate_certs: {description: Verify the certificate., type: bool, default: true}
+      validate_certs: {description: Verify the certificate (default C(true))., type: bool}
       ca_path: {description: CA bundle (PEM)., type: path}
-      timeout: {description: Seconds to wait for an answer., type: int, default: 30}
+      timeout: {description: Seconds to wait for an answer (default C(30))., type: int}
+      retry_after_max: {description: Longest Retry-After wait in seconds (default C(60))., type: int}
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying target.

@@ -193,7 +193,6 @@ class Store:
         return entry
 
 
-
 def load_seed(path=None):
     with open(path or SEED_FILE, encoding='utf-8') as handle:
         return json.load(handle)

@@ -71,14 +71,14 @@ for modules, option in ((JAMA_MODULES, 'jama'), (JCI_MODULES, 'jci')):
         if option == 'jama' and base == ADMIN:
             add('check the username and password', 'unknown user', username='nobody', password='wrong')
             add('invalid or has expired', 'expired token', username=None, password=None, token='expired-token')
-            add('mutually exclusive', 'username and client_id', client_id='matrix-client-id',
+            add('more than one way to authenticate', 'username and client_id', client_id='matrix-client-id',
                 client_secret='matrix-client-secret')
-            add('required together', 'username without password', password=None)
+            add('needs jama.password as well', 'username without password', password=None)
         elif option == 'jama':
             add('Bad client credentials', 'wrong client secret')
         else:
             add('check the username and password', 'wrong password', password='wrong')
-            add('required together', 'username without password', password=None)
+            add('needs jci.password as well', 'username without password', password=None)
     first = sorted(modules)[0]
     args, base = modules[first]
     row(first, dict(args, **{option: conn(base, url='https://127.0.0.1:9')}), 'Cannot connect', option +

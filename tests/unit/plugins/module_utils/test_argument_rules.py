@@ -10,8 +10,9 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 
+from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import (
-    JAMA_OPTIONS, jama_argument_spec, jci_argument_spec)
+    JAMA_OPTIONS, jama_argument_spec, jci_argument_spec, resolve_jama, resolve_jci)
 
 URL = 'https://jama.example.com'
 
@@ -47,14 +48,22 @@ def no_connection_environment(monkeypatch):
         monkeypatch.delenv(env, raising=False)
 
 
-def test_username_and_password_are_required_together(monkeypatch):
-    _params, error = build(jama_argument_spec(), {'jama': {'url': URL, 'username': 'u'}}, monkeypatch)
-    assert 'parameters are required together: username, password' in error
+def resolved(options=None, environ=None, require_auth=True):
+    return resolve_jama({'jama': options}, require_auth=require_auth, environ=environ or {})
 
 
-def test_client_id_and_secret_are_required_together(monkeypatch):
-    _params, error = build(jama_argument_spec(), {'jama': {'url': URL, 'client_secret': 's'}}, monkeypatch)
-    assert 'client_id, client_secret' in error
+def refused(options=None, environ=None):
+    with pytest.raises(errors.ConfigurationError) as raised:
+        resolved(options, environ)
+    return raised.value.message
+
+
+def test_username_and_password_are_required_together():
+    assert 'jama.username needs jama.password as well' in refused({'url': URL, 'username': 'u'})
+
+
+def test_client_id_and_secret_are_required_together():
+    assert 'jama.client_secret needs jama.client_id as well' in refused({'url': URL, 'client_secret': 's'})
 
 
 @pytest.mark.parametrize('auth', [
@@ -62,33 +71,73 @@ def test_client_id_and_secret_are_required_together(monkeypatch):
     {'username': 'u', 'password': 'p', 'token': 't'},
     {'client_id': 'c', 'client_secret': 's', 'token': 't'},
 ])
-def test_only_one_way_to_authenticate(monkeypatch, auth):
-    _params, error = build(jama_argument_spec(), {'jama': dict(auth, url=URL)}, monkeypatch)
-    assert 'mutually exclusive' in error
+def test_only_one_way_to_authenticate_from_one_source(auth):
+    assert 'the task gives more than one way to authenticate' in refused(dict(auth, url=URL))
 
 
-def test_some_way_to_authenticate_is_required(monkeypatch):
-    _params, error = build(jama_argument_spec(), {'jama': {'url': URL}}, monkeypatch)
-    assert 'one of the following is required: username, client_id, token' in error
+def test_some_way_to_authenticate_is_required():
+    message = refused({'url': URL})
+    assert 'no way to authenticate' in message and 'JAMA_CLIENT_ID and JAMA_CLIENT_SECRET' in message
 
 
-def test_environment_fallbacks_fill_the_whole_option(monkeypatch):
-    monkeypatch.setenv('JAMA_URL', URL)
-    monkeypatch.setenv('JAMA_CLIENT_ID', 'cid')
-    monkeypatch.setenv('JAMA_CLIENT_SECRET', 'csecret')
-    monkeypatch.setenv('JAMA_TIMEOUT', '7')
-    params, error = build(jama_argument_spec(), {}, monkeypatch)
+def test_the_environment_fills_the_whole_option():
+    options = resolved(None, {'JAMA_URL': URL, 'JAMA_CLIENT_ID': 'cid', 'JAMA_CLIENT_SECRET': 'csecret',
+                              'JAMA_TIMEOUT': '7', 'JAMA_VALIDATE_CERTS': 'false'})
+    assert (options['url'], options['client_id'], options['timeout'], options['validate_certs']) == (URL, 'cid', 7,
+                                                                                                    False)
+
+
+def test_explicit_client_credentials_win_over_a_username_in_the_environment():
+    # The AWX/AAP case: a credential injects JAMA_USERNAME/JAMA_PASSWORD into every job.
+    options = resolved({'url': URL, 'client_id': 'cid', 'client_secret': 'cs'},
+                       {'JAMA_USERNAME': 'admin', 'JAMA_PASSWORD': 'pw', 'JAMA_TOKEN': 't'})
+    assert options['client_id'] == 'cid' and options['username'] is None and options['token'] is None
+
+
+def test_the_environment_fills_only_what_the_task_left_out():
+    options = resolved({'username': 'u', 'password': 'p'}, {'JAMA_URL': URL, 'JAMA_USERNAME': 'other',
+                                                            'JAMA_CA_PATH': '/etc/ca.pem', 'JAMA_TIMEOUT': '9'})
+    assert (options['url'], options['username'], options['ca_path'], options['timeout']) == (URL, 'u', '/etc/ca.pem',
+                                                                                             9)
+
+
+def test_a_task_value_beats_the_environment_and_defaults_come_last():
+    options = resolved({'url': URL, 'token': 't', 'timeout': 5}, {'JAMA_TIMEOUT': '9', 'JAMA_URL': 'https://x'})
+    assert (options['url'], options['timeout'], options['validate_certs'], options['retry_after_max']) == (
+        URL, 5, True, 60)
+
+
+def test_an_environment_with_two_ways_to_authenticate_is_refused():
+    message = refused({'url': URL}, {'JAMA_USERNAME': 'u', 'JAMA_PASSWORD': 'p', 'JAMA_CLIENT_ID': 'c',
+                                     'JAMA_CLIENT_SECRET': 's'})
+    assert 'the environment gives more than one way to authenticate' in message
+
+
+def test_a_half_method_in_the_environment_is_named():
+    assert 'jama.username needs jama.password as well' in refused({'url': URL}, {'JAMA_USERNAME': 'u'})
+
+
+def test_bad_environment_values_are_named():
+    assert "JAMA_TIMEOUT must be a whole number, got 'soon'" in refused({'url': URL, 'token': 't'},
+                                                                        {'JAMA_TIMEOUT': 'soon'})
+
+
+def test_jci_username_and_password_are_required_together():
+    with pytest.raises(errors.ConfigurationError) as raised:
+        resolve_jci({'jci': {'url': URL, 'username': 'admin'}}, environ={})
+    assert 'jci.username needs jci.password as well' in raised.value.message
+
+
+def test_module_defaults_stand_for_the_task_and_the_whole_dict_wins(monkeypatch):
+    # Ansible merges module_defaults into the task's arguments before the module runs: a dict from
+    # module_defaults arrives exactly as a task argument would, so the same rule applies to it.
+    params, error = build(jama_argument_spec(), {'jama': {'url': URL, 'client_id': 'c', 'client_secret': 's'}},
+                          monkeypatch)
     assert error is None
-    assert params['jama']['url'] == URL
-    assert params['jama']['client_id'] == 'cid'
-    assert params['jama']['timeout'] == 7
-    assert params['jama']['validate_certs'] is True
-
-
-def test_jci_username_and_password_are_required_together(monkeypatch):
-    monkeypatch.delenv('JCI_PASSWORD', raising=False)
-    _params, error = build(jci_argument_spec(), {'jci': {'url': URL, 'username': 'admin'}}, monkeypatch)
-    assert 'username, password' in error
+    monkeypatch.setenv('JAMA_USERNAME', 'admin')
+    monkeypatch.setenv('JAMA_PASSWORD', 'pw')
+    options = resolve_jama(params)
+    assert options['client_id'] == 'c' and options['username'] is None
 
 
 def test_secrets_are_no_log():
