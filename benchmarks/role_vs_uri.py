@@ -174,18 +174,19 @@ def compare(work, environments, reps, label, latency_ms=0):
     for tool in figures:
         for state in figures[tool]:
             entry = figures[tool][state]
-            summary['%s %s' % (tool, state)] = {'wall_s': spread(entry['wall']), 'cpu_s': spread(entry['cpu']),
-                                               'failures': entry['failures']}
+            summary['%s %s' % (tool, state)] = {
+                'wall_s': spread(entry['wall']), 'cpu_s': spread(entry['cpu']), 'failures': entry['failures']}
     pairs = [c / u for c, u in zip(figures['collection']['converged']['wall'], figures['uri']['converged']['wall'])]
     summary['converged_ratio_collection_to_uri'] = spread(pairs)
     return summary
 
 
 def start(work, names, options=()):
+    def one(name):
+        return harness.start(os.path.join(work, 'emulators', name), list(options) + ['--parent-pid', str(os.getpid())])
+
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        infos = list(pool.map(lambda name: harness.start(os.path.join(work, 'emulators', name),
-                                                          list(options) + ['--parent-pid', str(os.getpid())]), names))
-    return infos
+        return list(pool.map(one, names))
 
 
 def stop(work, names):
@@ -238,8 +239,8 @@ def shared_jama(work, size):
 
 def markdown(report):
     lines = ['# jama.connect.configure against a hand-written uri playbook', '',
-             'Machine: %s, %d cores; ansible-core %s; measured %s.' % (report['machine'], report['cores'],
-                                                                      report['ansible_core'], report['date']), '',
+             'Machine: %s, %d cores; ansible-core %s; measured %s.'
+             % (report['machine'], report['cores'], report['ansible_core'], report['date']), '',
              '| environments | latency | state | collection wall s (median) | uri wall s (median) | collection CPU s | '
              'uri CPU s | collection calls/env | uri calls/env |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |']
     for run_ in report['comparisons']:

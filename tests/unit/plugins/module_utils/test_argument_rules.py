@@ -83,8 +83,8 @@ def test_some_way_to_authenticate_is_required():
 def test_the_environment_fills_the_whole_option():
     options = resolved(None, {'JAMA_URL': URL, 'JAMA_CLIENT_ID': 'cid', 'JAMA_CLIENT_SECRET': 'csecret',
                               'JAMA_TIMEOUT': '7', 'JAMA_VALIDATE_CERTS': 'false'})
-    assert (options['url'], options['client_id'], options['timeout'], options['validate_certs']) == (URL, 'cid', 7,
-                                                                                                    False)
+    found = (options['url'], options['client_id'], options['timeout'], options['validate_certs'])
+    assert found == (URL, 'cid', 7, False)
 
 
 def test_explicit_client_credentials_win_over_a_username_in_the_environment():
