@@ -373,7 +373,7 @@ class Engine:
                         raise ReconcileError(self._test_failure(conn), hint=self.result['jci_test']['hint'])
                     self._did('tested the OAuth connector "%s": passed' % conn['name'], change=False)
         self.result['migrated'] = migrated
-        self._retire_and_clean(target, [conn.get('clientId') for conn in mine])
+        self._retire_and_clean(target, [conn.get('clientId') for conn in mine], needed=target is not view.current)
         self.result['credential'] = {'client_id': target.client_id, 'name': target.name}
         self.result['verified'] = not self.check_mode
 
@@ -383,6 +383,9 @@ class Engine:
         target = self._settle_and_choose(view, force_new=rotate, dead=dead)
         previous = cur if (cur is not None and dead is None and self._points_at(conn, cur)) else None
         unchanged = conn is not None and not target.planned and self._points_at(conn, target)
+        # A connector moved off a credential may leave an orphan of ours behind (a vault file restored from an
+        # older copy, say); a connector that had none, or keeps its credential, cannot.
+        moved_off = conn is not None and conn.get('clientId') and conn.get('clientId') != target.client_id
         conn = self._point_connector(conn, target)
         if not self.check_mode or unchanged:
             failure = self._verify_through_jci(conn)
@@ -392,7 +395,9 @@ class Engine:
             self.actions.append('would test the connector through JCI')
         if target is not cur:
             self._promote(target)
-        self._retire_and_clean(target, [conn.get('clientId') if conn else None])
+        credential_changed = target is not cur or bool(self.cleaned_up)
+        self._retire_and_clean(target, [conn.get('clientId') if conn else None],
+                               needed=credential_changed or moved_off)
         self.result['connector'] = connector_view(conn)
         self.result['credential'] = {'client_id': target.client_id, 'name': target.name}
         self.result['verified'] = not self.check_mode or not self.changed
@@ -612,10 +617,12 @@ class Engine:
         self._write_state({self.s.client_id_var: target.client_id, self.s.client_secret_var: target.client_secret})
         self._did('made %s the current credential in %s' % (target.client_id, self.s.vault_file))
 
-    def _retire_and_clean(self, target, in_use):
-        """Delete what was replaced (once nothing uses it) and this connector's own orphans."""
+    def _retire_and_clean(self, target, in_use, needed=True):
+        """Delete what was replaced (once nothing uses it) and this connector's own orphans. Orphans are looked
+        for only when this run changed which credential is in use, or was told to retire one: otherwise there can
+        be none, and the listing would cost two calls."""
         keep = set([target.client_id] + [client_id for client_id in in_use if client_id])
-        if not self._state.get('retire') and not self.changed:
+        if not self._state.get('retire') and not (needed and self.changed):
             return
         if not self.admin_configured and not self._state.get('retire'):
             self.result['orphans_checked'] = False

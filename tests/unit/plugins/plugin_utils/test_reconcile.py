@@ -295,3 +295,40 @@ def test_a_create_that_timed_out_after_jama_acted_is_named_and_healed_by_the_nex
     result = env.run()
     assert result['verified'] and orphan in result['cleaned_up']
     env.assert_agree()
+
+
+# The calls each entry point makes, counted from the emulator's request log: any extra call fails.
+TOKEN, CURRENT = ('jama', 'createOAuthToken'), ('jama', 'getCurrentUser')
+LIST, TEST = ('jci', 'listConnectors'), ('jci', 'testConnector')
+
+
+def vault_holds_a_credential(env):
+    cred = env.create_credential('by-hand')
+    env.write_vault({'jama_client_id': cred['clientId'], 'jama_client_secret': cred['clientSecret']})
+    return cred
+
+
+@pytest.mark.parametrize('case, expected', [
+    ('first run, credential in the vault file', [LIST, TOKEN, CURRENT, ('jci', 'createConnector'), TEST]),
+    ('first run, credential created', [LIST, ('jama', 'getUsers'), ('jama', 'createUserApiCredential'), TOKEN, CURRENT,
+                                       ('jci', 'createConnector'), TEST, ('jama', 'getUserApiCredentials')]),
+    ('converged', [LIST, TEST]),
+    ('check', [LIST, TOKEN, CURRENT, TEST]),
+    ('rotate', [LIST, TOKEN, CURRENT, ('jama', 'getUsers'), ('jama', 'createUserApiCredential'), TOKEN, CURRENT,
+                ('jci', 'updateConnector'), TEST, ('jama', 'getUserApiCredentials'),
+                ('jama', 'deleteUserApiCredential')]),
+    ('migrate', [LIST, TOKEN, CURRENT, ('jci', 'updateConnector'), TEST]),
+])
+def test_each_entry_point_makes_exactly_its_calls(env, emulator, case, expected):
+    flow = {'check': 'check', 'rotate': 'rotate', 'migrate': 'migrate'}.get(case, 'configure')
+    if case == 'migrate':
+        vault_holds_a_credential(env)
+        env.create_connector(authenticationType='basic', username=SERVICE[0], password=SERVICE[1])
+    elif case != 'first run, credential created':
+        vault_holds_a_credential(env)
+        if case != 'first run, credential in the vault file':
+            env.run()
+    emulator.admin('DELETE', '/requests')
+    result = env.run(flow)
+    assert result['verified']
+    assert client_calls(emulator) == expected
