@@ -1,6 +1,7 @@
 """jama.connect.configure against a hand-written ansible.builtin.uri playbook doing the same job, measured.
 
     .venv/newest/bin/python benchmarks/role_vs_uri.py [--reps 5] [--sizes 1,10,50] [--quick]
+    .venv/oldest/bin/python benchmarks/role_vs_uri.py ...      # the same on ansible-core 2.18
 
 For 1, 10 and 50 environments (one emulator each, forks = environments) it runs, interleaved and repeated, the
 collection's configure playbook and benchmarks/uri_baseline/configure.yml in three states: first (the connector
@@ -8,7 +9,7 @@ is missing; the credential is already in the vault file), converged, and check m
 on every call, a first run over 50 environments under Jama's 10 calls/s limit with injected 429s, and 20
 environments whose connectors share one Jama (one 10 calls/s budget). It reports wall and CPU time (min, median,
 max), calls per environment by kind, 429s and retries, and the ratios the performance issue sets as goals, into
-benchmarks/results/role-vs-uri.json and .md. A benchmark, not a test: nothing here asserts on the numbers.
+benchmarks/results/role-vs-uri-<ansible-core X.Y>.json and .md. A benchmark, not a test: nothing here asserts on the numbers.
 Traffic goes to 127.0.0.1 only; every loop is bounded.
 """
 import argparse
@@ -312,7 +313,7 @@ def main():
         goals['3. 20 environments sharing one Jama: failed'] = report['shared_jama_20']['failed']
     report['goals'] = goals
     os.makedirs(RESULTS, exist_ok=True)
-    suffix = '-quick' if args.quick else ''
+    suffix = '-%s%s' % ('.'.join(ansible.__version__.split('.')[:2]), '-quick' if args.quick else '')
     with open(os.path.join(RESULTS, 'role-vs-uri%s.json' % suffix), 'w', encoding='utf-8') as handle:
         json.dump(report, handle, indent=1)
     with open(os.path.join(RESULTS, 'role-vs-uri%s.md' % suffix), 'w', encoding='utf-8') as handle:

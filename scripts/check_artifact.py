@@ -1,9 +1,13 @@
-"""Fail when the built collection carries development-only files, or lacks what users need.
+"""Fail when the built collection carries development-only files, lacks what users need, or does not tell
+ansible-builder the Python packages an execution environment needs.
 
     python scripts/check_artifact.py dist/jama-connect-X.Y.Z.tar.gz
 """
+import os
+import subprocess
 import sys
 import tarfile
+import tempfile
 
 # Paths (or path prefixes) that only the development of the collection needs.
 DEVELOPMENT_ONLY = ('Makefile', 'scripts/', 'requirements/', '.gitignore', '.ansible-lint', 'benchmarks/', '.ci/',
@@ -29,6 +33,21 @@ def main(path):
     if unwanted or missing:
         return 1
     print('artifact: %d files, no development-only file, nothing missing' % len(names))
+    return check_execution_environment(path)
+
+
+def check_execution_environment(path):
+    """Install the artifact and ask ansible-builder what an execution environment needs (no container engine)."""
+    bin_dir = os.path.dirname(sys.executable)
+    with tempfile.TemporaryDirectory() as target:
+        subprocess.run([os.path.join(bin_dir, 'ansible-galaxy'), 'collection', 'install', '-p', target, path],
+                       check=True, capture_output=True)
+        found = subprocess.run([os.path.join(bin_dir, 'ansible-builder'), 'introspect', target], check=True,
+                               capture_output=True, text=True).stdout
+    if 'requests' not in found or 'from collection jama.connect' not in found:
+        print('ansible-builder introspect does not list requests for jama.connect:\n%s' % found)
+        return 1
+    print('execution environment: ansible-builder introspect lists requests for jama.connect')
     return 0
 
 
