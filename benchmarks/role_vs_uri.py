@@ -108,7 +108,8 @@ def inventory(work, environments, name):
 def run(work, inventory_path, playbook, forks, check=False):
     env = dict(os.environ, ANSIBLE_FORKS=str(forks), ANSIBLE_NOCOLOR='1', ANSIBLE_HOST_KEY_CHECKING='0',
                ANSIBLE_COLLECTIONS_PATH=os.environ['BENCH_COLLECTIONS'], ANSIBLE_LOCAL_TEMP=os.path.join(work, 'tmp'))
-    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory_path, playbook, '--vault-id', 'bench@' + os.path.join(work, 'pass')]
+    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory_path, playbook,
+               '--vault-id', 'bench@' + os.path.join(work, 'pass')]
     if check:
         command.append('--check')
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
