@@ -199,11 +199,12 @@ def stop(work, names):
 def scale_runs(work, size, throttled):
     """First run over ``size`` environments with Jama's rate limit on (and 429s injected if ``throttled``)."""
     names = ['scale%02d' % index for index in range(size)]
-    infos = start(work, names, ['--rate-limit', '10'])
+    infos = start(work, names, ['--rate-limit', '0'])
     try:
         environments = [Environment(name, info, work) for name, info in zip(names, infos)]
         for env in environments:
-            env.provision()
+            env.provision()  # step 1 of the article, before the measured run and its rate limit
+            env.admin('PUT', '/ratelimit', {'perSecond': 10})
             env.admin('DELETE', '/requests')
             if throttled:
                 env.admin('POST', '/faults', {'kind': 'status', 'system': 'jama', 'operation': 'getCurrentUser',
@@ -221,12 +222,13 @@ def scale_runs(work, size, throttled):
 
 def shared_jama(work, size):
     """``size`` environments whose connectors share one Jama (and one JCI): one 10 calls/s budget."""
-    infos = start(work, ['shared'], ['--rate-limit', '10'])
+    infos = start(work, ['shared'], ['--rate-limit', '0'])
     try:
         environments = [Environment('shared%02d' % index, infos[0], work, connector='Jama Connect (shared %02d)' % index)
                         for index in range(size)]
         for env in environments:
-            env.provision()
+            env.provision()  # step 1 of the article, before the measured run and its rate limit
+        environments[0].admin('PUT', '/ratelimit', {'perSecond': 10})
         environments[0].admin('DELETE', '/requests')
         inventory_path = inventory(work, environments, 'shared')
         playbook = os.path.join(os.environ['BENCH_COLLECTIONS'], 'ansible_collections', 'jama', 'connect',
