@@ -118,9 +118,12 @@ def run(work, inventory_path, playbook, forks, check=False):
     wall = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    failed = 'failed=0' not in completed.stdout or completed.returncode != 0
+    failed = completed.returncode != 0
     if failed:
-        sys.stderr.write(completed.stdout[-3000:])
+        # What failed, for the report: the error lines, never a whole result.
+        errors_seen = [line.strip()[:300] for line in completed.stdout.splitlines()
+                       if line.startswith(('fatal:', '[ERROR]')) or '"msg":' in line]
+        sys.stderr.write('\n'.join(errors_seen[:20]) + '\n')
     return {'wall': wall, 'cpu': cpu, 'ok': not failed}
 
 
