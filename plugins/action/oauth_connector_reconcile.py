@@ -80,6 +80,9 @@ def check_options(params):
             name('client_id_var'), name('client_secret_var'), name('state_var')))
     if bool(params['client_id']) != bool(params['client_secret']):
         _fail('set both %s and %s, or neither' % (name('client_id'), name('client_secret')))
+    if params['vault_file'] and params['client_id']:
+        _fail('set either %s or %s and %s, not both: the credential in use must be the one the vault file holds'
+              % (name('vault_file'), name('client_id'), name('client_secret')))
     if not params['vault_file'] and not params['client_id']:
         _fail('set %s to the environment\'s vault-encrypted vars file (it holds the client ID and secret, or receives '
               'a new credential), or set %s and %s' % (name('vault_file'), name('client_id'), name('client_secret')))

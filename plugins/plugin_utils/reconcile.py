@@ -41,6 +41,11 @@ NAME_MAX = 100
 NAME_SUFFIX_LENGTH = len('-20261129T101010Z-abcd')
 
 
+# Answers that prove Jama created nothing: it refused the request itself.
+REFUSED = (errors.ValidationError, errors.ConflictError, errors.CredentialLimitError, errors.PermissionDeniedError,
+           errors.AuthenticationError, errors.RateLimitedError, errors.NotFoundError)
+
+
 class ReconcileError(errors.JamaConnectError):
     """A flow stopped; the message says what state it left and what the next run will do."""
 
@@ -127,6 +132,8 @@ class VaultView:
                                  % (settings.vault_file, settings.state_var))
         self.pending = dict(state.get('pending') or {})
         self.retire = [str(item) for item in state.get('retire') or []]
+        self.partial = False
+        self.partial_id = None
         if settings.client_id:
             self.current = Credential(settings.client_id, settings.client_secret)
         else:
@@ -134,6 +141,7 @@ class VaultView:
             secret = data.get(settings.client_secret_var)
             self.current = Credential(str(client_id), str(secret)) if client_id and secret else None
             self.partial = bool(client_id) and not secret
+            self.partial_id = str(client_id) if self.partial else None
 
     @property
     def clean(self):
@@ -176,14 +184,25 @@ class Engine:
 
     def admin(self):
         if self._admin is None:
-            self._admin = self._admin_factory()
-            self._user_id = self._admin.find_user(self.s.service_user)['id']
+            admin = self._admin_factory()
+            # Assigned only once the service user is known: without its id, calls would address the
+            # administrator's own credentials.
+            self._user_id = admin.find_user(self.s.service_user)['id']
+            self._admin = admin
         return self._admin
 
     def _read_vault(self):
         data = self.vault.read() if self.vault is not None else {}
         view = VaultView(data, self.s)
         self._state = {'pending': dict(view.pending), 'retire': list(view.retire)}
+        self._current_id = data.get(self.s.client_id_var)
+        if not view.clean and not self.admin_configured and self.s.flow != 'check':
+            raise errors.ConfigurationError(
+                '%s records unfinished work (%s) that only a Jama administrator can finish: set '
+                'oauth_connector_jama_admin (or module_defaults for group/jama.connect.jama, or JAMA_URL, '
+                'JAMA_USERNAME and JAMA_PASSWORD) and run again' % (
+                    self.s.vault_file, 'credential %s' % view.pending.get('name') if view.pending
+                    else '%d replaced credential(s) to delete' % len(view.retire)))
         return view
 
     def _write_state(self, updates=None, remove=()):
@@ -283,7 +302,7 @@ class Engine:
         view = self._read_vault()
         conn = self._find_connector()
         self.diff['before'] = {'connector': diff_view(connector_view(conn))}
-        if view.current is None and not view.pending:
+        if view.current is None and not view.pending and not view.partial:
             raise ReconcileError('nothing to rotate: %s holds no credential under %s/%s'
                                  % (self.s.vault_file, self.s.client_id_var, self.s.client_secret_var),
                                  hint='run jama.connect.configure first')
@@ -358,6 +377,12 @@ class Engine:
         if not mine:
             raise ReconcileError('nothing to migrate: JCI has no connector for %s' % self.s.jama_url,
                                  hint='create one with jama.connect.configure')
+        if view.pending.get('replaces'):
+            # An interrupted rotation: finishing it moves the configured connector off a working credential,
+            # which is rotate's (or configure's) job, not migrate's.
+            raise ReconcileError('%s records an unfinished rotation (credential %s)' % (self.s.vault_file,
+                                                                                       view.pending.get('name')),
+                                 hint='run jama.connect.configure or jama.connect.rotate to finish it, then migrate')
         target = self._settle_and_choose(view)
         if not target.planned and target is not view.current:
             self._promote(target)
@@ -365,17 +390,23 @@ class Engine:
         for conn in basic:
             self._migrate_one(conn, target)
             migrated.append(conn['name'])
+        tested = len(migrated)
         for conn in mine:
             if conn.get('authenticationType') == 'oauth' and conn['name'] not in migrated:
                 if conn.get('clientId') == target.client_id and not self.check_mode:
                     passed, _outcome = self._run_test(conn)
                     if not passed:
                         raise ReconcileError(self._test_failure(conn), hint=self.result['jci_test']['hint'])
+                    tested += 1
                     self._did('tested the OAuth connector "%s": passed' % conn['name'], change=False)
+                elif conn.get('clientId') != target.client_id:
+                    self._did('left the OAuth connector "%s" alone: it uses another credential (%s)'
+                              % (conn['name'], conn.get('clientId')), change=False)
         self.result['migrated'] = migrated
         self._retire_and_clean(target, [conn.get('clientId') for conn in mine], needed=target is not view.current)
         self.result['credential'] = {'client_id': target.client_id, 'name': target.name}
-        self.result['verified'] = not self.check_mode
+        # Verified means a connector on this credential passed JCI's test in this run.
+        self.result['verified'] = not self.check_mode and tested > 0
 
     # --- the shared path ----------------------------------------------------------------------
     def _converge(self, view, conn, rotate=False, dead=None):
@@ -423,7 +454,10 @@ class Engine:
             raise self._no_credential(view, dead)
         # Only a rotation queues the credential it replaces for deletion: configure never deletes a credential it
         # did not make (a dead one it made is found by its marker once nothing uses it).
-        return self._create(replaces=(cur.client_id if cur is not None and force_new else None))
+        replaces = None
+        if force_new:
+            replaces = cur.client_id if cur is not None else view.partial_id
+        return self._create(replaces=replaces)
 
     def _no_credential(self, view, dead):
         source = self.s.vault_file or 'the role options'
@@ -435,11 +469,16 @@ class Engine:
         else:
             what = ('no API credential for %s in %s (%s/%s)'
                     % (self.s.service_user, source, self.s.client_id_var, self.s.client_secret_var))
+        if self.vault is None:
+            return ReconcileError(what, hint='give oauth_connector_client_id and oauth_connector_client_secret of a '
+                                             'working credential of %s, or keep the credential in '
+                                             'oauth_connector_vault_file instead' % self.s.service_user)
+        rotate = ', or run jama.connect.rotate, which replaces it' if (dead is not None or view.partial) else ''
         return ReconcileError(
             what, hint='set oauth_connector_create_credential=true (with a Jama administrator in '
-                       'oauth_connector_jama_admin) and run again, or run jama.connect.rotate; or create one by hand '
-                       '(My Profile > Set API Credentials, logged in as %s) and put its client ID and secret into %s'
-                       % (self.s.service_user, source))
+                       'oauth_connector_jama_admin) and run again%s; or create one by hand (My Profile > Set API '
+                       'Credentials, logged in as %s) and put its client ID and secret into %s'
+                       % (rotate, self.s.service_user, source))
 
     def _settle_pending(self, view):
         """Finish or undo what an earlier run recorded as pending. Returns a verified credential, or None."""
@@ -485,16 +524,21 @@ class Engine:
         # or a killed run leaves a record the next run resolves (it deletes the credential if Jama made it).
         self._state['pending'] = {'name': name, 'replaces': replaces}
         self._write_state()
+        unknown = ('creating API credential %s: %%s; Jama may have created it. %s records the attempt; the next run '
+                   'deletes that credential if it exists and creates a new one' % (name, self.s.vault_file))
         try:
             created = admin.create_credential(name, self.s.marker, self._user_id)
-        except errors.TransportError as error:
-            raise ReconcileError('creating API credential %s got no answer (%s): Jama may have created it. %s records '
-                                 'the attempt; the next run deletes that credential if it exists and creates a new one'
-                                 % (name, error.message, self.s.vault_file), hint=error.hint)
-        except errors.JamaConnectError:
+        except REFUSED as error:
+            # Jama refused before creating anything: the record can go.
             self._state['pending'] = {}
             self._write_state()
             raise
+        except errors.JamaConnectError as error:
+            # A lost answer, or one that cannot be trusted (5xx, not JSON): Jama may have acted. Keep the record.
+            raise ReconcileError(unknown % error.message, hint=error.hint)
+        if not isinstance(created, dict) or not created.get('clientId') or not created.get('clientSecret') \
+                or not created.get('id'):
+            raise ReconcileError(unknown % 'the answer holds no client ID and secret')
         cred = Credential(created.get('clientId'), created.get('clientSecret'), name=name, replaces=replaces)
         self._state['pending'] = {'name': name, 'client_id': cred.client_id, 'client_secret': cred.client_secret,
                                   'replaces': replaces}
@@ -569,29 +613,39 @@ class Engine:
         """The connector was pointed at ``target`` and not verified through JCI: go back where it is safe."""
         if self.check_mode:
             raise ReconcileError(failure, hint=hint)
-        left = []
+        pending = self._state.get('pending', {}).get('client_id') == target.client_id
         if previous is not None and previous.client_id != target.client_id:
             try:
                 self.jci.update_connector(conn['id'], {'clientId': previous.client_id,
                                                        'clientSecret': previous.client_secret})
                 self._did('pointed the connector back at the previous credential %s' % previous.client_id)
             except errors.JamaConnectError as error:
-                left.append('putting the connector back on %s failed (%s), so it stays on %s, which %s keeps; the '
-                            'next run retries' % (previous.client_id, error.message, target.client_id,
-                                                  self.s.vault_file))
-                raise ReconcileError('%s; %s' % (failure, '; '.join(left)), hint=hint)
-            if self._state.get('pending', {}).get('client_id') == target.client_id:
+                where = ('it may be on either credential (the answer was lost)' if error.details.get('answer_lost')
+                         else 'it stays on %s' % target.client_id)
+                raise ReconcileError('%s; putting the connector back on %s failed too (%s), so %s. %s holds both '
+                                     'credentials, so the next run resumes %s and tests it again'
+                                     % (failure, previous.client_id, error.message, where,
+                                        self.s.vault_file, target.client_id), hint=hint)
+            left = []
+            if pending:
+                deleted = False
                 try:
                     self.admin().delete_credential(self._credential_id(target), self._user_id)
+                    deleted = True
                     self._did('deleted the new credential %s again' % target.client_id)
-                    self._state['pending'] = {}
-                    self._write_state()
                 except errors.JamaConnectError as error:
                     left.append('deleting the new credential %s failed (%s); %s still names it, so the next run '
                                 'deletes it' % (target.client_id, error.message, self.s.vault_file))
+                if deleted:
+                    self._state['pending'] = {}
+                    try:
+                        self._write_state()
+                    except ReconcileError as error:
+                        left.append('%s still names the deleted credential (%s); the next run clears that'
+                                    % (self.s.vault_file, error.message))
             raise ReconcileError('%s. The connector is back on the previous credential %s%s'
                                  % (failure, previous.client_id, ('; ' + '; '.join(left)) if left else ''), hint=hint)
-        if target is not None and self._state.get('pending', {}).get('client_id') == target.client_id:
+        if pending:
             # Nothing known to work to go back to: the connector keeps the new credential, and so does the vault.
             self._promote(target)
         raise ReconcileError('%s. The connector uses credential %s, which works against Jama directly and is in %s'
@@ -615,13 +669,13 @@ class Engine:
         if replaced and replaced != target.client_id and replaced not in self._state['retire']:
             self._state['retire'].append(replaced)
         self._write_state({self.s.client_id_var: target.client_id, self.s.client_secret_var: target.client_secret})
+        self._current_id = target.client_id
         self._did('made %s the current credential in %s' % (target.client_id, self.s.vault_file))
 
     def _retire_and_clean(self, target, in_use, needed=True):
-        """Delete what was replaced (once nothing uses it) and this connector's own orphans. Orphans are looked
+        """Delete what was replaced and this connector's own orphans, once nothing uses them. Orphans are looked
         for only when this run changed which credential is in use, or was told to retire one: otherwise there can
         be none, and the listing would cost two calls."""
-        keep = set([target.client_id] + [client_id for client_id in in_use if client_id])
         if not self._state.get('retire') and not (needed and self.changed):
             return
         if not self.admin_configured and not self._state.get('retire'):
@@ -629,8 +683,20 @@ class Engine:
             return
         admin = self.admin()
         listed = admin.list_credentials(self._user_id)
+        keep = set([target.client_id] + [client_id for client_id in in_use if client_id])
+        keep.update(client_id for client_id in (self._vault_current_id(), self._state.get('pending', {}).get('client_id'))
+                    if client_id)
         doomed = [cred for cred in listed if cred.get('clientId') not in keep
                   and (cred.get('clientId') in self._state['retire'] or cred.get('description') == self.s.marker)]
+        if doomed and not self.check_mode:
+            # Any connector of this JCI may use a credential (migrate puts several on one): those are kept.
+            used = dict((conn.get('clientId'), conn.get('name')) for conn in self.jci.list_connectors()
+                        if conn.get('clientId'))
+            for cred in [cred for cred in doomed if cred.get('clientId') in used]:
+                self._did('kept credential %s (%s): the connector "%s" still uses it; point that connector at %s, '
+                          'then delete it' % (cred.get('name'), cred.get('clientId'), used[cred.get('clientId')],
+                                              target.client_id), change=False)
+            doomed = [cred for cred in doomed if cred.get('clientId') not in used]
         for cred in doomed:
             if self.check_mode:
                 self._did('delete credential %s (%s), which neither %s nor the connector uses'
@@ -638,12 +704,18 @@ class Engine:
                 continue
             admin.delete_credential(cred['id'], self._user_id)
             self.cleaned_up.append(cred.get('name'))
-            self._did('deleted credential %s (%s), which neither %s nor the connector uses any more'
+            self._did('deleted credential %s (%s), which neither %s nor any connector uses any more'
                       % (cred.get('name'), cred.get('clientId'), self.s.vault_file))
         self.result['orphans_checked'] = True
         if self._state.get('retire') and not self.check_mode:
+            # Deleted, already gone, or kept because a connector uses it (said above): nothing left to retire.
             self._state['retire'] = []
             self._write_state()
+
+    def _vault_current_id(self):
+        if self.vault is None or self.s.client_id:
+            return None
+        return getattr(self, '_current_id', None)
 
     def _converged(self, conn, cur):
         self.result['connector'] = connector_view(conn)

@@ -257,6 +257,7 @@ def options(**values):
     ({'client_secret_var': 'jama_client_id'}, 'three different variable names'),
     ({'client_secret_var': 'not a var-name!'}, 'must be a variable name'),
     ({'client_id': 'abc'}, 'set both client_id'),
+    ({'client_id': 'abc', 'client_secret': 'def'}, 'not both: the credential in use must be the one the vault file'),
     ({'vault_file': None}, 'set vault_file (role: oauth_connector_vault_file)'),
     ({'create_credential': True}, 'needs a Jama administrator'),
     ({'flow': 'rotate', 'vault_file': None, 'client_id': 'a', 'client_secret': 'b'}, 'rotation needs vault_file'),
@@ -316,7 +317,7 @@ def vault_holds_a_credential(env):
     ('check', [LIST, TOKEN, CURRENT, TEST]),
     ('rotate', [LIST, TOKEN, CURRENT, ('jama', 'getUsers'), ('jama', 'createUserApiCredential'), TOKEN, CURRENT,
                 ('jci', 'updateConnector'), TEST, ('jama', 'getUserApiCredentials'),
-                ('jama', 'deleteUserApiCredential')]),
+                LIST, ('jama', 'deleteUserApiCredential')]),  # no other connector may still use the old one
     ('migrate', [LIST, TOKEN, CURRENT, ('jci', 'updateConnector'), TEST]),
 ])
 def test_each_entry_point_makes_exactly_its_calls(env, emulator, case, expected):
@@ -332,3 +333,67 @@ def test_each_entry_point_makes_exactly_its_calls(env, emulator, case, expected)
     result = env.run(flow)
     assert result['verified']
     assert client_calls(emulator) == expected
+
+
+# Found by review: each of these broke an invariant before it was fixed.
+def test_rotation_keeps_the_old_credential_while_another_connector_uses_it(env):
+    env.create_connector(authenticationType='basic', username=SERVICE[0], password=SERVICE[1])
+    env.create_connector(name='second', authenticationType='basic', username=SERVICE[0], password=SERVICE[1])
+    env.run('migrate')
+    shared = env.vault_data()['jama_client_id']
+    result = env.run('rotate')
+    assert any('kept credential' in action and '"second" still uses it' in action for action in result['actions'])
+    second = env.connector('second')
+    assert second['clientId'] == shared and shared in [cred['clientId'] for cred in env.credentials()]
+    assert env.emulator.jci('POST', '/api/v1/connectors/%d/test' % second['id']).json()['data']['success']
+    assert 'jama_credential_state' not in env.vault_data()
+
+
+def test_a_create_answered_with_an_error_after_jama_acted_keeps_the_record(env, emulator):
+    emulator.fault(kind='status', system='jama', operation='createUserApiCredential', status=500, count=1,
+                   when='after')
+    error = expect_failure(env)
+    assert 'Jama may have created it' in error.message
+    pending = env.vault_data()['jama_credential_state']['pending']['name']
+    assert [cred['name'] for cred in env.credentials()] == [pending]
+    assert pending in env.run()['cleaned_up']
+    env.assert_agree()
+
+
+def test_a_lost_answer_to_the_rollback_is_not_reported_as_certain(env, emulator):
+    env.run()
+    # The rotation's JCI test fails (JCI's third token request), and the answer to the rollback PATCH is lost.
+    emulator.fault(kind='status', system='jama', operation='createOAuthToken', status=401, count=1, skip=2)
+    emulator.fault(kind='drop', system='jci', operation='updateConnector', count=1, skip=1, when='after')
+    error = expect_failure(env, 'rotate')
+    assert 'may be on either credential' in error.message and 'the next run resumes' in error.message
+    env.run()
+    env.assert_agree()
+
+
+def test_rotation_replaces_a_client_id_whose_secret_was_lost(env):
+    env.run()
+    lost = env.vault_data()['jama_client_id']
+    env.write_vault({'jama_client_secret': None})
+    result = env.run('rotate')
+    assert result['verified'] and lost not in [cred['clientId'] for cred in env.credentials()]
+    env.assert_agree()
+
+
+def test_migrate_with_nothing_tested_does_not_claim_verification(env):
+    vault = env.create_credential('in-vault')
+    other = env.create_credential('other')
+    env.write_vault({'jama_client_id': vault['clientId'], 'jama_client_secret': vault['clientSecret']})
+    env.create_connector(authenticationType='oauth', clientId=other['clientId'], clientSecret=other['clientSecret'])
+    result = env.run('migrate')
+    assert not result['verified'] and any('left the OAuth connector' in action for action in result['actions'])
+
+
+def test_unfinished_work_without_an_administrator_is_named_up_front(env, emulator):
+    env.write_vault({'jama_credential_state': {'pending': {'name': 'jci-oauth-x'}}})
+    engine = env.engine()
+    engine.admin_configured = False
+    with pytest.raises(errors.ConfigurationError) as raised:
+        engine.run()
+    assert 'records unfinished work (credential jci-oauth-x)' in raised.value.message
+    assert emulator.request_log() == []
