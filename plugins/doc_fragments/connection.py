@@ -21,8 +21,9 @@ options:
         C(JAMA_USERNAME) set in the environment use the client credentials. So the whole option may be left out."
       - More than one way to authenticate from the same source is refused.
       - Proxies come from the standard C(HTTPS_PROXY), C(HTTP_PROXY) and C(NO_PROXY) environment variables.
-      - Calls answered 429, 502, 503 or 504 are retried with Jama's backoff of 3, 5, 8 and 13 seconds (or the
-        server's C(Retry-After)); 401 and 403 are never retried, because repeated failed logins lock Jama accounts.
+      - Calls answered 429, 502, 503 or 504 are retried up to six times with Jama's backoff of 3, 5, 8 and 13
+        seconds, then 13 again (or the server's C(Retry-After)); 401 and 403 are never retried, because repeated
+        failed logins lock Jama accounts.
     type: dict
     suboptions:
       url:

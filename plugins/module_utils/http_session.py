@@ -37,11 +37,14 @@ USER_AGENT = 'jama.connect-ansible-collection'
 #      safe to repeat for every method.
 # 502, 503, 504: a proxy or a restarting node. Repeated only for idempotent methods: a POST may have run.
 # Jama asks for exponential backoff of 3, 5, 8 and 13 seconds and documents no Retry-After; a Retry-After
-# header, where a proxy sends one, wins.
+# header, where a proxy sends one, wins. After the fourth wait the 13 s step repeats, up to STATUS_RETRIES
+# tries: environments that share one Jama share its 10 calls/s, and four tries were measured to starve one of
+# twenty such environments now and then (benchmarks/role_vs_uri.py).
 # A refused or timed-out connection is tried twice more after 1 and 2 seconds (nothing was sent, so any
 # method is safe). TLS failures and anything else are never retried: they do not heal in seconds.
 RETRY_STATUSES = (429, 502, 503, 504)
 BACKOFF_SECONDS = (3, 5, 8, 13)
+STATUS_RETRIES = 6
 # A Retry-After longer than this (seconds; the retry_after_max option) is not waited for: the task fails at once
 # and says so, instead of stalling a run for as long as a proxy asks.
 RETRY_AFTER_MAX = 60
@@ -54,6 +57,11 @@ JITTER_FRACTION = 0.25
 
 def jittered(seconds):
     return seconds * (1 + random.uniform(0, JITTER_FRACTION))
+
+
+def throttle_waits():
+    """The waits before each retry of a throttled call, before jitter: 3, 5, 8, 13, then 13 again."""
+    return tuple(BACKOFF_SECONDS[min(index, len(BACKOFF_SECONDS) - 1)] for index in range(STATUS_RETRIES))
 
 
 class RetryAfterTooLong(Exception):
@@ -97,7 +105,7 @@ class JamaRetry(Retry):
         return super(JamaRetry, self).is_retry(method, status_code, has_retry_after)
 
 
-def retry_policy(max_retries=len(BACKOFF_SECONDS), retry_after_max=RETRY_AFTER_MAX):
+def retry_policy(max_retries=STATUS_RETRIES, retry_after_max=RETRY_AFTER_MAX):
     policy = JamaRetry(total=max_retries + CONNECT_RETRIES, connect=CONNECT_RETRIES, read=0, other=0,
                        status=max_retries, redirect=0, status_forcelist=RETRY_STATUSES,
                        respect_retry_after_header=True, raise_on_status=False)
@@ -125,7 +133,7 @@ class ApiSession:
     ``auth`` is a ``(username, password)`` pair, a ``TokenProvider``, a static bearer token, or None.
     """
 
-    def __init__(self, base_url, auth=None, validate_certs=True, ca_path=None, timeout=30, max_retries=4,
+    def __init__(self, base_url, auth=None, validate_certs=True, ca_path=None, timeout=30, max_retries=STATUS_RETRIES,
                  retry_after_max=RETRY_AFTER_MAX):
         self.base_url = base_url.rstrip('/')
         self.timeout = timeout

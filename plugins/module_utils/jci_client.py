@@ -14,7 +14,7 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.jama.connect.plugins.module_utils.http_session import BACKOFF_SECONDS, jittered
+from ansible_collections.jama.connect.plugins.module_utils.http_session import jittered, throttle_waits
 from ansible_collections.jama.connect.plugins.module_utils.paging import fetch_all
 
 API = '/api/v1'
@@ -54,7 +54,7 @@ class JciClient:
         A test that failed only because Jama throttled JCI (429) says nothing about the connector: it is run
         again with Jama's backoff, as the session retries our own throttled calls."""
         path = '%s/connectors/%d/test' % (API, connector_id)
-        for wait in BACKOFF_SECONDS + (None,):
+        for wait in throttle_waits() + (None,):
             outcome = self.session.request('POST', path)['data']
             if outcome.get('success') or not throttled(outcome) or wait is None:
                 return outcome

@@ -380,8 +380,8 @@ class Engine:
         if view.pending.get('replaces'):
             # An interrupted rotation: finishing it moves the configured connector off a working credential,
             # which is rotate's (or configure's) job, not migrate's.
-            raise ReconcileError('%s records an unfinished rotation (credential %s)' % (self.s.vault_file,
-                                                                                       view.pending.get('name')),
+            raise ReconcileError('%s records an unfinished rotation (credential %s)'
+                                 % (self.s.vault_file, view.pending.get('name')),
                                  hint='run jama.connect.configure or jama.connect.rotate to finish it, then migrate')
         target = self._settle_and_choose(view)
         if not target.planned and target is not view.current:
