@@ -20,9 +20,10 @@ READERS = ('jama.connect.jama_api_credential_info', 'jama.connect.jama_oauth_che
            'jama.connect.jci_connector_check')
 
 
-def row(target, args, fragment, label, check=True):
+def row(target, args, fragment, label, check=True, check_only=False):
+    """``check_only``: good input that would change something, so it runs in check mode only."""
     ROWS.append({'id': len(ROWS) + 1, 'target': target, 'args': args, 'fragment': fragment, 'label': label,
-                 'check': check and target not in READERS})
+                 'check': check and target not in READERS, 'check_only': check_only})
 
 
 def conn(base, **changes):
@@ -156,6 +157,19 @@ for changes, fragment, label in (
     row(CONN, args, fragment, label)
 row('jama.connect.jci_connector_info', {'logs': -1, 'jci': JCI_ARG}, 'logs must be 0 or more', 'logs negative')
 row('jama.connect.jci_connector_info', {'logs': 'many', 'jci': JCI_ARG}, 'logs', 'logs not a number')
+row('jama.connect.jci_connector_info', {'log_category': 'everything', 'jci': JCI_ARG}, 'log_category',
+    'log_category not a choice')
+row('jama.connect.jci_connector_info', {'logs_since_id': 'yesterday', 'jci': JCI_ARG}, 'logs_since_id',
+    'logs_since_id not a number')
+row('jama.connect.jci_connector_info', {'name': 'Jama Connect ✓ Ünïcode', 'jci': JCI_ARG}, None,
+    'unicode name (good input)')
+row(CONN, dict(BASE, name='Jama Connect ✓ Ünïcode'), None, 'unicode name (good input)', check_only=True)
+row(CONN, dict(BASE, url='{{ emulator_jama_url }}/jama/context'), None, 'url with a path (good input)',
+    check_only=True)
+row(CRED, {'name': 'Schnittstelle – Ü ✓', 'jama': ADMIN_ARG}, None, 'unicode name (good input)', check_only=True)
+row(CRED, {'name': 'matrix-cred', 'vault_file': '{{ matrix_dir }}/new.vault.yml',
+           'vault_password_file': '/nonexistent/pass', 'jama': ADMIN_ARG}, 'Cannot hand the secret off',
+    'vault_password_file missing')
 row('jama.connect.jci_connector_check', {'jci': JCI_ARG}, 'name', 'name missing')
 row('jama.connect.jci_connector_check', {'name': 'no such connector', 'jci': JCI_ARG}, 'No JCI connector named',
     'connector unknown')
@@ -223,7 +237,24 @@ for entry in ('main', 'check', 'migrate', 'rotate'):
              'JCI connection incomplete'),
             ({'oauth_connector_create_credential': 'perhaps'}, 'oauth_connector_create_credential',
              'create_credential not a bool'),
-            ({'oauth_connector_jama_ca_path': '/nonexistent/ca.pem'}, 'no such file', 'CA file missing')):
+            ({'oauth_connector_jama_ca_path': '/nonexistent/ca.pem'}, 'no such file', 'CA file missing'),
+            ({'oauth_connector_service_user': ''}, 'service_user (role: oauth_connector_service_user)',
+             'service user empty'),
+            ({'oauth_connector_credential_name': 'x' * 90}, 'may be at most 78', 'credential name too long'),
+            ({'oauth_connector_verify_ssl': 'maybe'}, 'oauth_connector_verify_ssl', 'verify_ssl not a bool'),
+            ({'oauth_connector_jama_validate_certs': 'maybe'}, 'oauth_connector_jama_validate_certs',
+             'validate_certs not a bool'),
+            ({'oauth_connector_client_id_var': 'no good'}, 'client_id_var (role: oauth_connector_client_id_var)',
+             'client_id_var invalid'),
+            ({'oauth_connector_client_secret_var': 'jama_client_id'}, 'three different variable names',
+             'same var names'),
+            ({'oauth_connector_state_var': '1st'}, 'state_var (role: oauth_connector_state_var)', 'state_var invalid'),
+            ({'oauth_connector_vault_id': 'unknown', 'oauth_connector_create_credential': True},
+             "no vault secret with vault id 'unknown'", 'vault_id not given to the run'),
+            ({'oauth_connector_client_id': 'matrix-client-id'}, 'oauth_connector_client_secret',
+             'client id without secret'),
+            ({'oauth_connector_jama_admin': {'url': 'ftp://x', 'username': 'a', 'password': 'matrix-password'}},
+             'absolute http(s) URL', 'admin URL with ftp')):
         role_vars = dict(ROLE_VARS, **dict((key, value) for key, value in changes.items() if value is not None))
         for key in [key for key, value in changes.items() if value is None]:
             role_vars.pop(key, None)
@@ -252,7 +283,8 @@ def main(output, expected_path):
     tasks = []
     expected = {}
     for case in ROWS:
-        for check in ((False, True) if case['check'] else (False,)):
+        runs = (True,) if case['check_only'] else ((False, True) if case['check'] else (False,))
+        for check in runs:
             tasks.append(task(case, check))
             expected['case_%03d%s' % (case['id'], 'c' if check else '')] = {
                 'fragment': case['fragment'], 'target': case['target'], 'label': case['label']}
