@@ -4,6 +4,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 NAME="$1"; shift
+export JAMA_CONNECT_FLAVOR="$NAME"
 VENV="$ROOT/.venv/$NAME"
 PYVER="$("$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 COLLECTION="$("$VENV/bin/python" "$ROOT/scripts/sync_collection.py")"

@@ -7,6 +7,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 export PATH="$ROOT/.venv/${MOLECULE_VENV:-newest}/bin:$PATH"
+export JAMA_CONNECT_FLAVOR="${MOLECULE_VENV:-newest}"
 COLLECTION="$(python "$ROOT/scripts/sync_collection.py")"
 export ANSIBLE_COLLECTIONS_PATH="$(dirname "$(dirname "$(dirname "$COLLECTION")")")"
 export PYTHONPATH="$ROOT/tests/emulator"

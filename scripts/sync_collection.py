@@ -16,6 +16,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # and find the copy ignored. One directory per checkout, so two clones never share a copy.
 WORK = os.environ.get('JAMA_CONNECT_WORK') or os.path.join(
     tempfile.gettempdir(), 'jama.connect-%s' % hashlib.sha256(ROOT.encode('utf-8')).hexdigest()[:10])
+# One copy per virtual environment (JAMA_CONNECT_FLAVOR=oldest|newest), so steps of both can run side by side.
+if os.environ.get('JAMA_CONNECT_FLAVOR'):
+    WORK = '%s-%s' % (WORK, os.environ['JAMA_CONNECT_FLAVOR'])
 COLLECTIONS = os.path.join(WORK, 'collections')
 TARGET = os.path.join(COLLECTIONS, 'ansible_collections', 'jama', 'connect')
 
