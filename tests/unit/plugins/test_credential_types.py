@@ -1,0 +1,81 @@
+"""The Automation Platform credential types render, as the controller renders them, into exactly what the
+collection reads: their environment resolves into working connections and their extra vars are role options."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+import pytest
+import yaml
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from ansible_collections.jama.connect.plugins.module_utils.connection import JAMA_OPTIONS, JCI_OPTIONS, resolve_jama, resolve_jci
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TYPES = os.path.join(HERE, '..', '..', '..', 'extensions', 'automation_platform', 'credential_types.yml')
+ROLE_SPECS = os.path.join(HERE, '..', '..', '..', 'roles', 'oauth_connector', 'meta', 'argument_specs.yml')
+SECRET_IDS = ('password', 'client_secret')
+
+
+def load():
+    with open(TYPES, encoding='utf-8') as handle:
+        return dict((item['name'], item) for item in yaml.safe_load(handle)['credential_types'])
+
+
+def render(credential_type, inputs, tmp_path):
+    """What the controller does before a job: files from the file injectors, then env and extra vars."""
+    jinja = ImmutableSandboxedEnvironment()
+    injectors = credential_type['injectors']
+    filenames = {}
+    for key, template in (injectors.get('file') or {}).items():
+        path = tmp_path / key.replace('template.', 'file-')
+        path.write_text(jinja.from_string(template).render(**inputs))
+        filenames[key.split('.', 1)[1]] = str(path)
+    context = dict(inputs, tower={'filename': filenames})
+    env = dict((key, jinja.from_string(value).render(**context)) for key, value in (injectors.get('env') or {}).items())
+    extra = dict((key, jinja.from_string(value).render(**context))
+                 for key, value in (injectors.get('extra_vars') or {}).items())
+    return env, extra
+
+
+def test_every_secret_input_is_marked_secret_and_every_type_is_a_custom_kind():
+    for name, credential_type in load().items():
+        assert credential_type['kind'] in ('cloud', 'net'), name
+        for field in credential_type['inputs']['fields']:
+            assert field['type'] in ('string', 'boolean'), (name, field['id'])
+            assert field.get('secret', False) is (field['id'] in SECRET_IDS), (name, field['id'])
+        assert set(credential_type['inputs']['required']) <= set(f['id'] for f in credential_type['inputs']['fields'])
+
+
+@pytest.mark.parametrize('ca_cert', ['', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'])
+def test_the_administrator_types_resolve_into_connections(tmp_path, ca_cert):
+    types = load()
+    jama_env, _ = render(types['Jama Connect administrator'], {'url': 'https://jama.example.com', 'username': 'admin',
+                                                               'password': 'pw', 'ca_cert': ca_cert}, tmp_path)
+    jci_env, _ = render(types['Jama Connect Interchange administrator'], {
+        'url': 'https://jci.example.com', 'username': 'jci_admin', 'password': 'pw', 'ca_cert': ca_cert}, tmp_path)
+    assert set(jama_env) <= set(env for _kind, _no_log, env, _default in JAMA_OPTIONS.values())
+    assert set(jci_env) <= set(env for _kind, _no_log, env, _default in JCI_OPTIONS.values())
+    jama = resolve_jama({'jama': None}, environ=jama_env)
+    jci = resolve_jci({'jci': None}, environ=jci_env)
+    assert (jama['url'], jama['username'], jci['username']) == ('https://jama.example.com', 'admin', 'jci_admin')
+    if ca_cert:
+        with open(jama['ca_path'], encoding='utf-8') as handle:
+            assert handle.read() == ca_cert
+    else:
+        assert jama['ca_path'] is None and jci['ca_path'] is None
+
+
+def test_the_oauth_client_type_sets_role_options_that_beat_an_injected_admin(tmp_path):
+    types = load()
+    _env, extra = render(types['Jama Connect OAuth client'], {'url': 'https://jama.example.com', 'client_id': 'cid',
+                                                              'client_secret': 'cs'}, tmp_path)
+    with open(ROLE_SPECS, encoding='utf-8') as handle:
+        options = yaml.safe_load(handle)['argument_specs']['main']['options']
+    assert set(extra) <= set(options)
+    # The administrator's JAMA_USERNAME in the same job must not collide with an explicit client credential.
+    connection = resolve_jama({'jama': {'url': extra['oauth_connector_jama_url'], 'client_id': extra['oauth_connector_client_id'],
+                                        'client_secret': extra['oauth_connector_client_secret']}},
+                              environ={'JAMA_USERNAME': 'admin', 'JAMA_PASSWORD': 'pw'})
+    assert connection['client_id'] == 'cid' and connection['username'] is None
