@@ -1,5 +1,7 @@
 """Every plugin and role of the collection renders fully in ansible-doc (run with the synced collection on
-ANSIBLE_COLLECTIONS_PATH). Prints one line per plugin; exits 1 if any has no description, options or examples."""
+ANSIBLE_COLLECTIONS_PATH). Prints one line per plugin; exits 1 if any has no description, options or examples,
+a dict or list-of-dicts return value that does not say what it contains, old I() markup for options, or an action
+plugin its module's documentation does not declare."""
 import json
 import os
 import subprocess
@@ -40,7 +42,23 @@ def problems(kind, name):
         found.append('no examples')
     if kind == 'module' and not data.get('return'):
         found.append('no return values')
+    found.extend('return value %s does not say what it contains' % key for key in uncontained(data.get('return') or {}))
+    if 'I(' in json.dumps(doc):
+        found.append('uses I() for an option; use O()')
+    short = name.split('.')[-1]
+    if kind == 'module' and os.path.exists(os.path.join(ROOT, 'plugins', 'action', short + '.py')) \
+            and 'action' not in (doc.get('attributes') or {}):
+        found.append('has an action plugin but no action attribute')
     return found
+
+
+def uncontained(returns, prefix=''):
+    for key, value in returns.items():
+        kind, elements = value.get('type'), value.get('elements')
+        if (kind == 'dict' or (kind == 'list' and elements == 'dict')) and not value.get('contains'):
+            yield prefix + key
+        for nested in uncontained(value.get('contains') or {}, prefix + key + '.'):
+            yield nested
 
 
 def main():

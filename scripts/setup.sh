@@ -38,3 +38,14 @@ make_venv() {  # $1 = name, $2 = python version
 
 make_venv oldest 3.11
 make_venv newest 3.12
+
+# ansible-test makes this key pair on first use; make test runs two ansible-test integrations side by side, which
+# would race to create it on a fresh machine. Made here the way ansible-test makes it (PEM, RSA header).
+KEY="$HOME/.ansible/test/id_rsa"
+if [[ ! -f "$KEY" || ! -f "$KEY.pub" ]]; then
+    mkdir -p "$(dirname "$KEY")"
+    rm -f "$KEY" "$KEY.pub"
+    ssh-keygen -m PEM -q -t rsa -N '' -f "$KEY"
+    sed -i 's/\(BEGIN\|END\) PRIVATE KEY/\1 RSA PRIVATE KEY/' "$KEY"
+    echo "setup: ansible-test SSH key pair at $KEY"
+fi

@@ -1,4 +1,6 @@
 import json
+import os
+import subprocess
 
 from helpers import JCI_ADMIN, SERVICE, create_credential, token
 
@@ -43,3 +45,23 @@ def test_admin_lists_issued_secrets_for_leak_checks(emulator):
     secrets = emulator.admin('GET', '/secrets')
     assert secrets['issued'][-2:] == [cred['clientSecret'], access], 'a reset must not forget issued secrets'
     assert SERVICE[1] in secrets['seeded']
+
+
+def test_seeded_passwords_live_only_in_the_seed_file():
+    """Tests and tools take the seeded passwords from the seed (jamaemu.accounts), never from a copy of their own."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    with open(os.path.join(root, 'tests', 'emulator', 'jamaemu', 'seed.json'), encoding='utf-8') as handle:
+        seed = json.load(handle)
+    passwords = [user['password'] for system in ('jama', 'jci') for user in seed[system]['users']]
+    tracked = subprocess.run(['git', 'ls-files'], cwd=root, capture_output=True, text=True, check=True).stdout.split()
+    copies = []
+    for relative in tracked:
+        if relative.endswith('seed.json'):
+            continue
+        try:
+            with open(os.path.join(root, relative), encoding='utf-8') as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError):
+            continue
+        copies.extend('%s holds a seeded password' % relative for password in passwords if password in text)
+    assert copies == []
