@@ -57,8 +57,7 @@ def uncontained(returns, prefix=''):
         kind, elements = value.get('type'), value.get('elements')
         if (kind == 'dict' or (kind == 'list' and elements == 'dict')) and not value.get('contains'):
             yield prefix + key
-        for nested in uncontained(value.get('contains') or {}, prefix + key + '.'):
-            yield nested
+        yield from uncontained(value.get('contains') or {}, prefix + key + '.')
 
 
 def main():

@@ -160,6 +160,10 @@ credential:
       type: list
       elements: dict
       returned: when rotated
+      contains:
+        id: {description: "Jama's id of the credential.", type: int, returned: success}
+        name: {description: Its name., type: str, returned: success}
+        client_id: {description: Its client ID., type: str, returned: success}
   sample: {id: 1001, name: jci-oauth, description: JCI connector, client_id: 4f1c0a9d2b7e43a1b8c5d6e7,
            created: "2026-11-28T12:00:00.000+0000", last_used: null}
 client_id:

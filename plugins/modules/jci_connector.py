@@ -133,7 +133,16 @@ connector:
     username: {description: "The Basic username, or null.", type: str, returned: success}
     password_set: {description: "Whether a password is stored (never the password).", type: bool, returned: success}
     integrations: {description: "Names of the integrations that use it.", type: list, elements: str, returned: success}
-    last_test: {description: "The last test (status, time, user, latency_ms, message), or null.", type: dict, returned: success}
+    last_test:
+      description: The last test, or null.
+      type: dict
+      returned: success
+      contains:
+        status: {description: C(passed) or C(failed)., type: str, returned: success}
+        time: {description: When it ran., type: str, returned: success}
+        user: {description: The Jama user it authenticated as., type: str, returned: success}
+        latency_ms: {description: "How long JCI's call to Jama took.", type: int, returned: success}
+        message: {description: "JCI's message.", type: str, returned: success}
   sample: {id: 2, name: Jama Connect (prod), application: jama_connect, url: https://jama.example.com,
            verify_ssl: true, authentication_type: oauth, client_id: 4f1c0a9d2b7e43a1b8c5d6e7,
            client_secret_set: true, username: null, password_set: false, integrations: [], last_test: null}

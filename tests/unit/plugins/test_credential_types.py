@@ -51,9 +51,9 @@ def test_every_secret_input_is_marked_secret_and_every_type_is_a_custom_kind():
 @pytest.mark.parametrize('ca_cert', ['', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'])
 def test_the_administrator_types_resolve_into_connections(tmp_path, ca_cert):
     types = load()
-    jama_env, _ = render(types['Jama Connect administrator'], {'url': 'https://jama.example.com', 'username': 'admin',
-                                                               'password': 'pw', 'ca_cert': ca_cert}, tmp_path)
-    jci_env, _ = render(types['Jama Connect Interchange administrator'], {
+    jama_env, _jama_extra = render(types['Jama Connect administrator'], {'url': 'https://jama.example.com', 'username': 'admin',
+                                                                         'password': 'pw', 'ca_cert': ca_cert}, tmp_path)
+    jci_env, _jci_extra = render(types['Jama Connect Interchange administrator'], {
         'url': 'https://jci.example.com', 'username': 'jci_admin', 'password': 'pw', 'ca_cert': ca_cert}, tmp_path)
     assert set(jama_env) <= set(env for _kind, _no_log, env, _default in JAMA_OPTIONS.values())
     assert set(jci_env) <= set(env for _kind, _no_log, env, _default in JCI_OPTIONS.values())
@@ -69,8 +69,8 @@ def test_the_administrator_types_resolve_into_connections(tmp_path, ca_cert):
 
 def test_the_oauth_client_type_sets_role_options_that_beat_an_injected_admin(tmp_path):
     types = load()
-    _env, extra = render(types['Jama Connect OAuth client'], {'url': 'https://jama.example.com', 'client_id': 'cid',
-                                                              'client_secret': 'cs'}, tmp_path)
+    inputs = {'url': 'https://jama.example.com', 'client_id': 'cid', 'client_secret': 'cs'}
+    _injected_env, extra = render(types['Jama Connect OAuth client'], inputs, tmp_path)
     with open(ROLE_SPECS, encoding='utf-8') as handle:
         options = yaml.safe_load(handle)['argument_specs']['main']['options']
     assert set(extra) <= set(options)
