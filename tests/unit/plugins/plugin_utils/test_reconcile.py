@@ -4,6 +4,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import time
+
 import pytest
 
 from ansible_collections.jama.connect.plugins.action.oauth_connector_reconcile import check_options
@@ -296,6 +298,12 @@ def test_a_create_that_timed_out_after_jama_acted_is_named_and_healed_by_the_nex
     result = env.run()
     assert result['verified'] and orphan in result['cleaned_up']
     env.assert_agree()
+    # The emulator logs the late call only once its answer went out: wait for it, so it does not land in the
+    # request log of a later test.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and len([entry for entry in emulator.request_log()
+                                               if entry['operation'] == 'createUserApiCredential']) < 2:
+        time.sleep(0.05)  # poll interval of a bounded wait for the log entry
 
 
 # The calls each entry point makes, counted from the emulator's request log: any extra call fails.
