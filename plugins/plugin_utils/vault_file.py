@@ -158,23 +158,33 @@ class VaultStore:
         self.loader = loader
         self.vault_id = vault_id
         self.password_file = password_file
+        # What the file held when this store last read or wrote it (a run is the file's only writer), so one run
+        # decrypts it once instead of once per check.
+        self._data = None
+        self._encrypted = None
 
     def read(self):
-        if not os.path.exists(self.path):
-            return {}
-        with open(self.path, 'rb') as handle:
-            encrypted = is_encrypted(handle.read())
-        secrets = vault_secrets(self.loader, self.vault_id, self.password_file)[1] if encrypted else []
-        return read_vars(self.path, secrets)
+        if self._data is None:
+            if not os.path.exists(self.path):
+                return {}
+            self._encrypted = is_vault_encrypted(self.path)
+            secrets = vault_secrets(self.loader, self.vault_id, self.password_file)[1] if self._encrypted else []
+            self._data = read_vars(self.path, secrets)
+        return dict(self._data)
 
     def precheck_write(self):
         """Everything a later write needs, checked before any change: directory, vault secret, readable file."""
         check_writable(self.path)
-        secrets = vault_secrets(self.loader, self.vault_id, self.password_file)[1]
-        read_vars(self.path, secrets)
+        vault_secrets(self.loader, self.vault_id, self.password_file)
+        self.read()
 
     def write(self, updates, remove=()):
-        return write_vars(self.path, updates, self.loader, self.vault_id, self.password_file, remove)
+        self._data = None
+        self._data = write_vars(self.path, updates, self.loader, self.vault_id, self.password_file, remove)
+        self._encrypted = True
+        return dict(self._data)
 
     def encrypted(self):
-        return not os.path.exists(self.path) or is_vault_encrypted(self.path)
+        if self._encrypted is None:
+            self._encrypted = not os.path.exists(self.path) or is_vault_encrypted(self.path)
+        return self._encrypted
