@@ -45,7 +45,14 @@ ROLE_VARIABLES = {
     'connector_name': 'oauth_connector_name', 'jama': 'oauth_connector_jama_admin', 'jci': 'oauth_connector_jci',
     'jama.ca_path': 'oauth_connector_jama_admin.ca_path', 'jci.ca_path': 'oauth_connector_jci.ca_path',
     'jama.timeout': 'oauth_connector_jama_admin.timeout', 'jci.timeout': 'oauth_connector_jci.timeout',
+    'jama_validate_certs': 'oauth_connector_jama_validate_certs', 'verify_ssl': 'oauth_connector_verify_ssl',
+    'vault_id': 'oauth_connector_vault_id', 'basic_password': 'oauth_connector_basic_password',
+    'environment_name': 'oauth_connector_environment',
 }
+# How ansible's ArgumentSpecValidator names an option: argument 'x', value of x, found in 'x', missing required
+# arguments: x, y.
+VALIDATOR_NAMES = re.compile(r"(argument '|value of '?|found in ')(\w+)('?)")
+MISSING = re.compile(r'(missing required arguments: )([\w, ]+)')
 
 
 def _fail(message):
@@ -55,6 +62,18 @@ def _fail(message):
 def name(option):
     role = ROLE_VARIABLES.get(option)
     return '%s (role: %s)' % (option, role) if role else option
+
+
+def with_role_variables(message):
+    """The argument validator names this action's options; add the role variable that sets each, so the role's
+    playbooks (which skip the role's own argument-spec pass, see docs/decisions.md) name what to fix."""
+    def named(match):
+        option = match.group(2)
+        return match.group(0) + (' (role: %s)' % ROLE_VARIABLES[option] if option in ROLE_VARIABLES else '')
+
+    def each_missing(match):
+        return match.group(1) + ', '.join(name(option) for option in match.group(2).split(', '))
+    return MISSING.sub(each_missing, VALIDATOR_NAMES.sub(named, message))
 
 
 def check_options(params):
@@ -151,7 +170,8 @@ class ActionModule(ActionBase):
         validator = ArgumentSpecValidator(argument_spec())
         validated = validator.validate(args)
         if validated.error_messages:
-            result.update(failed=True, changed=False, msg='; '.join(validated.error_messages))
+            result.update(failed=True, changed=False, msg='; '.join(with_role_variables(message)
+                                                                    for message in validated.error_messages))
             return result
         params = validated.validated_parameters
         try:

@@ -11,7 +11,7 @@ __metaclass__ = type
 
 import os
 
-from ansible.module_utils.six.moves.urllib.parse import urlsplit
+from urllib.parse import urlsplit
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.http_session import ApiSession, TokenProvider

@@ -258,7 +258,11 @@ for entry in ('main', 'check', 'migrate', 'rotate'):
         role_vars = dict(ROLE_VARS, **dict((key, value) for key, value in changes.items() if value is not None))
         for key in [key for key, value in changes.items() if value is None]:
             role_vars.pop(key, None)
+        # role: as the collection's playbooks run it (the action's own checks only); role+spec: as include_role runs
+        # it by default, the role's argument spec first. Both must name the role variable.
         row('role:' + entry, role_vars, fragment, label)
+        if entry == 'main':
+            row('role+spec:' + entry, role_vars, fragment, label)
 row('role:main', ROLE_VARS, 'no API credential for jci_service', 'vault file without the keys, creation off')
 row('role:rotate', ROLE_VARS, 'nothing to rotate', 'vault file without the keys')
 
@@ -266,8 +270,9 @@ row('role:rotate', ROLE_VARS, 'nothing to rotate', 'vault file without the keys'
 def task(case, check):
     name = 'case %03d%s %s: %s' % (case['id'], 'c' if check else '', case['target'], case['label'])
     register = 'case_%03d%s' % (case['id'], 'c' if check else '')
-    if case['target'].startswith('role:'):
-        role = {'name': 'jama.connect.oauth_connector', 'tasks_from': case['target'][5:]}
+    if case['target'].startswith(('role:', 'role+spec:')):
+        role = {'name': 'jama.connect.oauth_connector', 'tasks_from': case['target'].split(':')[1],
+                'rolespec_validate': case['target'].startswith('role+spec:')}
         include = {'name': name, 'ansible.builtin.include_role': role, 'vars': case['args']}
         if check:
             include['ansible.builtin.include_role']['apply'] = {'check_mode': True}

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from ansible_collections.jama.connect.plugins.action.oauth_connector_reconcile import check_options
+from ansible_collections.jama.connect.plugins.action.oauth_connector_reconcile import check_options, with_role_variables
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import argument_spec
 from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import (
@@ -270,6 +270,41 @@ def test_obs7_bad_options_are_refused_before_any_call(values, fragment):
     with pytest.raises(errors.ConfigurationError) as raised:
         check_options(options(**values))
     assert fragment in raised.value.message
+
+
+@pytest.mark.parametrize('args, expected', [
+    ({'create_credential': 'perhaps'}, "argument 'create_credential' (role: oauth_connector_create_credential) is of type"),
+    ({'verify_ssl': 'maybe'}, "argument 'verify_ssl' (role: oauth_connector_verify_ssl)"),
+    ({'jama': {'url': 'https://j', 'timeout': 'soon'}}, "found in 'jama' (role: oauth_connector_jama_admin)"),
+    ({'jama_url': None, 'connector_name': None}, 'missing required arguments: jama_url (role: oauth_connector_jama_url)'),
+    ({'jama': {'url': 'https://j', 'bogus': 1}}, 'Supported parameters include: ca_path, client_id, client_secret'),
+])
+def test_validator_messages_name_the_role_variable(args, expected):
+    # The playbooks skip the role's argument-spec pass: the action's own messages must name the role variable.
+    given = dict({'jama_url': 'https://jama.example.com'}, **args)
+    validated = ArgumentSpecValidator(argument_spec()).validate(dict((k, v) for k, v in given.items() if v is not None))
+    assert validated.error_messages
+    assert any(expected in with_role_variables(message) for message in validated.error_messages)
+
+
+def test_the_action_checks_every_role_variable_the_argument_spec_checks():
+    # What the role's argument spec types, the action's spec types the same way (or stricter), and every such
+    # option has a role variable name for its messages; so skipping the spec pass loses no check.
+    import os
+    import yaml
+    from ansible_collections.jama.connect.plugins.action.oauth_connector_reconcile import ROLE_VARIABLES
+    root = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..')
+    with open(os.path.join(root, 'roles', 'oauth_connector', 'meta', 'argument_specs.yml')) as handle:
+        specs = yaml.safe_load(handle)['argument_specs']
+    by_variable = dict((variable, option) for option, variable in ROLE_VARIABLES.items())
+    action = argument_spec()
+    for entry, spec in specs.items():
+        for variable, definition in spec['options'].items():
+            option = by_variable.get(variable)
+            assert option in action, '%s (%s) has no action option named for it' % (variable, entry)
+            assert action[option].get('type', 'str') == definition.get('type', 'str'), variable
+            assert sorted(action[option].get('choices') or []) == sorted(definition.get('choices') or []), variable
+            assert action[option].get('required', False) >= definition.get('required', False), variable
 
 
 def test_a_jci_test_throttled_by_jama_is_run_again_with_backoff(env, emulator):
