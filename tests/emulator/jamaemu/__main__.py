@@ -39,6 +39,7 @@ def main(argv=None):
     info = emulator.start()
     print('Jama Connect emulator: %s' % info['jama_url'], flush=True)
     print('JCI emulator:          %s' % info['jci_url'], flush=True)
+    print('Controller emulator:   %s' % info['controller_url'], flush=True)
     print('Admin endpoint:        %s' % info['admin_url'], flush=True)
     if info['ca_file']:
         print('CA file:               %s' % info['ca_file'], flush=True)

@@ -26,6 +26,7 @@ class AdminApp(App):
         self.route('PUT', '/ratelimit', 'setRateLimit', self.set_rate_limit)
         self.route('POST', '/reset', 'reset', self.reset)
         self.route('GET', '/secrets', 'getIssuedSecrets', self.issued_secrets)
+        self.route('GET', '/controller/credentials/{id}/inputs', 'getControllerInputs', self.controller_inputs)
 
     def get_requests(self, request):
         return ok(self.context.requests(request.query.get('system')))
@@ -90,8 +91,18 @@ class AdminApp(App):
     def issued_secrets(self, request):
         """For leak checks only: every client secret and token issued, plus the seeded passwords."""
         with self.store.lock:
-            seeded = [user['password'] for system in ('jama', 'jci') for user in self.store.seed[system]['users']]
+            seeded = [user['password'] for system in ('jama', 'jci', 'controller')
+                      for user in self.store.seed.get(system, {}).get('users', [])]
             return ok({'issued': list(self.store.issued), 'seeded': seeded})
+
+    def controller_inputs(self, request):
+        """A controller credential's inputs in clear, as the controller decrypts them to inject them into a job:
+        the ansible-runner tests render injectors from here, as AWX does at launch."""
+        with self.store.lock:
+            for cred in self.store.data['controller']['credentials']:
+                if str(cred['id']) == request.params['id']:
+                    return ok(dict(cred['inputs']))
+        raise ApiError(404, 'No controller credential %s' % request.params['id'])
 
     def reset(self, request):
         self.store.reset()

@@ -48,8 +48,8 @@ class FaultBook:
         if kind not in FAULT_KINDS:
             raise ApiError(400, 'kind must be one of %s' % ', '.join(FAULT_KINDS))
         system = spec.get('system', '*')
-        if system not in ('jama', 'jci', '*'):
-            raise ApiError(400, "system must be 'jama', 'jci' or '*'")
+        if system not in ('jama', 'jci', 'controller', '*'):
+            raise ApiError(400, "system must be 'jama', 'jci', 'controller' or '*'")
         count = spec.get('count')
         if count is not None and (not isinstance(count, int) or isinstance(count, bool) or count < 1):
             raise ApiError(400, 'count must be a positive integer, or omitted for "until cleared"')

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from . import harness
-from .accounts import JCI_ADMIN
+from .accounts import CONTROLLER_ADMIN, JCI_ADMIN
 
 
 class EmulatorHandle:
@@ -20,6 +20,7 @@ class EmulatorHandle:
         self.workdir = workdir
         self.jama_url = info['jama_url']
         self.jci_url = info['jci_url']
+        self.controller_url = info['controller_url']
         self.admin_url = info['admin_url']
         self.ca_file = info['ca_file']
         self.pid = info['pid']
@@ -50,6 +51,11 @@ class EmulatorHandle:
 
     def jci(self, method, path, auth=JCI_ADMIN, **kwargs):
         return self.session.request(method, self.jci_url + path, auth=auth, verify=self.ca_file, timeout=10,
+                                    **kwargs)
+
+
+    def controller(self, method, path, auth=CONTROLLER_ADMIN, **kwargs):
+        return self.session.request(method, self.controller_url + path, auth=auth, verify=self.ca_file, timeout=10,
                                     **kwargs)
 
 

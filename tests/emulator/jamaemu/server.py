@@ -1,4 +1,4 @@
-"""Starts Jama Connect, JCI and the admin endpoint as three servers on 127.0.0.1."""
+"""Starts Jama Connect, JCI, the automation controller and the admin endpoint as four servers on 127.0.0.1."""
 import collections
 import json
 import os
@@ -7,6 +7,7 @@ import threading
 import time
 
 from .admin_app import AdminApp
+from .controller_app import ControllerApp
 from .faults import FaultBook, RateLimiter
 from .jama_app import JamaApp
 from .jci_app import JciApp
@@ -67,8 +68,9 @@ class Emulator:
             tls_context, self.context.ca_file = make_server_context(self.workdir)
         jama = AppServer(JamaApp(self.context, self.legacy_token_response), tls_context)
         jci = AppServer(JciApp(self.context), tls_context)
+        controller = AppServer(ControllerApp(self.context), tls_context)
         admin = AppServer(AdminApp(self.context))
-        self.servers = [jama, jci, admin]
+        self.servers = [jama, jci, controller, admin]
         for server in self.servers:
             thread = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.2}, daemon=True)
             thread.start()
@@ -76,6 +78,7 @@ class Emulator:
         scheme = 'https' if self.tls else 'http'
         info = {'jama_url': '%s://127.0.0.1:%d' % (scheme, jama.port),
                 'jci_url': '%s://127.0.0.1:%d' % (scheme, jci.port),
+                'controller_url': '%s://127.0.0.1:%d' % (scheme, controller.port),
                 'admin_url': 'http://127.0.0.1:%d' % admin.port,
                 'ca_file': self.context.ca_file, 'pid': os.getpid(), 'tls': self.tls}
         # Written last and atomically: a reader that finds the file finds listening servers.

@@ -64,7 +64,29 @@ class Store:
         return {'jama': {'users': users, 'projects': projects, 'credentials': [], 'tokens': {},
                          'nextId': 1000},
                 'jci': {'users': jci_users, 'connectors': [], 'integrations': [], 'logs': [],
-                        'nextId': 1}}
+                        'nextId': 1},
+                'controller': Store.controller_from_seed(seed.get('controller') or {'users': []})}
+
+    @staticmethod
+    def controller_from_seed(seed):
+        """The automation controller: its users, organisations, two of its managed credential types."""
+        users = [{'id': index, 'username': user['username'], 'is_superuser': bool(user.get('is_superuser')),
+                  'passwordHash': hash_secret(user['password'])} for index, user in enumerate(seed['users'], 1)]
+        organizations = [{'id': index, 'name': name, 'description': ''}
+                         for index, name in enumerate(seed.get('organizations') or ['Default'], 1)]
+        managed = [
+            {'id': 1, 'name': 'Machine', 'kind': 'ssh', 'namespace': 'ssh', 'managed': True, 'description': '',
+             'inputs': {'fields': [{'id': 'username', 'label': 'Username', 'type': 'string'},
+                                   {'id': 'password', 'label': 'Password', 'type': 'string', 'secret': True}]},
+             'injectors': {}},
+            {'id': 2, 'name': 'Vault', 'kind': 'vault', 'namespace': 'vault', 'managed': True, 'description': '',
+             'inputs': {'fields': [{'id': 'vault_password', 'label': 'Vault Password', 'type': 'string',
+                                    'secret': True},
+                                   {'id': 'vault_id', 'label': 'Vault Identifier', 'type': 'string'}],
+                        'required': ['vault_password']},
+             'injectors': {}}]
+        return {'users': users, 'organizations': organizations, 'credential_types': managed, 'credentials': [],
+                'tokens': {}, 'nextId': 100}
 
     def reset(self):
         with self.lock:
