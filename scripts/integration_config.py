@@ -13,6 +13,7 @@ def connection_vars(info):
         seed = json.load(handle)
     jama = {user['username']: user['password'] for user in seed['jama']['users']}
     jci = {user['username']: user['password'] for user in seed['jci']['users']}
+    controller = {user['username']: user['password'] for user in seed['controller']['users']}
 
     def jama_connection(username):
         return {'url': info['jama_url'], 'username': username, 'password': jama[username],
@@ -26,6 +27,9 @@ def connection_vars(info):
         'jci_connection': {'url': info['jci_url'], 'username': 'jci_admin', 'password': jci['jci_admin'],
                            'ca_path': info['ca_file']},
         'jama_service_password': jama['jci_service'],
+        'emulator_controller_url': info['controller_url'],
+        'controller_connection': {'url': info['controller_url'], 'username': 'awx_admin',
+                                  'password': controller['awx_admin'], 'ca_path': info['ca_file']},
         # Targets that start emulators of their own import the harness from here.
         'emulator_pythonpath': os.path.join(ROOT, 'tests', 'emulator'),
     }
@@ -34,8 +38,12 @@ def connection_vars(info):
 def main(info_path, output_path):
     with open(info_path, encoding='utf-8') as handle:
         info = json.load(handle)
+    config = connection_vars(info)
+    # The collection copy under test (output_path is its tests/integration/integration_config.yml): targets read
+    # shipped data (extensions/) from it, as ansible-test's temporary tree holds only tests/.
+    config['collection_root'] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(output_path))))
     with open(output_path, 'w', encoding='utf-8') as handle:
-        json.dump(connection_vars(info), handle, indent=2)
+        json.dump(config, handle, indent=2)
     os.chmod(output_path, 0o600)
 
 

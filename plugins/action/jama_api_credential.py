@@ -1,10 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: jama.connect contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Runs jama_api_credential and hands a new client secret to an Ansible-Vault vars file before returning.
+"""Runs jama_api_credential and hands a new client secret to an Ansible-Vault vars file, an automation controller
+credential, or both, before returning.
 
-The write happens on the controller, where the vault secrets and the inventory's vars files are. If it fails,
-the credential just created is deleted again, so a secret is never created and then lost.
+The writes happen on the controller, where the vault secrets and the inventory's vars files are, and from where the
+automation controller is reached. If a hand-off fails, the credential just created is deleted again (and a vault file
+already written is put back), so a secret is never created and then lost.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,6 +17,10 @@ import re
 
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.module_utils.connection import jama_session, resolve_jama
+from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
+from ansible_collections.jama.connect.plugins.plugin_utils.controller_sink import ControllerSink, sink_options
 from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import (
     VaultFileError, check_writable, read_vars, vault_secrets, write_vars)
 
@@ -34,49 +40,121 @@ class ActionModule(ActionBase):
         if refused:
             result.update(failed=True, changed=False, msg=refused)
             return result
+        previous = None
         if vault_file:
-            failure = self._precheck(args)
+            failure, previous = self._precheck(args)
             if failure:
                 result.update(failed=True, changed=False, msg=failure)
                 return result
-        module_result = self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars)
+        sink = None
+        try:
+            if args.get('controller_credential') is not None:
+                try:
+                    sink = ControllerSink(args, sink_options(args['controller_credential']))
+                    sink.prepare()
+                except errors.JamaConnectError as error:
+                    result.update(failed=True, changed=False, retries=sink.retries if sink else [],
+                                  msg='Cannot hand the secret off to the controller: %s' % error.message)
+                    return result
+            return self._run(result, args, task_vars, vault_file, previous, sink)
+        finally:
+            if sink is not None:
+                sink.close()
+
+    def _run(self, result, args, task_vars, vault_file, previous, sink):
+        # The controller connection stays here: the module has no use for it.
+        module_args = dict((key, value) for key, value in args.items() if key != 'controller')
+        module_result = self._execute_module(module_name=MODULE, module_args=module_args, task_vars=task_vars)
         result.update(module_result)
         secret = result.get('client_secret')
-        if vault_file and secret:
-            try:
-                write_vars(vault_file, {args.get('client_id_var') or 'jama_client_id': result['client_id'],
-                                        args.get('client_secret_var') or 'jama_client_secret': secret},
-                           self._loader, args.get('vault_id'), args.get('vault_password_file'))
-            except (VaultFileError, OSError, Exception) as error:  # pylint: disable=broad-except
-                return self._revoke(result, args, task_vars, vault_file, error)
-            result['vault_file'] = vault_file
+        if (vault_file or sink) and secret:
+            if vault_file:
+                try:
+                    write_vars(vault_file, {args.get('client_id_var') or 'jama_client_id': result['client_id'],
+                                            args.get('client_secret_var') or 'jama_client_secret': secret},
+                               self._loader, args.get('vault_id'), args.get('vault_password_file'))
+                except (VaultFileError, OSError, Exception) as error:  # pylint: disable=broad-except
+                    return self._revoke(result, args, task_vars, vault_file, error)
+                result['vault_file'] = vault_file
+            if sink:
+                try:
+                    # A controller credential is what jobs use: it gets a secret that Jama has just accepted.
+                    self._verify(args, result['client_id'], secret)
+                    credential_id = sink.write(resolve_jama(args, require_auth=False).get('url'), result['client_id'],
+                                               secret)
+                except errors.JamaConnectError as error:
+                    if vault_file:
+                        self._restore(args, previous)
+                    result['retries'] = result.get('retries', []) + sink.retries
+                    return self._revoke(result, args, task_vars, sink.describe(), error)
+                result['controller_credential'] = {'id': credential_id, 'name': sink.options['name'],
+                                                   'organization': sink.options['organization']}
+                result['retries'] = result.get('retries', []) + sink.retries
             replaced = (result.get('credential') or {}).get('replaced') or []
             if replaced:
-                # The new secret is safe in the vault file: only now do the credentials it replaces go.
+                # The new secret is safe in the vault file / the controller: only now do the credentials it replaces go.
                 retired = self._execute_module(module_name=MODULE, task_vars=task_vars, module_args=dict(
-                    args, state='absent', rotate=False, credential_ids=[cred['id'] for cred in replaced]))
+                    module_args, state='absent', rotate=False, credential_ids=[cred['id'] for cred in replaced]))
                 if retired.get('failed'):
                     result.update(failed=True, msg='The new credential %s is in %s, but deleting the one(s) it replaces '
                                                    '(%s) failed: %s. Delete them with state: absent and credential_ids, '
-                                                   'or in Jama' % (result.get('client_id'), vault_file,
+                                                   'or in Jama' % (result.get('client_id'),
+                                                                   ' and '.join(filter(None, (
+                                                                       vault_file, sink and sink.describe()))),
                                                                    ', '.join(cred['name'] for cred in replaced),
                                                                    retired.get('msg')))
                     result['_ansible_no_log'] = True
                     return result
-        elif vault_file and result.get('client_id') and not result.get('failed') and not self._task.check_mode:
-            lost = self._secret_not_in_vault(args, result['client_id'])
+        elif result.get('client_id') and not result.get('failed') and not self._task.check_mode:
+            lost = (self._secret_not_in_vault(args, result['client_id']) if vault_file else None) or \
+                (self._secret_not_in_controller(args, sink, result['client_id']) if sink else None)
             if lost:
                 result.update(failed=True, msg=lost)
                 return result
         return_secret = args.get('return_secret')
         if return_secret is None:
-            return_secret = not vault_file
+            return_secret = not (vault_file or sink)
         if 'client_secret' in result and not return_secret:
             del result['client_secret']
         if 'client_secret' in result:
             # Censor the output at every verbosity; the registered variable keeps the value.
             result['_ansible_no_log'] = True
         return result
+
+    @staticmethod
+    def _verify(args, client_id, secret):
+        """A token for the new credential and the user it belongs to, straight from Jama."""
+        jama = dict(resolve_jama(args, require_auth=False))
+        for name in ('username', 'password', 'token'):
+            jama.pop(name, None)
+        jama.update(client_id=client_id, client_secret=secret)
+        session = jama_session({'jama': jama})
+        try:
+            JamaClient(session).current_user()
+        finally:
+            session.close()
+
+    @staticmethod
+    def _secret_not_in_controller(args, sink, client_id):
+        if sink.holds(client_id):
+            return None
+        return ('The API credential %r (client ID %s) exists in Jama, but the %s does not hold it (Jama shows a secret '
+                'once, and the controller never shows one back). Fix: run the task once with rotate: true to replace it '
+                'with a new credential whose secret goes to the controller, or delete it with state: absent and run '
+                'again' % (args.get('name'), client_id, sink.describe()))
+
+    def _restore(self, args, previous):
+        """Put the vault file's client ID and secret back as they were before this run wrote the new ones."""
+        id_var = args.get('client_id_var') or 'jama_client_id'
+        secret_var = args.get('client_secret_var') or 'jama_client_secret'
+        kept = dict((key, previous[key]) for key in (id_var, secret_var) if key in (previous or {}))
+        try:
+            write_vars(args['vault_file'], kept, self._loader, args.get('vault_id'), args.get('vault_password_file'),
+                       remove=[key for key in (id_var, secret_var) if key not in kept])
+        except Exception:  # pylint: disable=broad-except
+            # The revoke message that follows names the new credential; the file then names a deleted one, which
+            # the next run reports (its secret is not in the file) and rotate replaces.
+            pass
 
     def _secret_not_in_vault(self, args, client_id):
         """A credential that exists while vault_file does not hold its client ID: its secret was shown once and is
@@ -97,33 +175,37 @@ class ActionModule(ActionBase):
                                                                 secret_var))
 
     def _precheck(self, args):
-        """Everything that can be checked before a credential is created, so bad input changes nothing."""
+        """Everything that can be checked before a credential is created, so bad input changes nothing. Returns
+        (failure, the file's current content)."""
         try:
             check_writable(args['vault_file'])
             secrets = vault_secrets(self._loader, args.get('vault_id'), args.get('vault_password_file'))[1]
             # The existing file must open with this run's vault secret and hold a mapping, or the write after the
             # create would fail and the new credential would have to be deleted again.
-            read_vars(args['vault_file'], secrets)
+            return None, read_vars(args['vault_file'], secrets)
         except VaultFileError as error:
-            return 'Cannot hand the secret off to vault_file %s: %s' % (args['vault_file'], error)
+            return 'Cannot hand the secret off to vault_file %s: %s' % (args['vault_file'], error), None
         except Exception as error:  # pylint: disable=broad-except
-            return 'Cannot hand the secret off to vault_file %s: %s' % (args['vault_file'], type(error).__name__)
-        return None
+            return 'Cannot hand the secret off to vault_file %s: %s' % (args['vault_file'], type(error).__name__), None
 
     def _revoke(self, result, args, task_vars, vault_file, error):
-        reason = str(error) if isinstance(error, (VaultFileError, OSError)) else type(error).__name__
+        """``vault_file``: where the hand-off failed (the vault file, or the controller credential)."""
+        if isinstance(error, errors.JamaConnectError):
+            reason = error.message
+        else:
+            reason = str(error) if isinstance(error, (VaultFileError, OSError)) else type(error).__name__
         # Only the credential just created: with rotate, the one it was to replace stays and keeps working.
-        revoke_args = dict(args, state='absent', rotate=False,
+        revoke_args = dict(((key, value) for key, value in args.items() if key != 'controller'), state='absent', rotate=False,
                            credential_ids=[(result.get('credential') or {}).get('id')])
         revoked = self._execute_module(module_name=MODULE, module_args=revoke_args, task_vars=task_vars)
         failed = {'failed': True, 'changed': bool(not revoked.get('failed')), 'retries': result.get('retries', []),
                   'client_id': result.get('client_id')}
         if revoked.get('failed'):
-            failed['msg'] = ('Writing the new secret to %s failed (%s), and deleting the new credential %s failed '
+            failed['msg'] = ('Handing the new secret to %s failed (%s), and deleting the new credential %s failed '
                              'too (%s). Delete it in Jama (My Profile > Set API Credentials) and run again.'
                              % (vault_file, reason, result.get('client_id'), revoked.get('msg')))
         else:
-            failed['msg'] = ('Writing the new secret to %s failed (%s). The new credential %s was deleted again%s; '
+            failed['msg'] = ('Handing the new secret to %s failed (%s). The new credential %s was deleted again%s; '
                              'fix the cause and run again.'
                              % (vault_file, reason, result.get('client_id'),
                                 ', and the credential it was to replace is untouched and still works'

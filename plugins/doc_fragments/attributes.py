@@ -71,3 +71,18 @@ attributes:
     membership:
       - jama.connect.jci
 '''
+
+    CONTROLLER = r'''
+attributes:
+  check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
+    support: full
+  action_group:
+    description: Use C(group/jama.connect.controller) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - jama.connect.controller
+'''

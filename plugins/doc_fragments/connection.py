@@ -119,3 +119,59 @@ options:
             C(JCI_RETRY_AFTER_MAX). Default C(60).
         type: int
 '''
+
+    # Connection to an automation controller. Mirrors CONTROLLER_OPTIONS in plugins/module_utils/connection.py.
+    CONTROLLER = r'''
+options:
+  controller:
+    description:
+      - How to reach and authenticate to an automation controller (AWX, or Red Hat Ansible Automation Platform),
+        as a user allowed to manage credentials.
+      - Give either O(controller.username) and O(controller.password), or O(controller.token).
+      - "Precedence: the task's own O(controller) beats C(module_defaults) (the whole dict, C(group/jama.connect.controller)),
+        which beats the environment. An environment variable fills in only a suboption that neither gave, and the way to
+        authenticate is taken from the environment only when none was given. The variables are those the controller's
+        own C(Red Hat Ansible Automation Platform) credential type injects, so attaching that credential to a job is
+        enough."
+    type: dict
+    suboptions:
+      url:
+        description:
+          - Base URL of the controller, for example C(https://controller.example.com). Falls back to C(CONTROLLER_HOST).
+        type: str
+      username:
+        description:
+          - Controller user for HTTP Basic authentication. Falls back to C(CONTROLLER_USERNAME).
+        type: str
+      password:
+        description:
+          - Password for O(controller.username). Falls back to C(CONTROLLER_PASSWORD).
+        type: str
+      token:
+        description:
+          - A personal access token (bearer token). Falls back to C(CONTROLLER_OAUTH_TOKEN).
+        type: str
+      api_path:
+        description:
+          - Path of the controller's API. C(/api/controller/v2/) behind the Automation Platform 2.5 gateway.
+          - Falls back to C(CONTROLLER_API_PATH). Default C(/api/v2/).
+        type: str
+      validate_certs:
+        description:
+          - Verify the controller's TLS certificate. Falls back to C(CONTROLLER_VERIFY_SSL). Default C(true).
+        type: bool
+      ca_path:
+        description:
+          - CA bundle (PEM) that signed the controller's certificate. Falls back to C(CONTROLLER_CA_PATH).
+        type: path
+      timeout:
+        description:
+          - Seconds to wait for each answer, 1 to 600. Falls back to C(CONTROLLER_TIMEOUT). Default C(30).
+        type: int
+      retry_after_max:
+        description:
+          - Longest C(Retry-After) wait, in seconds (0 to 3600), that a throttled call waits for before it is tried
+            again; a longer one fails the task at once with the wait asked for. Falls back to
+            C(CONTROLLER_RETRY_AFTER_MAX). Default C(60).
+        type: int
+'''

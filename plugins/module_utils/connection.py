@@ -40,9 +40,24 @@ JCI_OPTIONS = {
     'retry_after_max': ('int', False, 'JCI_RETRY_AFTER_MAX', 60),
 }
 
-# The ways to authenticate; exactly one is used for Jama, and JCI has one.
+# The automation controller (AWX / Automation Platform), with the environment variables its own "Red Hat Ansible
+# Automation Platform" credential type injects, so attaching that credential to a job is enough.
+CONTROLLER_OPTIONS = {
+    'url': ('str', False, 'CONTROLLER_HOST', None),
+    'username': ('str', False, 'CONTROLLER_USERNAME', None),
+    'password': ('str', True, 'CONTROLLER_PASSWORD', None),
+    'token': ('str', True, 'CONTROLLER_OAUTH_TOKEN', None),
+    'api_path': ('str', False, 'CONTROLLER_API_PATH', '/api/v2/'),
+    'validate_certs': ('bool', False, 'CONTROLLER_VERIFY_SSL', True),
+    'ca_path': ('path', False, 'CONTROLLER_CA_PATH', None),
+    'timeout': ('int', False, 'CONTROLLER_TIMEOUT', 30),
+    'retry_after_max': ('int', False, 'CONTROLLER_RETRY_AFTER_MAX', 60),
+}
+
+# The ways to authenticate; exactly one is used for Jama and the controller, and JCI has one.
 JAMA_AUTH = (('username', 'password'), ('client_id', 'client_secret'), ('token',))
 JCI_AUTH = (('username', 'password'),)
+CONTROLLER_AUTH = (('username', 'password'), ('token',))
 
 
 def _suboptions(table):
@@ -63,6 +78,10 @@ def jama_argument_spec():
 
 def jci_argument_spec():
     return {'jci': {'type': 'dict', 'apply_defaults': True, 'options': _suboptions(JCI_OPTIONS)}}
+
+
+def controller_argument_spec():
+    return {'controller': {'type': 'dict', 'apply_defaults': True, 'options': _suboptions(CONTROLLER_OPTIONS)}}
 
 
 def _convert(value, kind, env):
@@ -128,6 +147,10 @@ def resolve_jama(params, require_auth=True, environ=None):
 
 def resolve_jci(params, require_auth=True, environ=None):
     return resolve(params.get('jci'), JCI_OPTIONS, JCI_AUTH, 'jci', environ, require_auth)
+
+
+def resolve_controller(params, require_auth=True, environ=None):
+    return resolve(params.get('controller'), CONTROLLER_OPTIONS, CONTROLLER_AUTH, 'controller', environ, require_auth)
 
 
 def check_url(url, option, env=None):
@@ -200,3 +223,19 @@ def jci_session(params):
                       ca_path=_ca_path(options.get('ca_path'), 'jci.ca_path'),
                       timeout=_timeout(options['timeout'], 'jci.timeout'),
                       retry_after_max=_retry_after_max(options.get('retry_after_max'), 'jci.retry_after_max'))
+
+
+def controller_session(params):
+    """An ApiSession for the automation controller, and its API path (C(/api/v2/) on AWX and the controller,
+    C(/api/controller/v2/) behind the Automation Platform 2.5 gateway)."""
+    options = resolve_controller(params)
+    url = check_url(options.get('url'), 'controller.url', 'CONTROLLER_HOST')
+    api_path = '/' + (options.get('api_path') or '/api/v2/').strip('/') + '/'
+    auth = TokenProvider(static_token=options['token']) if options.get('token') else (options['username'],
+                                                                                      options['password'])
+    session = ApiSession(url, auth=auth, validate_certs=options['validate_certs'],
+                         ca_path=_ca_path(options.get('ca_path'), 'controller.ca_path'),
+                         timeout=_timeout(options['timeout'], 'controller.timeout'),
+                         retry_after_max=_retry_after_max(options.get('retry_after_max'), 'controller.retry_after_max'))
+    session.api_path = api_path
+    return session

@@ -114,7 +114,8 @@ def retry_policy(max_retries=STATUS_RETRIES, retry_after_max=RETRY_AFTER_MAX):
 
 
 def server_message(response):
-    """Jama's ``meta.message`` (or an OAuth ``error_description``) from an error answer, if any."""
+    """Jama's ``meta.message`` (or an OAuth ``error_description``) from an error answer, if any; from the
+    automation controller, its ``detail`` or its field errors (``{"name": ["This field is required."]}``)."""
     try:
         body = response.json()
     except ValueError:
@@ -124,7 +125,19 @@ def server_message(response):
     meta = body.get('meta')
     if isinstance(meta, dict) and meta.get('message'):
         return meta['message']
+    if isinstance(body.get('detail'), str):
+        return body['detail']
+    if 'meta' not in body and 'error' not in body and body:
+        return '; '.join('%s: %s' % (field, _field_errors(value)) for field, value in sorted(body.items()))
     return body.get('error_description') or body.get('error')
+
+
+def _field_errors(value):
+    if isinstance(value, list):
+        return ' '.join(str(item) for item in value)
+    if isinstance(value, dict):
+        return '; '.join('%s: %s' % (key, _field_errors(item)) for key, item in sorted(value.items()))
+    return str(value)
 
 
 class ApiSession:

@@ -31,6 +31,7 @@ author:
   - jama.connect maintainers (@jama-connect)
 extends_documentation_fragment:
   - jama.connect.connection.JAMA
+  - jama.connect.connection.CONTROLLER
   - jama.connect.attributes
 options:
   name:
@@ -103,14 +104,49 @@ options:
   return_secret:
     description:
       - Whether a newly created client secret is returned in RV(client_secret).
-      - Default is V(true) without O(vault_file) (the result is the only place the secret exists) and V(false)
-        with it.
+      - Default is V(true) without O(vault_file) or O(controller_credential) (the result is the only place the secret
+        exists) and V(false) with either.
     type: bool
+  controller_credential:
+    description:
+      - Hand the new client ID and secret to a credential in an automation controller (AWX, Red Hat Ansible Automation
+        Platform), instead of or as well as O(vault_file), so the secret outlives the job. Reached with O(controller).
+      - The credential is created, or its inputs updated (C(url), C(client_id), C(client_secret)), before the task
+        returns, and only after Jama accepted the new secret (a token and the user it belongs to). If that fails, the
+        new Jama credential is deleted again (and O(vault_file), if given, is put back), so nothing is left half done.
+      - A lost controller answer is settled by reading the credential back; the controller never shows the secret,
+        so the client ID decides.
+      - The credential type, the organization and the connection are checked before anything is created.
+      - With O(rotate), the old Jama credential is deleted only after the controller holds the new one.
+    type: dict
+    suboptions:
+      name:
+        description:
+          - Name of the controller credential.
+        type: str
+        required: true
+      organization:
+        description:
+          - Name of the organization that owns it.
+        type: str
+        required: true
+      credential_type:
+        description:
+          - Name of its credential type (kind C(cloud)), with the inputs C(client_id) and C(client_secret) (and C(url),
+            filled with the Jama URL). Install the collection's with the C(jama.connect.controller_credential_types)
+            playbook.
+        type: str
+        default: Jama Connect OAuth client
+      description:
+        description:
+          - Description given when the credential is created.
+        type: str
+        default: Jama Connect API credential (managed by jama.connect)
 attributes:
   action:
     description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
     support: full
-    details: The action plugin hands the new secret off to O(vault_file) on the controller before the task returns.
+    details: The action plugin hands the new secret off to O(vault_file) or O(controller_credential) before the task returns.
 notes:
   - The secret is never in the diff, the logs, or an error message.
   - Failed Basic logins count towards Jama's lockout (10 in 5 minutes lock the account for 30 minutes). The
@@ -136,6 +172,15 @@ EXAMPLES = r'''
     name: reporting
   no_log: true
   register: credential
+
+- name: Create the credential and hand it to an Automation Platform credential that job templates attach
+  jama.connect.jama_api_credential:
+    user: jci_service
+    name: jci-oauth
+    controller_credential:
+      name: Jama OAuth (prod)
+      organization: Default
+  # jama and controller connections from JAMA_* and CONTROLLER_* (the job's credentials)
 
 - name: Remove a credential that is no longer used
   jama.connect.jama_api_credential:
@@ -181,6 +226,15 @@ vault_file:
   description: The vars file the client ID and secret were written to.
   returned: when the secret was handed off to O(vault_file)
   type: str
+controller_credential:
+  description: The automation controller credential that received the client ID and secret.
+  returned: when the secret was handed off to O(controller_credential)
+  type: dict
+  contains:
+    id: {description: "The controller's id of the credential.", type: int, returned: success}
+    name: {description: Its name., type: str, returned: success}
+    organization: {description: Its organization., type: str, returned: success}
+  sample: {id: 7, name: Jama OAuth (prod), organization: Default}
 retries:
   description: Calls that were repeated after 429, 502, 503, 504 or a connection failure.
   returned: always
@@ -197,7 +251,8 @@ retries:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
-from ansible_collections.jama.connect.plugins.module_utils.connection import jama_argument_spec, jama_session
+from ansible_collections.jama.connect.plugins.module_utils.connection import (
+    controller_argument_spec, jama_argument_spec, jama_session)
 from ansible_collections.jama.connect.plugins.module_utils.credentials import (
     check_name, credential_view, family, rotated_name)
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
@@ -220,7 +275,12 @@ def argument_spec():
         client_secret_var={'type': 'str', 'default': 'jama_client_secret', 'no_log': False},
         return_secret={'type': 'bool'},
         credential_ids={'type': 'list', 'elements': 'int'},
+        controller_credential={'type': 'dict', 'options': {
+            'name': {'type': 'str', 'required': True}, 'organization': {'type': 'str', 'required': True},
+            'credential_type': {'type': 'str', 'default': 'Jama Connect OAuth client'},
+            'description': {'type': 'str', 'default': 'Jama Connect API credential (managed by jama.connect)'}}},
     )
+    spec.update(controller_argument_spec())
     return spec
 
 
@@ -252,12 +312,12 @@ def ensure_present(module, client, user_id):
         raise errors.TransportError(
             '%s. Jama may have created the credential %r, and its secret was in the lost answer. The next run finds '
             'it and, %s' % (error.message.rstrip('.'), name,
-                            'as vault_file does not hold its secret, stops and asks for rotate: true, which replaces it'
-                            if params['vault_file'] else 'reports it unchanged and without a secret: run with rotate: '
+                            'as vault_file (or the controller credential) does not hold its secret, stops and asks for rotate: '
+                            'true, which replaces it' if params['vault_file'] or params['controller_credential'] else 'reports it unchanged and without a secret: run with rotate: '
                             'true to replace it, or delete it with state: absent'), hint=error.hint)
     view = credential_view(created)
     view['replaced'] = [credential_view(cred) for cred in members]
-    if members and not params['vault_file']:
+    if members and not (params['vault_file'] or params['controller_credential']):
         # No hand-off to wait for: the result holds the new secret, so the old credentials go now.
         for cred in members:
             client.delete_credential(cred['id'], user_id)

@@ -8,9 +8,9 @@ import os
 
 import pytest
 import yaml
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ansible_collections.jama.connect.plugins.module_utils.connection import JAMA_OPTIONS, JCI_OPTIONS, resolve_jama, resolve_jci
+from ansible_collections.jama.connect.tests.unit.plugins.awx_render import render
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TYPES = os.path.join(HERE, '..', '..', '..', 'extensions', 'automation_platform', 'credential_types.yml')
@@ -21,22 +21,6 @@ SECRET_IDS = ('password', 'client_secret')
 def load():
     with open(TYPES, encoding='utf-8') as handle:
         return dict((item['name'], item) for item in yaml.safe_load(handle)['credential_types'])
-
-
-def render(credential_type, inputs, tmp_path):
-    """What the controller does before a job: files from the file injectors, then env and extra vars."""
-    jinja = ImmutableSandboxedEnvironment()
-    injectors = credential_type['injectors']
-    filenames = {}
-    for key, template in (injectors.get('file') or {}).items():
-        path = tmp_path / key.replace('template.', 'file-')
-        path.write_text(jinja.from_string(template).render(**inputs))
-        filenames[key.split('.', 1)[1]] = str(path)
-    context = dict(inputs, tower={'filename': filenames})
-    env = dict((key, jinja.from_string(value).render(**context)) for key, value in (injectors.get('env') or {}).items())
-    extra = dict((key, jinja.from_string(value).render(**context))
-                 for key, value in (injectors.get('extra_vars') or {}).items())
-    return env, extra
 
 
 def test_every_secret_input_is_marked_secret_and_every_type_is_a_custom_kind():

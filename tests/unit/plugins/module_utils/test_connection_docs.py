@@ -7,12 +7,13 @@ import pytest
 import yaml
 
 from ansible_collections.jama.connect.plugins.doc_fragments.connection import ModuleDocFragment
-from ansible_collections.jama.connect.plugins.module_utils.connection import JAMA_OPTIONS, JCI_OPTIONS
+from ansible_collections.jama.connect.plugins.module_utils.connection import CONTROLLER_OPTIONS, JAMA_OPTIONS, JCI_OPTIONS
 
 
 @pytest.mark.parametrize('fragment, key, table', [
     (ModuleDocFragment.JAMA, 'jama', JAMA_OPTIONS),
     (ModuleDocFragment.JCI, 'jci', JCI_OPTIONS),
+    (ModuleDocFragment.CONTROLLER, 'controller', CONTROLLER_OPTIONS),
 ])
 def test_fragment_matches_the_option_table(fragment, key, table):
     documented = yaml.safe_load(fragment)['options'][key]['suboptions']

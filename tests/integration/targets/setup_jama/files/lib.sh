@@ -12,19 +12,23 @@ mkdir -p "$LOG_DIR"
 export ANSIBLE_LOCAL_TEMP="$OUTPUT_DIR/ansible-tmp/local" ANSIBLE_REMOTE_TEMP="$OUTPUT_DIR/ansible-tmp/remote"
 mkdir -p "$ANSIBLE_LOCAL_TEMP" "$ANSIBLE_REMOTE_TEMP"
 RUN=0
+LAST_LOG=""
 
 run_playbook() {  # run_playbook PLAYBOOK [ansible-playbook options...]
     local playbook="$1" log
     shift
     RUN=$((RUN + 1))
     # Numbered, so a playbook run twice keeps both logs for the leak check.
-    log="$LOG_DIR/$(basename "$PWD")-$(printf '%02d' "$RUN")-${playbook%.yml}.log"
+    local name
+    name="$(basename "$playbook")"
+    log="$LOG_DIR/$(basename "$PWD")-$(printf '%02d' "$RUN")-${name%.yml}.log"
     # Every playbook runs at -vvvv: the leak check then proves secrets stay hidden at the highest verbosity.
     if ! ansible-playbook -i "$INVENTORY_PATH" -e "@$CONFIG" -vvvv "$@" "$playbook" > "$log" 2>&1; then
         echo "FAILED: $playbook; last lines of $log:"
         tail -n 60 "$log"
         return 1
     fi
+    LAST_LOG="$log"
     echo "ok: $playbook ($(grep -c '^TASK \[' "$log") tasks)"
 }
 

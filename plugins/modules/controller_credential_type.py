@@ -1,0 +1,191 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: jama.connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: controller_credential_type
+short_description: Install a custom credential type into an automation controller (AWX / Automation Platform)
+version_added: 0.3.0
+description:
+  - Creates, updates or removes one custom credential type in an automation controller through its REST API, found
+    by O(name) and O(kind).
+  - The collection ships the credential types its jobs need in C(extensions/automation_platform/credential_types.yml);
+    the playbook C(jama.connect.controller_credential_types) installs them all with this module.
+  - A type still used by credentials cannot be removed; the controller refuses it and the task fails saying so.
+author:
+  - jama.connect maintainers (@jama-connect)
+extends_documentation_fragment:
+  - jama.connect.connection.CONTROLLER
+  - jama.connect.attributes.CONTROLLER
+options:
+  name:
+    description:
+      - Name of the credential type, for example C(Jama Connect OAuth client).
+    type: str
+    required: true
+  kind:
+    description:
+      - Kind of the credential type; the controller allows only these two for custom types.
+    type: str
+    choices: [cloud, net]
+    default: cloud
+  description:
+    description:
+      - Description shown in the controller.
+    type: str
+    default: ''
+  inputs:
+    description:
+      - The input fields, as the controller takes them (C(fields), each with C(id), C(label), C(type) and
+        C(secret) where it applies, and C(required)).
+    type: dict
+    default: {}
+  injectors:
+    description:
+      - How a job gets the inputs (C(env), C(extra_vars), C(file)), as Jinja over the inputs.
+    type: dict
+    default: {}
+  state:
+    description:
+      - V(present) creates or updates the type; V(absent) removes it.
+    type: str
+    choices: [present, absent]
+    default: present
+seealso:
+  - module: jama.connect.jama_api_credential
+  - name: The collection's guide to Automation Platform
+    description: Credential types, where the secret lives, job templates.
+    link: https://github.com/jama-connect/jama.connect/blob/main/docs/automation-platform.md
+'''
+
+EXAMPLES = r'''
+- name: Install the Jama Connect OAuth client credential type
+  jama.connect.controller_credential_type:
+    name: Jama Connect OAuth client
+    kind: cloud
+    inputs:
+      fields:
+        - {id: client_id, label: Client ID, type: string}
+        - {id: client_secret, label: Client secret, type: string, secret: true}
+      required: [client_id, client_secret]
+    injectors:
+      extra_vars:
+        oauth_connector_client_id: "{{ '{{ client_id }}' }}"
+        oauth_connector_client_secret: "{{ '{{ client_secret }}' }}"
+    controller:
+      url: https://controller.example.com
+      token: "{{ controller_token }}"
+
+- name: Remove it again
+  jama.connect.controller_credential_type:
+    name: Jama Connect OAuth client
+    state: absent
+  # The controller connection from CONTROLLER_HOST and CONTROLLER_OAUTH_TOKEN (or _USERNAME/_PASSWORD)
+'''
+
+RETURN = r'''
+credential_type:
+  description: The credential type after the task (before it, for V(absent)); null when there is none.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: The controller's id of the type.
+      type: int
+    name:
+      description: Its name.
+      type: str
+    kind:
+      description: Its kind.
+      type: str
+    url:
+      description: Its API path on the controller.
+      type: str
+  sample: {id: 12, name: Jama Connect OAuth client, kind: cloud, url: /api/v2/credential_types/12/}
+retries:
+  description: Calls that were retried (throttled or a gateway error), with method, path and status.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    method:
+      description: HTTP method.
+      type: str
+    path:
+      description: API path, without the query.
+      type: str
+    status:
+      description: The status that caused the retry.
+      type: int
+    error:
+      description: The transport error that caused it, if any.
+      type: str
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.jama.connect.plugins.module_utils.connection import controller_argument_spec, controller_session
+from ansible_collections.jama.connect.plugins.module_utils.controller_client import ControllerClient
+from ansible_collections.jama.connect.plugins.module_utils.module_runner import execute
+
+COMPARED = ('description', 'inputs', 'injectors')
+
+
+def summary(ctype):
+    if not ctype:
+        return None
+    return {'id': ctype.get('id'), 'name': ctype.get('name'), 'kind': ctype.get('kind'), 'url': ctype.get('url')}
+
+
+def view(ctype):
+    return dict((key, ctype.get(key)) for key in ('name', 'kind') + COMPARED) if ctype else {}
+
+
+def run(module, session):
+    client = ControllerClient(session, session.api_path)
+    params = module.params
+    current = client.credential_type(params['name'], params['kind'])
+    wanted = {'name': params['name'], 'kind': params['kind'], 'description': params['description'],
+              'inputs': params['inputs'], 'injectors': params['injectors']}
+    result = {'changed': False, 'credential_type': summary(current)}
+    if params['state'] == 'absent':
+        if current:
+            result.update(changed=True, diff={'before': view(current), 'after': {}})
+            if not module.check_mode:
+                client.delete_credential_type(current['id'])
+        return result
+    if current is None:
+        result.update(changed=True, diff={'before': {}, 'after': view(wanted)})
+        if not module.check_mode:
+            result['credential_type'] = summary(client.create_credential_type(wanted))
+        return result
+    changes = dict((key, wanted[key]) for key in COMPARED if current.get(key) != wanted[key])
+    if changes:
+        if current.get('managed'):
+            module.fail_json(msg='%s is a credential type the controller manages itself; choose another name'
+                             % params['name'])
+        result.update(changed=True, diff={'before': view(current), 'after': dict(view(current), **changes)})
+        if not module.check_mode:
+            result['credential_type'] = summary(client.update_credential_type(current['id'], changes))
+    return result
+
+
+def main():
+    spec = controller_argument_spec()
+    spec.update(name={'type': 'str', 'required': True}, kind={'type': 'str', 'choices': ['cloud', 'net'], 'default': 'cloud'},
+                description={'type': 'str', 'default': ''}, inputs={'type': 'dict', 'default': {}},
+                injectors={'type': 'dict', 'default': {}},
+                state={'type': 'str', 'choices': ['present', 'absent'], 'default': 'present'})
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    if not module.params['name'].strip():
+        module.fail_json(msg='name must not be empty: give the credential type\'s name')
+    execute(module, lambda session: run(module, session), controller_session)
+
+
+if __name__ == '__main__':
+    main()

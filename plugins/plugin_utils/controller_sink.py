@@ -1,0 +1,115 @@
+# -*- coding: utf-8 -*-
+# Copyright: jama.connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The controller credential sink: hands a new Jama client ID and secret to an automation controller credential of
+the "Jama Connect OAuth client" type, so that the secret outlives the job that created it.
+
+Runs on the Ansible controller (in action plugins). Every controller call goes through
+plugins/module_utils/controller_client.py. The secret is only ever sent, never read back: the controller answers
+``$encrypted$`` for it.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.module_utils.connection import controller_session
+from ansible_collections.jama.connect.plugins.module_utils.controller_client import ENCRYPTED, ControllerClient
+
+DEFAULT_TYPE = 'Jama Connect OAuth client'
+TYPE_KIND = 'cloud'
+# The inputs of the collection's OAuth client credential type (extensions/automation_platform/credential_types.yml).
+URL_INPUT, ID_INPUT, SECRET_INPUT = 'url', 'client_id', 'client_secret'
+
+
+def sink_options(value):
+    """controller_credential as given: a dict with name and organization (credential_type optional)."""
+    if not isinstance(value, dict):
+        raise errors.ConfigurationError('controller_credential must be a dict with name and organization, got a %s'
+                                        % type(value).__name__)
+    unknown = sorted(set(value) - {'name', 'organization', 'credential_type', 'description'})
+    if unknown:
+        raise errors.ConfigurationError('controller_credential: unknown key(s) %s; it takes name, organization, '
+                                        'credential_type and description' % ', '.join(unknown))
+    for key in ('name', 'organization'):
+        if not isinstance(value.get(key), str) or not value[key].strip():
+            raise errors.ConfigurationError('controller_credential.%s is required: the controller credential\'s %s'
+                                            % (key, 'name' if key == 'name' else 'organization (by name)'))
+    options = {'name': value['name'], 'organization': value['organization'],
+               'credential_type': value.get('credential_type') or DEFAULT_TYPE,
+               'description': value.get('description') or 'Jama Connect API credential (managed by jama.connect)'}
+    if not isinstance(options['credential_type'], str) or not isinstance(options['description'], str):
+        raise errors.ConfigurationError('controller_credential.credential_type and .description must be strings')
+    return options
+
+
+class ControllerSink:
+    """One controller credential: looked up before anything is created, written after."""
+
+    def __init__(self, params, options):
+        self.options = options
+        self.session = controller_session(params)
+        self.client = ControllerClient(self.session, self.session.api_path)
+        self.type_id = None
+        self.organization_id = None
+        self.current = None
+
+    def close(self):
+        self.session.close()
+
+    @property
+    def retries(self):
+        return self.session.retries
+
+    def prepare(self):
+        """Find the credential type, the organisation and the credential (if any); fail before any change."""
+        ctype = self.client.credential_type(self.options['credential_type'], TYPE_KIND)
+        if ctype is None:
+            raise errors.ConfigurationError(
+                'the controller has no credential type %r; install the collection\'s credential types first '
+                '(ansible-playbook jama.connect.controller_credential_types), or name yours in '
+                'controller_credential.credential_type' % self.options['credential_type'])
+        fields = set(field.get('id') for field in (ctype.get('inputs') or {}).get('fields') or [])
+        missing = sorted({ID_INPUT, SECRET_INPUT} - fields)
+        if missing:
+            raise errors.ConfigurationError('the controller credential type %r has no input(s) %s; use the '
+                                            'collection\'s "Jama Connect OAuth client" type'
+                                            % (self.options['credential_type'], ', '.join(missing)))
+        self.type_id = ctype['id']
+        self.has_url = URL_INPUT in fields
+        self.organization_id = self.client.organization(self.options['organization'])['id']
+        self.current = self.client.credential(self.options['name'], self.type_id, self.organization_id)
+        return self.current
+
+    def holds(self, client_id):
+        """Whether the controller credential holds this client ID and a secret (which it never shows)."""
+        inputs = (self.current or {}).get('inputs') or {}
+        return inputs.get(ID_INPUT) == client_id and inputs.get(SECRET_INPUT) == ENCRYPTED
+
+    def write(self, jama_url, client_id, client_secret):
+        """Create or update the credential with the new client ID and secret. A lost answer is settled by reading
+        the credential back: the client ID shows whether the write happened. Returns the credential's id."""
+        inputs = {ID_INPUT: client_id, SECRET_INPUT: client_secret}
+        if self.has_url:
+            inputs[URL_INPUT] = jama_url
+        try:
+            if self.current is None:
+                written = self.client.create_credential({
+                    'name': self.options['name'], 'description': self.options['description'],
+                    'organization': self.organization_id, 'credential_type': self.type_id, 'inputs': inputs})
+            else:
+                written = self.client.update_credential(self.current['id'], {'inputs': inputs})
+        except errors.JamaConnectError as error:
+            if not error.details.get('answer_lost') and (error.status or 0) < 500:
+                raise
+            # The controller may have done it: look.
+            self.current = self.client.credential(self.options['name'], self.type_id, self.organization_id)
+            if not self.holds(client_id):
+                raise
+            return self.current['id']
+        self.current = written
+        return written['id']
+
+    def describe(self):
+        return 'controller credential %r (organization %r)' % (self.options['name'], self.options['organization'])

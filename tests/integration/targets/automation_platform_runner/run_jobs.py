@@ -1,0 +1,168 @@
+"""Run jama.connect's playbooks the way AWX / Automation Platform runs a job template, three environments at once.
+
+Per job: a fresh private data directory (project/, inventory/, env/), credentials rendered from the collection's
+credential types (extensions/automation_platform/credential_types.yml) with the controller's injector logic, the
+vault password given by a Vault credential (``--vault-id jama@prompt``, answered from env/passwords), and
+``ansible_runner.run()``. After the job, AWX deletes the directory's env/ (it held the injected secrets); the
+events and artifacts stay, and are what the leak check reads.
+
+The vault file sink: the role creates the credential and hands it to a vault file on a persistent path (a job's own
+files are gone when it ends). Job 1 configures (changed), job 2 in a fresh directory changes nothing, job 3 checks.
+"""
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+
+import ansible_runner
+import yaml
+
+RENDER = None  # the controller's injector logic, imported from the collection under test in main()
+VAULT_ID = 'jama'
+VAULT_PASSWORD = 'runner-vault-password-7f3a'
+ENVIRONMENTS = ('dev', 'test', 'prod')
+
+
+def load_types(collection):
+    with open(os.path.join(collection, 'extensions', 'automation_platform', 'credential_types.yml'), encoding='utf-8') as handle:
+        return dict((item['name'], item) for item in yaml.safe_load(handle)['credential_types'])
+
+
+class Job:
+    """One job's private data directory, filled as the controller fills it."""
+
+    def __init__(self, root, name, collection, config, types):
+        self.dir = tempfile.mkdtemp(prefix='%s-' % name, dir=root)
+        self.name = name
+        for sub in ('project', 'inventory', 'env'):
+            os.makedirs(os.path.join(self.dir, sub))
+        with open(config['emulator_ca_file'], encoding='utf-8') as handle:
+            ca_cert = handle.read()
+        jama, jci = config['jama_admin_connection'], config['jci_connection']
+        credentials = [
+            (types['Jama Connect administrator'], {'url': jama['url'], 'username': jama['username'],
+                                                  'password': jama['password'], 'ca_cert': ca_cert}),
+            (types['Jama Connect Interchange administrator'], {'url': jci['url'], 'username': jci['username'],
+                                                               'password': jci['password'], 'ca_cert': ca_cert}),
+        ]
+        self.envvars, self.extravars = {}, {}
+        # The controller writes file injectors into the job's private data directory.
+        for credential_type, inputs in credentials:
+            env, extra = RENDER(credential_type, inputs, os.path.join(self.dir, 'env'))
+            self.envvars.update(env)
+            self.extravars.update(extra)
+
+    def run(self, playbook, inventory, extravars=None, check=False):
+        with open(os.path.join(self.dir, 'project', 'job.yml'), 'w', encoding='utf-8') as handle:
+            handle.write('---\n- name: The job template\'s playbook\n  ansible.builtin.import_playbook: %s\n' % playbook)
+        with open(os.path.join(self.dir, 'inventory', 'hosts.json'), 'w', encoding='utf-8') as handle:
+            json.dump(inventory, handle)
+        # [DOC] A Vault credential: the job runs with --vault-id ID@prompt and runner answers the prompt.
+        passwords = {r'^Vault password \(%s\):\s*?$' % VAULT_ID: VAULT_PASSWORD}
+        cmdline = '--vault-id %s@prompt%s' % (VAULT_ID, ' --check' if check else '')
+        runner = ansible_runner.run(
+            private_data_dir=self.dir, playbook='job.yml', envvars=dict(self.envvars), passwords=passwords,
+            extravars=dict(self.extravars, **(extravars or {})), cmdline=cmdline, quiet=True,
+            forks=len(ENVIRONMENTS), timeout=600)
+        events = list(runner.events)
+        # AWX removes what held the injected secrets when the job ends.
+        shutil.rmtree(os.path.join(self.dir, 'env'), ignore_errors=True)
+        return runner, events
+
+
+def inventory(config, vault_dir):
+    hosts = {}
+    for name in ENVIRONMENTS:
+        hosts[name] = {
+            'oauth_connector_environment': name,
+            'oauth_connector_name': 'Jama Connect (%s)' % name,
+            'oauth_connector_credential_name': 'jci-oauth-%s' % name,
+            'oauth_connector_jama_url': config['emulator_jama_url'],
+            # The direct OAuth check's CA: in an execution environment, a CA bundle baked into the image.
+            'oauth_connector_jama_ca_path': config['emulator_ca_file'],
+            'oauth_connector_vault_file': os.path.join(vault_dir, '%s.vault.yml' % name),
+            'oauth_connector_vault_id': VAULT_ID,
+        }
+    return {'jama_api': {'hosts': hosts, 'vars': {'ansible_connection': 'local',
+                                                   'ansible_python_interpreter': sys.executable}}}
+
+
+def expect(condition, message):
+    if not condition:
+        raise SystemExit('FAILED: ' + message)
+
+
+def summary(runner, events):
+    failures = [event['event_data'].get('res', {}).get('msg') for event in events
+                if event.get('event') == 'runner_on_failed']
+    return 'status %s rc %s stats %s failures %s' % (runner.status, runner.rc, json.dumps(runner.stats), failures)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--config', required=True)
+    parser.add_argument('--jobs', required=True)
+    args = parser.parse_args()
+    with open(args.config, encoding='utf-8') as handle:
+        config = json.load(handle)
+    args.collection = config['collection_root']
+    os.makedirs(args.jobs, exist_ok=True)
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(args.collection))))
+    global RENDER  # pylint: disable=global-statement
+    from ansible_collections.jama.connect.tests.unit.plugins.awx_render import render  # pylint: disable=import-error,import-outside-toplevel
+    RENDER = render
+    persistent = tempfile.mkdtemp(prefix='persistent-', dir=args.jobs)
+    types = load_types(args.collection)
+    hosts = inventory(config, persistent)
+    first_run = {'oauth_connector_create_credential': True}
+
+    job, events = Job(args.jobs, 'configure-1', args.collection, config, types).run('jama.connect.configure', hosts,
+                                                                                    first_run)
+    expect(job.status == 'successful', 'first configure job: ' + summary(job, events))
+    expect(sorted(job.stats['changed']) == sorted(ENVIRONMENTS), 'first job changed every environment: '
+           + summary(job, events))
+    for name in ENVIRONMENTS:
+        expect(os.path.exists(os.path.join(persistent, '%s.vault.yml' % name)), 'vault file of %s on the persistent path' % name)
+    print('job 1 (configure, fresh directory): changed %s' % sorted(job.stats['changed']))
+
+    job, events = Job(args.jobs, 'configure-2', args.collection, config, types).run('jama.connect.configure', hosts,
+                                                                                    first_run)
+    expect(job.status == 'successful' and not job.stats.get('changed'), 'second configure job, fresh directory, '
+           'changed nothing: ' + summary(job, events))
+    print('job 2 (configure, another fresh directory): changed=0')
+
+    job, events = Job(args.jobs, 'check-1', args.collection, config, types).run('jama.connect.check', hosts)
+    expect(job.status == 'successful' and not job.stats.get('changed') and not job.stats.get('failures'),
+           'check job healthy: ' + summary(job, events))
+    verified = [event['event_data']['res'] for event in events if event.get('event') == 'runner_on_ok'
+                and 'verified' in event['event_data'].get('res', {})]
+    expect(len(verified) == len(ENVIRONMENTS) and all(res['verified'] for res in verified),
+           'the check job verified every environment')
+    print('job 3 (check): healthy in %d environments' % len(verified))
+
+    # Jama, the vault files and JCI agree: each connector uses the client ID its vault file holds.
+    from ansible.parsing.vault import VaultLib, VaultSecret  # pylint: disable=import-outside-toplevel
+    vault = VaultLib([(VAULT_ID, VaultSecret(VAULT_PASSWORD.encode()))])
+    import requests  # pylint: disable=import-outside-toplevel
+    jci = config['jci_connection']
+    connectors = requests.get(jci['url'] + '/api/v1/connectors', auth=(jci['username'], jci['password']),
+                              verify=config['emulator_ca_file'], timeout=30).json()['data']
+    for name in ENVIRONMENTS:
+        with open(os.path.join(persistent, '%s.vault.yml' % name), 'rb') as handle:
+            held = yaml.safe_load(vault.decrypt(handle.read()))
+        connector = [item for item in connectors if item['name'] == 'Jama Connect (%s)' % name]
+        expect(len(connector) == 1 and connector[0]['clientId'] == held['jama_client_id'],
+               '%s: the connector uses the vault file\'s client ID' % name)
+    # The vault password never reaches an event or an artifact (the leak check covers the emulator's secrets).
+    for root, _dirs, names in os.walk(args.jobs):
+        for file_name in names:
+            with open(os.path.join(root, file_name), 'rb') as handle:
+                expect(VAULT_PASSWORD.encode() not in handle.read(), 'vault password in %s' % os.path.join(root, file_name))
+    print('Jama, the vault files and JCI agree in %d environments; no vault password in any job file' % len(ENVIRONMENTS))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
