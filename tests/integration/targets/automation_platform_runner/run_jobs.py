@@ -67,8 +67,15 @@ class Job:
             extravars=dict(self.extravars, **(extravars or {})), cmdline=cmdline, quiet=True,
             forks=len(ENVIRONMENTS), timeout=600)
         events = list(runner.events)
-        # AWX removes what held the injected secrets when the job ends.
+        # What the controller keeps of a job is its events and stdout. It deletes the private data directory, and
+        # of the environment it stores only a copy with every *PASSWORD*/*SECRET*/*TOKEN* value redacted. So env/
+        # (the injected secrets) and runner's artifacts/*/command (the full environment) go, and the rest is what
+        # the leak check reads.
         shutil.rmtree(os.path.join(self.dir, 'env'), ignore_errors=True)
+        for ident in os.listdir(os.path.join(self.dir, 'artifacts')):
+            command = os.path.join(self.dir, 'artifacts', ident, 'command')
+            if os.path.exists(command):
+                os.unlink(command)
         return runner, events
 
 
