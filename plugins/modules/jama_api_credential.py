@@ -147,6 +147,12 @@ attributes:
     description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
     support: full
     details: The action plugin hands the new secret off to O(vault_file) or O(controller_credential) before the task returns.
+  action_group:
+    description: Use C(group/jama.connect.jama) or C(group/jama.connect.controller) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - jama.connect.jama
+      - jama.connect.controller
 notes:
   - The secret is never in the diff, the logs, or an error message.
   - Failed Basic logins count towards Jama's lockout (10 in 5 minutes lock the account for 30 minutes). The
@@ -309,12 +315,14 @@ def ensure_present(module, client, user_id):
     except errors.TransportError as error:
         if not error.details.get('answer_lost'):
             raise
+        if params['vault_file'] or params['controller_credential']:
+            next_run = ('as vault_file (or the controller credential) does not hold its secret, stops and asks for '
+                        'rotate: true, which replaces it')
+        else:
+            next_run = 'reports it unchanged and without a secret: run with rotate: true to replace it, or delete it with state: absent'
         raise errors.TransportError(
             '%s. Jama may have created the credential %r, and its secret was in the lost answer. The next run finds '
-            'it and, %s' % (error.message.rstrip('.'), name,
-                            'as vault_file (or the controller credential) does not hold its secret, stops and asks for rotate: '
-                            'true, which replaces it' if params['vault_file'] or params['controller_credential'] else 'reports it unchanged and without a secret: run with rotate: '
-                            'true to replace it, or delete it with state: absent'), hint=error.hint)
+            'it and, %s' % (error.message.rstrip('.'), name, next_run), hint=error.hint)
     view = credential_view(created)
     view['replaced'] = [credential_view(cred) for cred in members]
     if members and not (params['vault_file'] or params['controller_credential']):

@@ -53,7 +53,6 @@ class EmulatorHandle:
         return self.session.request(method, self.jci_url + path, auth=auth, verify=self.ca_file, timeout=10,
                                     **kwargs)
 
-
     def controller(self, method, path, auth=CONTROLLER_ADMIN, **kwargs):
         return self.session.request(method, self.controller_url + path, auth=auth, verify=self.ca_file, timeout=10,
                                     **kwargs)

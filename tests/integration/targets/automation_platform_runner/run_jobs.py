@@ -42,8 +42,8 @@ class Job:
             ca_cert = handle.read()
         jama, jci = config['jama_admin_connection'], config['jci_connection']
         credentials = [
-            (types['Jama Connect administrator'], {'url': jama['url'], 'username': jama['username'],
-                                                  'password': jama['password'], 'ca_cert': ca_cert}),
+            (types['Jama Connect administrator'], {
+                'url': jama['url'], 'username': jama['username'], 'password': jama['password'], 'ca_cert': ca_cert}),
             (types['Jama Connect Interchange administrator'], {'url': jci['url'], 'username': jci['username'],
                                                                'password': jci['password'], 'ca_cert': ca_cert}),
         ]
@@ -92,8 +92,8 @@ def inventory(config, vault_dir):
             'oauth_connector_vault_file': os.path.join(vault_dir, '%s.vault.yml' % name),
             'oauth_connector_vault_id': VAULT_ID,
         }
-    return {'jama_api': {'hosts': hosts, 'vars': {'ansible_connection': 'local',
-                                                   'ansible_python_interpreter': sys.executable}}}
+    return {'jama_api': {'hosts': hosts,
+                         'vars': {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}}}
 
 
 def expect(condition, message):
