@@ -8,6 +8,11 @@ events and artifacts stay, and are what the leak check reads.
 
 The vault file sink: the role creates the credential and hands it to a vault file on a persistent path (a job's own
 files are gone when it ends). Job 1 configures (changed), job 2 in a fresh directory changes nothing, job 3 checks.
+
+The controller credential sink: the types are installed by their playbook, jama.connect.create_credential hands a
+new credential to a controller credential (the emulated controller's API), and the configure jobs get it the way
+AWX gives it: the "Jama Connect OAuth client" type's injectors rendered from the stored inputs. A job-wide credential
+serves one environment, so these jobs run one environment each, as one job template per environment does.
 """
 import argparse
 import json
@@ -15,6 +20,7 @@ import os
 import shutil
 import sys
 import tempfile
+import urllib.request
 
 import ansible_runner
 import yaml
@@ -31,9 +37,10 @@ def load_types(collection):
 
 
 class Job:
-    """One job's private data directory, filled as the controller fills it."""
+    """One job's private data directory, filled as the controller fills it. ``credentials``: (type name, inputs)
+    pairs beyond the Jama and JCI administrators every job gets."""
 
-    def __init__(self, root, name, collection, config, types):
+    def __init__(self, root, name, collection, config, types, credentials=()):
         self.dir = tempfile.mkdtemp(prefix='%s-' % name, dir=root)
         self.name = name
         for sub in ('project', 'inventory', 'env'):
@@ -46,7 +53,7 @@ class Job:
                 'url': jama['url'], 'username': jama['username'], 'password': jama['password'], 'ca_cert': ca_cert}),
             (types['Jama Connect Interchange administrator'], {'url': jci['url'], 'username': jci['username'],
                                                                'password': jci['password'], 'ca_cert': ca_cert}),
-        ]
+        ] + [(types[type_name], inputs) for type_name, inputs in credentials]
         self.envvars, self.extravars = {}, {}
         # The controller writes file injectors into the job's private data directory.
         for credential_type, inputs in credentials:
@@ -54,7 +61,7 @@ class Job:
             self.envvars.update(env)
             self.extravars.update(extra)
 
-    def run(self, playbook, inventory, extravars=None, check=False):
+    def run(self, playbook, inventory, extravars=None, check=False, envvars=None):
         with open(os.path.join(self.dir, 'project', 'job.yml'), 'w', encoding='utf-8') as handle:
             handle.write('---\n- name: The job template\'s playbook\n  ansible.builtin.import_playbook: %s\n' % playbook)
         with open(os.path.join(self.dir, 'inventory', 'hosts.json'), 'w', encoding='utf-8') as handle:
@@ -63,7 +70,7 @@ class Job:
         passwords = {r'^Vault password \(%s\):\s*?$' % VAULT_ID: VAULT_PASSWORD}
         cmdline = '--vault-id %s@prompt%s' % (VAULT_ID, ' --check' if check else '')
         runner = ansible_runner.run(
-            private_data_dir=self.dir, playbook='job.yml', envvars=dict(self.envvars), passwords=passwords,
+            private_data_dir=self.dir, playbook='job.yml', envvars=dict(self.envvars, **(envvars or {})), passwords=passwords,
             extravars=dict(self.extravars, **(extravars or {})), cmdline=cmdline, quiet=True,
             forks=len(ENVIRONMENTS), timeout=600)
         events = list(runner.events)
@@ -105,6 +112,62 @@ def summary(runner, events):
     failures = [event['event_data'].get('res', {}).get('msg') for event in events
                 if event.get('event') == 'runner_on_failed']
     return 'status %s rc %s stats %s failures %s' % (runner.status, runner.rc, json.dumps(runner.stats), failures)
+
+
+def admin_get(config, path):
+    with urllib.request.urlopen(config['emulator_admin_url'] + path, timeout=10) as response:
+        return json.load(response)['data']
+
+
+def controller_sink_jobs(args, config, types):
+    controller = config['controller_connection']
+    # What the controller's own "Red Hat Ansible Automation Platform" credential type injects (and the CA of a
+    # private controller, which an execution environment would carry in its image).
+    controller_env = {'CONTROLLER_HOST': controller['url'], 'CONTROLLER_USERNAME': controller['username'],
+                      'CONTROLLER_PASSWORD': controller['password'], 'CONTROLLER_VERIFY_SSL': 'true',
+                      'CONTROLLER_CA_PATH': controller['ca_path']}
+    stage = {'jama_api': {'hosts': {'stage': {
+        'oauth_connector_environment': 'stage', 'oauth_connector_name': 'Jama Connect (stage)',
+        'oauth_connector_jama_ca_path': config['emulator_ca_file']}},
+        'vars': {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}}}
+
+    def job(name, playbook, credentials=(), envvars=None, check=False):
+        return Job(args.jobs, name, args.collection, config, types, credentials).run(
+            playbook, stage, envvars=envvars, check=check)
+
+    for number in (1, 2):
+        runner, events = job('install-types-%d' % number, 'jama.connect.controller_credential_types', envvars=controller_env)
+        expect(runner.status == 'successful' and bool(runner.stats.get('changed')) == (number == 1),
+               'install the credential types, run %d: %s' % (number, summary(runner, events)))
+    for number in (1, 2):
+        runner, events = job('create-credential-%d' % number, 'jama.connect.create_credential', envvars=controller_env)
+        expect(runner.status == 'successful' and bool(runner.stats.get('changed')) == (number == 1),
+               'create the credential and hand it to the controller, run %d: %s' % (number, summary(runner, events)))
+        if number == 1:
+            handed = [event['event_data']['res'] for event in events if event.get('event') == 'runner_on_ok'
+                      and 'controller_credential' in event['event_data'].get('res', {})]
+            expect(len(handed) == 1 and 'client_secret' not in handed[0], 'the hand-off result, without the secret')
+            credential_id = handed[0]['controller_credential']['id']
+    print('controller sink: credential types installed, credential created and handed off; both again: changed=0')
+    # At launch the controller decrypts the attached credential's inputs and renders its injectors.
+    inputs = admin_get(config, '/controller/credentials/%d/inputs' % credential_id)
+    oauth_client = [('Jama Connect OAuth client', inputs)]
+    for number in (1, 2):
+        runner, events = job('configure-controller-%d' % number, 'jama.connect.configure', oauth_client)
+        expect(runner.status == 'successful' and bool(runner.stats.get('changed')) == (number == 1),
+               'configure with the controller credential, run %d: %s' % (number, summary(runner, events)))
+    runner, events = job('check-controller', 'jama.connect.check', oauth_client)
+    expect(runner.status == 'successful' and not runner.stats.get('changed'), 'check with the controller credential: '
+           + summary(runner, events))
+    import requests  # pylint: disable=import-outside-toplevel
+    jci = config['jci_connection']
+    connector = [item for item in requests.get(jci['url'] + '/api/v1/connectors', auth=(jci['username'], jci['password']),
+                                               verify=config['emulator_ca_file'], timeout=30).json()['data']
+                 if item['name'] == 'Jama Connect (stage)']
+    expect(len(connector) == 1 and connector[0]['clientId'] == inputs['client_id'],
+           'the connector uses the client ID the controller credential holds')
+    print('controller sink: configure changed, configure again in a fresh directory changed=0, check healthy; the '
+          'connector uses the controller credential\'s client ID')
 
 
 def main():
@@ -162,6 +225,8 @@ def main():
         connector = [item for item in connectors if item['name'] == 'Jama Connect (%s)' % name]
         expect(len(connector) == 1 and connector[0]['clientId'] == held['jama_client_id'],
                '%s: the connector uses the vault file\'s client ID' % name)
+    controller_sink_jobs(args, config, types)
+
     # The vault password never reaches an event or an artifact (the leak check covers the emulator's secrets).
     for root, _dirs, names in os.walk(args.jobs):
         for file_name in names:
