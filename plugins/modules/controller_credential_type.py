@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: controller_credential_type
 short_description: Install a custom credential type into an automation controller (AWX / Automation Platform)
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - Creates, updates or removes one custom credential type in an automation controller through its REST API, found
     by O(name) and O(kind).
@@ -127,6 +127,8 @@ retries:
       type: str
 '''
 
+import re
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.jama.connect.plugins.module_utils.connection import controller_argument_spec, controller_session
@@ -134,6 +136,37 @@ from ansible_collections.jama.connect.plugins.module_utils.controller_client imp
 from ansible_collections.jama.connect.plugins.module_utils.module_runner import execute
 
 COMPARED = ('description', 'inputs', 'injectors')
+ENV_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
+FILE_KEY = re.compile(r'^template(\.[A-Za-z_][A-Za-z0-9_]*)?$')
+
+
+def definition_problems(inputs, injectors):
+    """What the controller would refuse, found before any call (and in check mode)."""
+    problems = []
+    fields = inputs.get('fields', [])
+    if not isinstance(fields, list) or not all(isinstance(field, dict) and field.get('id') and field.get('label')
+                                                for field in fields):
+        problems.append('inputs.fields must be a list of fields, each with an id and a label')
+        fields = []
+    for field in fields:
+        if field.get('type', 'string') not in ('string', 'boolean'):
+            problems.append('inputs field %s: type must be string or boolean' % field['id'])
+    ids = set(field['id'] for field in fields)
+    for required in inputs.get('required') or []:
+        if required not in ids:
+            problems.append('inputs.required names %s, which is not a field' % required)
+    for kind, entries in injectors.items():
+        if kind not in ('env', 'extra_vars', 'file'):
+            problems.append('injectors may hold env, extra_vars and file, not %s' % kind)
+        elif not isinstance(entries, dict):
+            problems.append('injectors.%s must be a mapping' % kind)
+        else:
+            for key in entries:
+                if kind == 'env' and not ENV_NAME.match(key):
+                    problems.append('injectors.env: %s is not a valid environment variable name' % key)
+                if kind == 'file' and not FILE_KEY.match(key):
+                    problems.append('injectors.file: %s must be named template or template.<name>' % key)
+    return problems
 
 
 def summary(ctype):
@@ -184,6 +217,9 @@ def main():
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     if not module.params['name'].strip():
         module.fail_json(msg='name must not be empty: give the credential type\'s name')
+    problems = definition_problems(module.params['inputs'], module.params['injectors'])
+    if problems:
+        module.fail_json(msg='The credential type is not valid: %s' % '; '.join(problems))
     execute(module, lambda session: run(module, session), controller_session)
 
 

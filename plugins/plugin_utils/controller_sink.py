@@ -53,6 +53,7 @@ class ControllerSink:
         self.client = ControllerClient(self.session, self.session.api_path)
         self.type_id = None
         self.organization_id = None
+        self.has_url = False
         self.current = None
 
     def close(self):
@@ -63,7 +64,8 @@ class ControllerSink:
         return self.session.retries
 
     def prepare(self):
-        """Find the credential type, the organisation and the credential (if any); fail before any change."""
+        """Find the organisation, the credential type and the credential (if any); fail before any change."""
+        self.organization_id = self.client.organization(self.options['organization'])['id']
         ctype = self.client.credential_type(self.options['credential_type'], TYPE_KIND)
         if ctype is None:
             raise errors.ConfigurationError(
@@ -78,7 +80,6 @@ class ControllerSink:
                                             % (self.options['credential_type'], ', '.join(missing)))
         self.type_id = ctype['id']
         self.has_url = URL_INPUT in fields
-        self.organization_id = self.client.organization(self.options['organization'])['id']
         self.current = self.client.credential(self.options['name'], self.type_id, self.organization_id)
         return self.current
 

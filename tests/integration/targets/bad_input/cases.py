@@ -11,6 +11,7 @@ import yaml
 
 ADMIN = 'jama_admin_connection'
 JCI = 'jci_connection'
+CONTROLLER = 'controller_connection'
 CLIENT = "{'url': emulator_jama_url, 'ca_path': emulator_ca_file, 'client_id': 'nope', 'client_secret': 'nope'}"
 ROWS = []
 
@@ -48,8 +49,11 @@ JCI_MODULES = {
     'jama.connect.jci_connector_info': ({}, JCI),
     'jama.connect.jci_connector_check': ({'name': 'matrix'}, JCI),
 }
+CONTROLLER_MODULES = {
+    'jama.connect.controller_credential_type': ({'name': 'Matrix type'}, CONTROLLER),
+}
 READ_ONLY = ('jama.connect.jama_api_credential_info', 'jama.connect.jci_connector_info')
-for modules, option in ((JAMA_MODULES, 'jama'), (JCI_MODULES, 'jci')):
+for modules, option in ((JAMA_MODULES, 'jama'), (JCI_MODULES, 'jci'), (CONTROLLER_MODULES, 'controller')):
     for module, (args, base) in sorted(modules.items()):
         def add(fragment, label, check=True, **changes):
             row(module, dict(args, **{option: conn(base, **changes)}), fragment, '%s %s' % (option, label), check)
@@ -79,7 +83,7 @@ for modules, option in ((JAMA_MODULES, 'jama'), (JCI_MODULES, 'jci')):
             add('Bad client credentials', 'wrong client secret')
         else:
             add('check the username and password', 'wrong password', password='wrong')
-            add('needs jci.password as well', 'username without password', password=None)
+            add('needs %s.password as well' % option, 'username without password', password=None)
     first = sorted(modules)[0]
     args, base = modules[first]
     row(first, dict(args, **{option: conn(base, url='https://127.0.0.1:9')}), 'Cannot connect', option +
@@ -88,6 +92,27 @@ for modules, option in ((JAMA_MODULES, 'jama'), (JCI_MODULES, 'jci')):
 # --- module rows ----------------------------------------------------------------------------------------------------
 CRED = 'jama.connect.jama_api_credential'
 ADMIN_ARG = '{{ %s }}' % ADMIN
+CONTROLLER_ARG = '{{ %s }}' % CONTROLLER
+SINK = {'name': 'Matrix sink', 'organization': 'Default'}
+for sink, fragment, label in (
+        ('Matrix sink', 'controller_credential', 'controller_credential a string'),
+        ({'organization': 'Default'}, 'name', 'controller_credential without name'),
+        ({'name': 'Matrix sink'}, 'organization', 'controller_credential without organization'),
+        (dict(SINK, organization='Nowhere'), "no organization named 'Nowhere'", 'controller_credential unknown organization'),
+        (dict(SINK, credential_type='No such type'), "no credential type 'No such type'", 'controller_credential unknown type'),
+        (dict(SINK, colour='blue'), 'colour', 'controller_credential unknown key')):
+    row(CRED, {'name': 'matrix-sink', 'jama': ADMIN_ARG, 'user': 'jci_service', 'controller': CONTROLLER_ARG,
+               'controller_credential': sink}, fragment, label)
+row(CRED, {'name': 'matrix-sink', 'jama': ADMIN_ARG, 'user': 'jci_service', 'controller_credential': SINK},
+    'CONTROLLER_USERNAME', 'controller_credential without a controller connection')
+TYPE = 'jama.connect.controller_credential_type'
+for args, fragment, label in (
+        ({'name': ''}, 'name must not be empty', 'type name empty'),
+        ({'name': 'x', 'kind': 'ssh'}, 'kind', 'type kind not custom'),
+        ({'name': 'x', 'inputs': 'fields'}, 'inputs', 'type inputs a string'),
+        ({'name': 'x', 'injectors': {'env': {'1BAD': 'x'}}}, 'not a valid environment variable name', 'type env name bad'),
+        ({'name': 'x', 'state': 'gone'}, 'state', 'type state not a choice')):
+    row(TYPE, dict(args, controller=CONTROLLER_ARG), fragment, label)
 for value, fragment, label in (
         ('', 'name must not be empty', 'name empty'),
         ('   ', 'name must not be empty', 'name of spaces'),

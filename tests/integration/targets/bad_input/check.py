@@ -8,7 +8,9 @@ import urllib.request
 
 CRASH = ('Traceback', 'MODULE FAILURE', 'Module failed:')
 STATE_CHANGING = ('createMyApiCredential', 'createUserApiCredential', 'deleteMyApiCredential', 'deleteUserApiCredential',
-                  'createConnector', 'updateConnector', 'deleteConnector', 'createIntegration', 'deleteIntegration')
+                  'createConnector', 'updateConnector', 'deleteConnector', 'createIntegration', 'deleteIntegration',
+                  'createCredentialType', 'updateCredentialType', 'deleteCredentialType', 'createCredential',
+                  'updateCredential', 'deleteCredential')
 
 
 def crash_text(text, message):

@@ -12,7 +12,7 @@ from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import (
-    JAMA_OPTIONS, jama_argument_spec, jci_argument_spec, resolve_jama, resolve_jci)
+    JAMA_OPTIONS, jama_argument_spec, jci_argument_spec, resolve_jama, resolve_jci, resolve_controller)
 
 URL = 'https://jama.example.com'
 
@@ -162,3 +162,18 @@ def test_one_url_rule_for_every_url_and_userinfo_is_never_echoed(url, fragment):
         check_url(url, 'jama.url', 'JAMA_URL')
     assert fragment in raised.value.message
     assert 'hunter2' not in raised.value.message
+
+
+def test_the_controller_connection_takes_what_the_platform_credential_injects():
+    # The variables of the controller's own "Red Hat Ansible Automation Platform" credential type.
+    env = {'CONTROLLER_HOST': 'https://controller.example.com', 'CONTROLLER_USERNAME': 'admin',
+           'CONTROLLER_PASSWORD': 'pw-1', 'CONTROLLER_VERIFY_SSL': 'false'}
+    resolved = resolve_controller({'controller': None}, environ=env)
+    assert (resolved['url'], resolved['username'], resolved['password']) == ('https://controller.example.com', 'admin', 'pw-1')
+    assert resolved['validate_certs'] is False and resolved['api_path'] == '/api/v2/'
+    # An explicit token wins over the injected user name and password, as for Jama.
+    explicit = resolve_controller({'controller': {'token': 'tok-1'}}, environ=env)
+    assert explicit['token'] == 'tok-1' and explicit.get('username') is None
+    with pytest.raises(errors.ConfigurationError) as raised:
+        resolve_controller({'controller': {'url': 'https://c'}}, environ={})
+    assert 'CONTROLLER_OAUTH_TOKEN' in raised.value.message
