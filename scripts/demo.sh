@@ -65,9 +65,10 @@ fi
 echo "== 5. Summary"
 python "$ROOT/scripts/demo_summary.py" "$DEMO" "${ENVIRONMENTS[@]}"
 echo "   Read-only health check (ansible-playbook jama.connect.check):"
-ansible-playbook -i inventory/hosts.yml jama.connect.check "${VAULT_IDS[@]}" > "$DEMO/check.log" \
+# -v shows each result, whose summary says what was verified.
+ansible-playbook -v -i inventory/hosts.yml jama.connect.check "${VAULT_IDS[@]}" > "$DEMO/check.log" \
     || { tail -n 40 "$DEMO/check.log"; exit 1; }
-grep -o '"[a-z]*: healthy.*' "$DEMO/check.log" | sed 's/^"/   /; s/",\{0,1\}$//; s/\\"/"/g' | sort
+grep -oE '"[a-z]+: healthy([^"\\]|\\.)*"' "$DEMO/check.log" | sed 's/^"/   /; s/"$//; s/\\"/"/g' | sort
 ADMIN_URLS=()
 for env in "${ENVIRONMENTS[@]}"; do
     ADMIN_URLS+=(--admin-url "$(python -c 'import json, sys; print(json.load(open(sys.argv[1]))["admin_url"])' \

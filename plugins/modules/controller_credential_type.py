@@ -144,8 +144,9 @@ def definition_problems(inputs, injectors):
     """What the controller would refuse, found before any call (and in check mode)."""
     problems = []
     fields = inputs.get('fields', [])
-    if not isinstance(fields, list) or not all(isinstance(field, dict) and field.get('id') and field.get('label')
-                                                for field in fields):
+    well_formed = isinstance(fields, list) and all(
+        isinstance(field, dict) and field.get('id') and field.get('label') for field in fields)
+    if not well_formed:
         problems.append('inputs.fields must be a list of fields, each with an id and a label')
         fields = []
     for field in fields:
