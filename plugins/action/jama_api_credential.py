@@ -15,10 +15,12 @@ __metaclass__ = type
 
 import re
 
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
-from ansible_collections.jama.connect.plugins.module_utils.connection import jama_session, resolve_jama
+from ansible_collections.jama.connect.plugins.module_utils.connection import (
+    controller_argument_spec, jama_argument_spec, jama_session, resolve_jama)
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
 from ansible_collections.jama.connect.plugins.plugin_utils.controller_sink import ControllerSink, sink_options
 from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import (
@@ -47,21 +49,25 @@ class ActionModule(ActionBase):
                 result.update(failed=True, changed=False, msg=failure)
                 return result
         sink = None
+        connections, refused = checked_connections(args)
+        if refused:
+            result.update(failed=True, changed=False, msg=refused)
+            return result
         try:
             if args.get('controller_credential') is not None:
                 try:
-                    sink = ControllerSink(args, sink_options(args['controller_credential']))
+                    sink = ControllerSink(connections, sink_options(args['controller_credential']))
                     sink.prepare()
                 except errors.JamaConnectError as error:
                     result.update(failed=True, changed=False, retries=sink.retries if sink else [],
                                   msg='Cannot hand the secret off to the controller: %s' % error.message)
                     return result
-            return self._run(result, args, task_vars, vault_file, previous, sink)
+            return self._run(result, args, task_vars, vault_file, previous, sink, connections)
         finally:
             if sink is not None:
                 sink.close()
 
-    def _run(self, result, args, task_vars, vault_file, previous, sink):
+    def _run(self, result, args, task_vars, vault_file, previous, sink, connections):
         # The controller connection stays here: the module has no use for it.
         module_args = dict((key, value) for key, value in args.items() if key != 'controller')
         module_result = self._execute_module(module_name=MODULE, module_args=module_args, task_vars=task_vars)
@@ -79,13 +85,16 @@ class ActionModule(ActionBase):
             if sink:
                 try:
                     # A controller credential is what jobs use: it gets a secret that Jama has just accepted.
-                    self._verify(args, result['client_id'], secret)
-                    credential_id = sink.write(resolve_jama(args, require_auth=False).get('url'), result['client_id'],
-                                               secret)
-                except errors.JamaConnectError as error:
+                    self._verify(connections, result['client_id'], secret)
+                    credential_id = sink.write(resolve_jama(connections, require_auth=False).get('url'),
+                                               result['client_id'], secret)
+                except Exception as error:  # pylint: disable=broad-except
+                    result['retries'] = result.get('retries', []) + sink.retries
+                    if isinstance(error, errors.JamaConnectError) and error.details.get('outcome_unknown'):
+                        # The controller may hold the new secret: deleting the credential could break every job.
+                        return self._undecided(result, args, sink, error)
                     if vault_file:
                         self._restore(args, previous)
-                    result['retries'] = result.get('retries', []) + sink.retries
                     return self._revoke(result, args, task_vars, sink.describe(), error)
                 result['controller_credential'] = {'id': credential_id, 'name': sink.options['name'],
                                                    'organization': sink.options['organization']}
@@ -103,17 +112,33 @@ class ActionModule(ActionBase):
                                                                        vault_file, sink and sink.describe()))),
                                                                    ', '.join(cred['name'] for cred in replaced),
                                                                    retired.get('msg')))
-                    result['_ansible_no_log'] = True
-                    return result
-        elif result.get('client_id') and not result.get('failed') and not self._task.check_mode:
-            lost = (self._secret_not_in_vault(args, result['client_id']) if vault_file else None) or \
-                (self._secret_not_in_controller(args, sink, result['client_id']) if sink else None)
+                    return self._finish(result, args, sink)
+        elif result.get('client_id') and not result.get('failed'):
+            # Read-only checks, so check mode reports what a real run would.
+            lost = (self._secret_not_in_vault(args, result['client_id']) if vault_file and not self._task.check_mode
+                    else None) or (self._secret_not_in_controller(args, sink, result['client_id']) if sink else None)
             if lost:
                 result.update(failed=True, msg=lost)
                 return result
+            older = (result.get('credential') or {}).get('older') or []
+            if older and (vault_file or sink):
+                # A rotation whose hand-off finished but whose old credential(s) were not deleted (a killed run):
+                # the newest one is safe where this task keeps it, so the older ones go now.
+                result['changed'] = True
+                result['retired'] = [cred['name'] for cred in older]
+                if not self._task.check_mode:
+                    retired = self._execute_module(module_name=MODULE, task_vars=task_vars, module_args=dict(
+                        module_args, state='absent', rotate=False, credential_ids=[cred['id'] for cred in older]))
+                    if retired.get('failed'):
+                        result.update(failed=True, msg='Deleting the replaced credential(s) %s failed: %s' % (
+                            ', '.join(result['retired']), retired.get('msg')))
+        return self._finish(result, args, sink)
+
+    @staticmethod
+    def _finish(result, args, sink):
         return_secret = args.get('return_secret')
         if return_secret is None:
-            return_secret = not (vault_file or sink)
+            return_secret = not (args.get('vault_file') or sink)
         if 'client_secret' in result and not return_secret:
             del result['client_secret']
         if 'client_secret' in result:
@@ -122,9 +147,20 @@ class ActionModule(ActionBase):
         return result
 
     @staticmethod
-    def _verify(args, client_id, secret):
+    def _undecided(result, args, sink, error):
+        """A controller write whose outcome cannot be read back: keep everything, say what the next run does."""
+        return {'failed': True, 'changed': True, 'retries': result.get('retries', []), 'client_id': result.get('client_id'),
+                'msg': ('Handing the new credential %s (client ID %s) to the %s: %s. It is kept in Jama%s. Run the task '
+                        'again: it reads the controller credential and finishes if the controller holds the new client '
+                        'ID, or asks for rotate: true if not' % (
+                            (result.get('credential') or {}).get('name'), result.get('client_id'), sink.describe(),
+                            error.message, ', and so is the credential it was to replace'
+                            if (result.get('credential') or {}).get('replaced') else ''))}
+
+    @staticmethod
+    def _verify(connections, client_id, secret):
         """A token for the new credential and the user it belongs to, straight from Jama."""
-        jama = dict(resolve_jama(args, require_auth=False))
+        jama = dict(resolve_jama(connections, require_auth=False))
         for name in ('username', 'password', 'token'):
             jama.pop(name, None)
         jama.update(client_id=client_id, client_secret=secret)
@@ -214,6 +250,18 @@ class ActionModule(ActionBase):
 
 
 VAR_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
+
+
+def checked_connections(args):
+    """The jama and controller options as the module's argument spec makes them (types converted, paths expanded,
+    unknown keys refused), for the calls this action makes itself. Returns (connections, refusal)."""
+    given = dict((key, args[key]) for key in ('jama', 'controller') if args.get(key) is not None)
+    spec = jama_argument_spec()
+    spec.update(controller_argument_spec())
+    validated = ArgumentSpecValidator(spec).validate(given)
+    if validated.error_messages:
+        return None, '; '.join(validated.error_messages)
+    return validated.validated_parameters, None
 
 
 def check_args(args):

@@ -102,7 +102,7 @@ def _convert(value, kind, env):
     return value
 
 
-def resolve(options, table, auth, prefix, environ=None, require_auth=True):
+def resolve(options, table, auth, prefix, environ=None, require_auth=True, prefer=None):
     """One connection from what the task gave (its own argument or module_defaults, which Ansible has already
     merged, the task winning) and the environment, which fills in only what was not given.
 
@@ -121,6 +121,14 @@ def resolve(options, table, auth, prefix, environ=None, require_auth=True):
         if raw is not None and raw != '':
             resolved[name] = _convert(raw, kind, env)
     methods = [method for method in auth if any(name in resolved for name in method)]
+    if len(methods) > 1 and not explicit_auth and prefer in methods:
+        # The environment of a credential that holds two ways (the platform credential with a password and a
+        # token): use the preferred one, as the controller's own collections do.
+        for method in methods:
+            if method != prefer:
+                for name in method:
+                    resolved.pop(name, None)
+        methods = [prefer]
     if len(methods) > 1:
         where = 'the task' if explicit_auth else 'the environment'
         raise errors.ConfigurationError('%s: %s gives more than one way to authenticate (%s); give one' % (
@@ -150,7 +158,8 @@ def resolve_jci(params, require_auth=True, environ=None):
 
 
 def resolve_controller(params, require_auth=True, environ=None):
-    return resolve(params.get('controller'), CONTROLLER_OPTIONS, CONTROLLER_AUTH, 'controller', environ, require_auth)
+    return resolve(params.get('controller'), CONTROLLER_OPTIONS, CONTROLLER_AUTH, 'controller', environ, require_auth,
+                   prefer=('token',))
 
 
 def check_url(url, option, env=None):
@@ -238,4 +247,5 @@ def controller_session(params):
                          timeout=_timeout(options['timeout'], 'controller.timeout'),
                          retry_after_max=_retry_after_max(options.get('retry_after_max'), 'controller.retry_after_max'))
     session.api_path = api_path
+    session.field_errors = True
     return session

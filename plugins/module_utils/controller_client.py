@@ -58,6 +58,12 @@ class ControllerClient:
     def update_credential_type(self, type_id, changes):
         return self.session.request('PATCH', '%scredential_types/%d/' % (self.api, type_id), json=changes)
 
+    def credentials_of_type(self, type_id):
+        """How many credentials use the type (one small page: the count is all that is needed)."""
+        body = self.session.request('GET', '%scredential_types/%d/credentials/' % (self.api, type_id),
+                                    params={'page_size': 1}) or {}
+        return int(body.get('count') or 0)
+
     def delete_credential_type(self, type_id):
         self.session.request('DELETE', '%scredential_types/%d/' % (self.api, type_id), expect=(204,))
 

@@ -14,6 +14,7 @@ __metaclass__ = type
 import datetime
 import email.utils
 import random
+import re
 import traceback
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
@@ -113,9 +114,13 @@ def retry_policy(max_retries=STATUS_RETRIES, retry_after_max=RETRY_AFTER_MAX):
     return policy
 
 
-def server_message(response):
-    """Jama's ``meta.message`` (or an OAuth ``error_description``) from an error answer, if any; from the
-    automation controller, its ``detail`` or its field errors (``{"name": ["This field is required."]}``)."""
+SECRET_FIELD = re.compile(r'secret|password|token', re.IGNORECASE)
+
+
+def server_message(response, field_errors=False):
+    """Jama's ``meta.message`` (or an OAuth ``error_description``) from an error answer, if any. With
+    ``field_errors`` (the automation controller), also its ``detail`` or its field errors
+    (``{"name": ["This field is required."]}``), with any secret-named field's text left out."""
     try:
         body = response.json()
     except ValueError:
@@ -125,18 +130,20 @@ def server_message(response):
     meta = body.get('meta')
     if isinstance(meta, dict) and meta.get('message'):
         return meta['message']
-    if isinstance(body.get('detail'), str):
+    if field_errors and isinstance(body.get('detail'), str):
         return body['detail']
-    if 'meta' not in body and 'error' not in body and body:
-        return '; '.join('%s: %s' % (field, _field_errors(value)) for field, value in sorted(body.items()))
+    if field_errors and 'meta' not in body and 'error' not in body and body:
+        return '; '.join('%s: %s' % (field, _field_errors(field, value)) for field, value in sorted(body.items()))
     return body.get('error_description') or body.get('error')
 
 
-def _field_errors(value):
+def _field_errors(field, value):
+    if SECRET_FIELD.search(str(field)):
+        return '(refused; the text is not shown, it may hold the value)'
     if isinstance(value, list):
         return ' '.join(str(item) for item in value)
     if isinstance(value, dict):
-        return '; '.join('%s: %s' % (key, _field_errors(item)) for key, item in sorted(value.items()))
+        return '; '.join('%s: %s' % (key, _field_errors(key, item)) for key, item in sorted(value.items()))
     return str(value)
 
 
@@ -158,6 +165,8 @@ class ApiSession:
         self.http.mount('http://', adapter)
         self.http.mount('https://', adapter)
         self.auth = auth
+        # The automation controller answers errors as {"detail": ...} or field errors; Jama and JCI do not.
+        self.field_errors = False
 
     def close(self):
         self.http.close()
@@ -228,7 +237,7 @@ class ApiSession:
             except ValueError:
                 raise errors.ApiError('%s answered %d with a body that is not JSON'
                                       % (self.base_url, response.status_code), status=response.status_code)
-        message = server_message(response)
+        message = server_message(response, self.field_errors)
         error_class = errors.classify(response.status_code, message)
         text = '%s %s answered %d %s' % (
             response.request.method, _path(response.url, self.base_url), response.status_code, response.reason)

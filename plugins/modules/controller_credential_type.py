@@ -42,14 +42,16 @@ options:
   inputs:
     description:
       - The input fields, as the controller takes them (C(fields), each with C(id), C(label), C(type) and
-        C(secret) where it applies, and C(required)).
+        C(secret) where it applies, and C(required)). A field without C(type) is a C(string).
+      - Left out, a new type gets none and an existing type keeps its own.
+      - The controller refuses to change the inputs of a type that credentials use; the task then fails before any
+        change, naming how many use it.
     type: dict
-    default: {}
   injectors:
     description:
       - How a job gets the inputs (C(env), C(extra_vars), C(file)), as Jinja over the inputs.
+      - Left out, a new type gets none and an existing type keeps its own.
     type: dict
-    default: {}
   state:
     description:
       - V(present) creates or updates the type; V(absent) removes it.
@@ -180,12 +182,24 @@ def view(ctype):
     return dict((key, ctype.get(key)) for key in ('name', 'kind') + COMPARED) if ctype else {}
 
 
+def normalized_inputs(inputs):
+    """Inputs as the controller reads them: a field without a type is a string."""
+    if not isinstance(inputs, dict):
+        return inputs
+    fields = [dict({'type': 'string'}, **field) if isinstance(field, dict) else field
+              for field in inputs.get('fields') or []]
+    return dict(inputs, fields=fields) if 'fields' in inputs else dict(inputs)
+
+
 def run(module, session):
     client = ControllerClient(session, session.api_path)
     params = module.params
     current = client.credential_type(params['name'], params['kind'])
     wanted = {'name': params['name'], 'kind': params['kind'], 'description': params['description'],
               'inputs': params['inputs'], 'injectors': params['injectors']}
+    for key in ('inputs', 'injectors'):
+        if wanted[key] is None:
+            wanted[key] = (current or {}).get(key) or {}
     result = {'changed': False, 'credential_type': summary(current)}
     if params['state'] == 'absent':
         if current:
@@ -198,11 +212,20 @@ def run(module, session):
         if not module.check_mode:
             result['credential_type'] = summary(client.create_credential_type(wanted))
         return result
-    changes = dict((key, wanted[key]) for key in COMPARED if current.get(key) != wanted[key])
+    same = {'description': lambda a, b: a == b, 'injectors': lambda a, b: a == b,
+            'inputs': lambda a, b: normalized_inputs(a) == normalized_inputs(b)}
+    changes = dict((key, wanted[key]) for key in COMPARED if not same[key](current.get(key), wanted[key]))
     if changes:
         if current.get('managed'):
             module.fail_json(msg='%s is a credential type the controller manages itself; choose another name'
                              % params['name'])
+        if 'inputs' in changes:
+            users = client.credentials_of_type(current['id'])
+            if users:
+                module.fail_json(msg='The inputs of credential type %r differ from the controller\'s, but %d '
+                                     'credential(s) use it and the controller does not allow changing the inputs of a '
+                                     'type in use. Create the type under a new name and move the credentials to it, or '
+                                     'keep its inputs' % (params['name'], users), credential_type=summary(current))
         result.update(changed=True, diff={'before': view(current), 'after': dict(view(current), **changes)})
         if not module.check_mode:
             result['credential_type'] = summary(client.update_credential_type(current['id'], changes))
@@ -212,13 +235,12 @@ def run(module, session):
 def main():
     spec = controller_argument_spec()
     spec.update(name={'type': 'str', 'required': True}, kind={'type': 'str', 'choices': ['cloud', 'net'], 'default': 'cloud'},
-                description={'type': 'str', 'default': ''}, inputs={'type': 'dict', 'default': {}},
-                injectors={'type': 'dict', 'default': {}},
+                description={'type': 'str', 'default': ''}, inputs={'type': 'dict'}, injectors={'type': 'dict'},
                 state={'type': 'str', 'choices': ['present', 'absent'], 'default': 'present'})
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     if not module.params['name'].strip():
         module.fail_json(msg='name must not be empty: give the credential type\'s name')
-    problems = definition_problems(module.params['inputs'], module.params['injectors'])
+    problems = definition_problems(module.params['inputs'] or {}, module.params['injectors'] or {})
     if problems:
         module.fail_json(msg='The credential type is not valid: %s' % '; '.join(problems))
     execute(module, lambda session: run(module, session), controller_session)

@@ -206,6 +206,17 @@ credential:
     client_id: {description: Its client ID., type: str, returned: success}
     created: {description: When it was created., type: str, returned: success}
     last_used: {description: "When it was last used, or null.", type: str, returned: success}
+    older:
+      description:
+        - Older members of the credential's family left by a rotation that did not finish; the action plugin deletes
+          them (RV(retired)) once it found the newest where O(vault_file) or O(controller_credential) keeps it.
+      type: list
+      elements: dict
+      returned: when such credentials exist
+      contains:
+        id: {description: "Jama's id of the credential.", type: int, returned: success}
+        name: {description: Its name., type: str, returned: success}
+        client_id: {description: Its client ID., type: str, returned: success}
     replaced:
       description: With O(rotate), the credentials the new one replaces (deleted once the new secret is safe).
       type: list
@@ -232,6 +243,11 @@ vault_file:
   description: The vars file the client ID and secret were written to.
   returned: when the secret was handed off to O(vault_file)
   type: str
+retired:
+  description: Names of older credentials of the family that an unfinished rotation left, deleted by this run.
+  returned: when there were any
+  type: list
+  elements: str
 controller_credential:
   description: The automation controller credential that received the client ID and secret.
   returned: when the secret was handed off to O(controller_credential)
@@ -303,6 +319,10 @@ def ensure_present(module, client, user_id):
             module.warn('Jama cannot change the description of API credential %r; it is left as it is.'
                         % params['name'])
         view = credential_view(existing)
+        if len(members) > 1 and (params['vault_file'] or params['controller_credential']):
+            # Left by a rotation whose old credential was not deleted: the action deletes these once it has checked
+            # the newest is where the secret is kept.
+            view['older'] = [credential_view(cred) for cred in members[:-1]]
         return False, view, None, {'before': view, 'after': view}
     before = credential_view(existing) if existing else {}
     name = rotated_name(params['name']) if existing else params['name']

@@ -105,7 +105,12 @@ class ControllerSink:
             if not error.details.get('answer_lost') and (error.status or 0) < 500:
                 raise
             # The controller may have done it: look.
-            self.current = self.client.credential(self.options['name'], self.type_id, self.organization_id)
+            try:
+                self.current = self.client.credential(self.options['name'], self.type_id, self.organization_id)
+            except errors.JamaConnectError as looked:
+                raise errors.TransportError('%s, and reading the credential back failed too (%s): the controller may '
+                                            'or may not hold the new secret' % (error.message, looked.message),
+                                            details={'outcome_unknown': True})
             if not self.holds(client_id):
                 raise
             return self.current['id']

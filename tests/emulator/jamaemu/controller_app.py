@@ -236,6 +236,10 @@ class ControllerApp(App):
                 item = self.find(kind, request.params['id'])
                 if item.get('managed'):
                     raise ControllerError(403, 'Modifications not allowed for managed credential types')
+                if kind == 'credential_types' and 'inputs' in body and body['inputs'] != item['inputs'] and any(
+                        cred['credential_type'] == item['id'] for cred in self.data['credentials']):
+                    raise ControllerError(403, 'Modifications to inputs are not allowed for credential types that are '
+                                               'in use')
                 changed = getattr(self, 'changed_%s' % kind.rstrip('s'))(item, body)
                 changed['modified'] = now()
                 item.update(changed)

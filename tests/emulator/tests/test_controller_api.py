@@ -144,6 +144,11 @@ def test_managed_and_used_credential_types_cannot_be_changed_or_deleted(emulator
     ctype = controller_type(emulator)
     cred = new_credential(emulator, ctype)
     assert emulator.controller('DELETE', ctype['url']).status_code == 403
+    # [DOC] AWX: "Modifications to inputs are not allowed for credential types that are in use"; other fields may change.
+    changed_inputs = dict(OAUTH_CLIENT_TYPE['inputs'], required=['url'])
+    refused = emulator.controller('PATCH', ctype['url'], json={'inputs': changed_inputs})
+    assert refused.status_code == 403 and 'in use' in refused.json()['detail']
+    assert emulator.controller('PATCH', ctype['url'], json={'description': 'kept in use'}).status_code == 200
     assert emulator.controller('DELETE', cred['url']).status_code == 204
     assert emulator.controller('DELETE', ctype['url']).status_code == 204
     assert emulator.controller('GET', ctype['url']).status_code == 404

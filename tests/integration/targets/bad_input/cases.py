@@ -105,6 +105,12 @@ for sink, fragment, label in (
                'controller_credential': sink}, fragment, label)
 row(CRED, {'name': 'matrix-sink', 'jama': ADMIN_ARG, 'user': 'jci_service', 'controller_credential': SINK},
     'CONTROLLER_USERNAME', 'controller_credential without a controller connection')
+for changes, fragment, label in (
+        ({'host': 'https://elsewhere.example.com'}, 'controller.host', 'controller with an unknown key'),
+        ({'timeout': 'soon'}, 'timeout', 'controller timeout not a number'),
+        ({'validate_certs': 'perhaps'}, 'validate_certs', 'controller validate_certs not a bool')):
+    row(CRED, {'name': 'matrix-sink', 'jama': ADMIN_ARG, 'user': 'jci_service', 'controller_credential': SINK,
+               'controller': conn(CONTROLLER, **changes)}, fragment, label)
 TYPE = 'jama.connect.controller_credential_type'
 for args, fragment, label in (
         ({'name': ''}, 'name must not be empty', 'type name empty'),

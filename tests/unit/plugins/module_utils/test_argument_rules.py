@@ -177,3 +177,6 @@ def test_the_controller_connection_takes_what_the_platform_credential_injects():
     with pytest.raises(errors.ConfigurationError) as raised:
         resolve_controller({'controller': {'url': 'https://c'}}, environ={})
     assert 'CONTROLLER_OAUTH_TOKEN' in raised.value.message
+    # A platform credential holding a password and a token: the token is used, as awx.awx does.
+    both = resolve_controller({'controller': None}, environ=dict(env, CONTROLLER_OAUTH_TOKEN='tok-2'))
+    assert both['token'] == 'tok-2' and both.get('username') is None and both.get('password') is None

@@ -62,4 +62,12 @@ class FakeResponse:
     ({'meta': {'message': 'Bad credentials'}}, 'Bad credentials'),
 ])
 def test_awx_error_shapes_become_messages(body, expected):
-    assert server_message(FakeResponse(body)) == expected
+    assert server_message(FakeResponse(body), field_errors=True) == expected
+
+
+def test_field_errors_only_for_the_controller_and_never_a_secret_fields_text():
+    echoed = {'clientSecret': ['s3cr3t-value is not valid'], 'name': ['too long']}
+    assert server_message(FakeResponse(echoed)) is None
+    message = server_message(FakeResponse({'inputs': {'client_secret': ["'s3cr3t-value' is not of type 'string'"]}}),
+                             field_errors=True)
+    assert 's3cr3t-value' not in message and 'client_secret' in message
