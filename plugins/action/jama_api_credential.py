@@ -72,6 +72,15 @@ class ActionModule(ActionBase):
         module_args = dict((key, value) for key, value in args.items() if key != 'controller')
         module_result = self._execute_module(module_name=MODULE, module_args=module_args, task_vars=task_vars)
         result.update(module_result)
+        if sink is not None and isinstance(result.get('diff'), dict) and not result.get('failed'):
+            # What the controller credential holds before, and will hold after (never its secret).
+            held = ((sink.current or {}).get('inputs') or {}).get('client_id')
+            after_id = (result.get('credential') or {}).get('client_id') or held
+            where = {'name': sink.options['name'], 'organization': sink.options['organization']}
+            result['diff']['before'] = dict(result['diff'].get('before') or {}, controller_credential=dict(
+                where, client_id=held) if sink.current else {})
+            result['diff']['after'] = dict(result['diff'].get('after') or {}, controller_credential=dict(
+                where, client_id=after_id))
         secret = result.get('client_secret')
         if (vault_file or sink) and secret:
             if vault_file:
