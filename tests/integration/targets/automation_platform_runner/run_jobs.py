@@ -156,6 +156,9 @@ def controller_sink_jobs(args, config, types):
         runner, events = job('configure-controller-%d' % number, 'jama.connect.configure', oauth_client)
         expect(runner.status == 'successful' and bool(runner.stats.get('changed')) == (number == 1),
                'configure with the controller credential, run %d: %s' % (number, summary(runner, events)))
+        # The secret came from the controller's encrypted store: no warning about a plaintext secret.
+        expect(not [event for event in events if 'not encrypted with Ansible Vault' in (event.get('stdout') or '')],
+               'configure with the controller credential warned about a plaintext secret')
     runner, events = job('check-controller', 'jama.connect.check', oauth_client)
     expect(runner.status == 'successful' and not runner.stats.get('changed'), 'check with the controller credential: '
            + summary(runner, events))
