@@ -434,6 +434,10 @@ class ControllerApp(App):
         errors = {}
         changed = dict((key, body[key]) for key in ('name', 'description', 'organization', 'credential_type',
                                                     'inputs') if key in body)
+        for key in ('organization', 'credential_type'):
+            # A primary key sent as a string of digits is that key, as AWX's serializer reads it.
+            if isinstance(changed.get(key), str) and changed[key].isdigit():
+                changed[key] = int(changed[key])
         merged = dict(current, **changed)
         if not isinstance(merged.get('name'), str) or not merged['name'].strip():
             errors['name'] = ['This field is required.' if creating and 'name' not in body else

@@ -112,6 +112,16 @@ def test_a_credential_without_its_essentials_is_refused(emulator, body, key, mes
     assert message in (answer if isinstance(answer, str) else ' '.join(answer))
 
 
+def test_a_primary_key_sent_as_a_string_is_that_key(emulator):
+    ctype = controller_type(emulator)
+    response = emulator.controller('POST', '/api/v2/credentials/', json={
+        'name': 'string keys', 'organization': '1', 'credential_type': str(ctype['id']),
+        'inputs': {'url': 'u', 'client_id': 'i', 'client_secret': 's'}})
+    assert response.status_code == 201
+    assert (response.json()['organization'], response.json()['credential_type']) == (1, ctype['id'])
+    assert emulator.controller('DELETE', ctype['url']).status_code == 403
+
+
 def test_names_are_unique_per_organisation_and_type(emulator):
     ctype = controller_type(emulator)
     new_credential(emulator, ctype)
