@@ -108,6 +108,13 @@ def expect(condition, message):
         raise SystemExit('FAILED: ' + message)
 
 
+def vault_client_id(directory, name):
+    from ansible.parsing.vault import VaultLib, VaultSecret  # pylint: disable=import-outside-toplevel
+    vault = VaultLib([(VAULT_ID, VaultSecret(VAULT_PASSWORD.encode()))])
+    with open(os.path.join(directory, '%s.vault.yml' % name), 'rb') as handle:
+        return yaml.safe_load(vault.decrypt(handle.read()))['jama_client_id']
+
+
 def summary(runner, events):
     failures = [event['event_data'].get('res', {}).get('msg') for event in events
                 if event.get('event') == 'runner_on_failed']
@@ -215,19 +222,37 @@ def main():
            'the check job verified every environment')
     print('job 3 (check): healthy in %d environments' % len(verified))
 
-    # Jama, the vault files and JCI agree: each connector uses the client ID its vault file holds.
-    from ansible.parsing.vault import VaultLib, VaultSecret  # pylint: disable=import-outside-toplevel
-    vault = VaultLib([(VAULT_ID, VaultSecret(VAULT_PASSWORD.encode()))])
+    before = dict((name, vault_client_id(persistent, name)) for name in ENVIRONMENTS)
+    job, events = Job(args.jobs, 'rotate-1', args.collection, config, types).run('jama.connect.rotate', hosts)
+    expect(job.status == 'successful' and sorted(job.stats['changed']) == sorted(ENVIRONMENTS),
+           'rotate job changed every environment: ' + summary(job, events))
+    expect(all(vault_client_id(persistent, name) != before[name] for name in ENVIRONMENTS),
+           'the rotation put a new credential into every vault file on the persistent path')
+    job, events = Job(args.jobs, 'configure-3', args.collection, config, types).run('jama.connect.configure', hosts)
+    expect(job.status == 'successful' and not job.stats.get('changed'), 'configure after the rotation, fresh '
+           'directory, changed nothing: ' + summary(job, events))
+    print('job 4 (rotate): new credential in every vault file; job 5 (configure): changed=0')
+
+    # Jama, the vault files and JCI agree: each connector uses the client ID its vault file holds, and Jama holds
+    # exactly that credential for it (the rotation deleted the old one).
     import requests  # pylint: disable=import-outside-toplevel
     jci = config['jci_connection']
     connectors = requests.get(jci['url'] + '/api/v1/connectors', auth=(jci['username'], jci['password']),
                               verify=config['emulator_ca_file'], timeout=30).json()['data']
+    jama = config['jama_admin_connection']
+    service = requests.get(jama['url'] + '/rest/v1/users', auth=(jama['username'], jama['password']),
+                           params={'username': 'jci_service'}, verify=config['emulator_ca_file'], timeout=30)
+    service_id = [user['id'] for user in service.json()['data'] if user['username'] == 'jci_service'][0]
+    listed = requests.get('%s/rest/v1/users/%d/apicredentials' % (jama['url'], service_id),
+                          auth=(jama['username'], jama['password']), params={'maxResults': 50},
+                          verify=config['emulator_ca_file'], timeout=30).json()['data']
+    in_jama = set(cred['clientId'] for cred in listed)
     for name in ENVIRONMENTS:
-        with open(os.path.join(persistent, '%s.vault.yml' % name), 'rb') as handle:
-            held = yaml.safe_load(vault.decrypt(handle.read()))
+        held = vault_client_id(persistent, name)
         connector = [item for item in connectors if item['name'] == 'Jama Connect (%s)' % name]
-        expect(len(connector) == 1 and connector[0]['clientId'] == held['jama_client_id'],
-               '%s: the connector uses the vault file\'s client ID' % name)
+        expect(len(connector) == 1 and connector[0]['clientId'] == held and held in in_jama and
+               before[name] not in in_jama, '%s: the connector uses the vault file\'s client ID, which Jama holds; '
+               'the rotated-out one is gone' % name)
     controller_sink_jobs(args, config, types)
 
     # The vault password never reaches an event or an artifact (the leak check covers the emulator's secrets).
