@@ -248,4 +248,10 @@ def controller_session(params):
                          retry_after_max=_retry_after_max(options.get('retry_after_max'), 'controller.retry_after_max'))
     session.api_path = api_path
     session.field_errors = True
+    session.hints = {
+        'tls': "set controller.ca_path (or CONTROLLER_CA_PATH) to the CA bundle that signed the controller's "
+               "certificate, or REQUESTS_CA_BUNDLE for every call of the job",
+        'auth': 'check controller.username and controller.password, or controller.token (CONTROLLER_USERNAME and '
+                'CONTROLLER_PASSWORD, or CONTROLLER_OAUTH_TOKEN): a personal access token comes from the user\'s '
+                'Tokens page or POST /api/v2/tokens/'}
     return session

@@ -167,6 +167,8 @@ class ApiSession:
         self.auth = auth
         # The automation controller answers errors as {"detail": ...} or field errors; Jama and JCI do not.
         self.field_errors = False
+        # Hints naming this connection's own options ('tls', 'auth'); the error classes' generic ones otherwise.
+        self.hints = {}
 
     def close(self):
         self.http.close()
@@ -184,7 +186,8 @@ class ApiSession:
                                                                       int(error.seconds), error.limit), status=429,
                                           hint='run again later, or raise retry_after_max to wait that long')
         except requests.exceptions.SSLError as error:
-            raise errors.TlsError('TLS verification failed for %s: %s' % (self.base_url, _reason(error)))
+            raise errors.TlsError('TLS verification failed for %s: %s' % (self.base_url, _reason(error)),
+                                  hint=self.hints.get('tls'))
         except requests.exceptions.Timeout:
             where = _path(url, self.base_url)
             raise errors.TransportError('%s %s: %s did not answer within %s seconds; if the call changes something, the '
@@ -245,8 +248,9 @@ class ApiSession:
             text += ': %s' % message
         if response.status_code == 429 and self.retries:
             text += ' (after %d retries)' % len(self.retries)
+        hint = self.hints.get('auth') if issubclass(error_class, errors.AuthenticationError) else None
         raise error_class(text, status=response.status_code, server_message=message,
-                          hint=_situational_hint(error_class, oauth=not isinstance(self.auth, tuple)))
+                          hint=hint or _situational_hint(error_class, oauth=not isinstance(self.auth, tuple)))
 
 
 class TokenProvider:

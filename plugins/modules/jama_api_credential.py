@@ -159,6 +159,10 @@ notes:
     module makes at most one login attempt per call and never retries a 401.
 seealso:
   - module: jama.connect.jama_api_credential_info
+  - module: jama.connect.controller_credential_type
+  - name: The collection's guide to Automation Platform
+    description: The controller credential sink, credential types and job templates.
+    link: https://github.com/jama-connect/jama.connect/blob/main/docs/automation-platform.md
 '''
 
 EXAMPLES = r'''

@@ -82,7 +82,8 @@ for modules, option in ((JAMA_MODULES, 'jama'), (JCI_MODULES, 'jci'), (CONTROLLE
         elif option == 'jama':
             add('Bad client credentials', 'wrong client secret')
         else:
-            add('check the username and password', 'wrong password', password='wrong')
+            add('check the username and password' if option == 'jci' else
+                'check controller.username and controller.password', 'wrong password', password='wrong')
             add('needs %s.password as well' % option, 'username without password', password=None)
     first = sorted(modules)[0]
     args, base = modules[first]

@@ -71,3 +71,27 @@ def test_field_errors_only_for_the_controller_and_never_a_secret_fields_text():
     message = server_message(FakeResponse({'inputs': {'client_secret': ["'s3cr3t-value' is not of type 'string'"]}}),
                              field_errors=True)
     assert 's3cr3t-value' not in message and 'client_secret' in message
+
+
+class FakeErrorResponse(FakeResponse):
+    def __init__(self, status, body):
+        super(FakeErrorResponse, self).__init__(body)
+        self.status_code = status
+        self.reason = 'Unauthorized'
+        self.url = 'https://controller.example.com/api/v2/credential_types/'
+        self.content = b'x'
+
+        class Request(object):
+            method = 'GET'
+        self.request = Request()
+
+
+def test_a_refused_controller_login_names_the_controller_options_not_jamas():
+    from ansible_collections.jama.connect.plugins.module_utils.connection import controller_session
+    session = controller_session({'controller': {'url': 'https://controller.example.com', 'token': 'wrong-token'}})
+    with pytest.raises(errors.AuthenticationError) as raised:
+        session.parse(FakeErrorResponse(401, {'detail': 'Authentication credentials were not provided.'}), (200,))
+    assert 'controller.token' in raised.value.hint and 'CONTROLLER_OAUTH_TOKEN' in raised.value.hint
+    assert 'client id' not in raised.value.hint
+    assert 'CONTROLLER_CA_PATH' in session.hints['tls']
+    session.close()
