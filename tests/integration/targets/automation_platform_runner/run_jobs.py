@@ -23,6 +23,7 @@ import tempfile
 import urllib.request
 
 import ansible_runner
+import requests
 import yaml
 
 RENDER = None  # the controller's injector logic, imported from the collection under test in main()
@@ -108,6 +109,12 @@ def expect(condition, message):
         raise SystemExit('FAILED: ' + message)
 
 
+def jci_connectors(config):
+    jci = config['jci_connection']
+    return requests.get(jci['url'] + '/api/v1/connectors', auth=(jci['username'], jci['password']),
+                        verify=config['emulator_ca_file'], timeout=30).json()['data']
+
+
 def vault_client_id(directory, name):
     from ansible.parsing.vault import VaultLib, VaultSecret  # pylint: disable=import-outside-toplevel
     vault = VaultLib([(VAULT_ID, VaultSecret(VAULT_PASSWORD.encode()))])
@@ -169,11 +176,7 @@ def controller_sink_jobs(args, config, types):
     runner, events = job('check-controller', 'jama.connect.check', oauth_client)
     expect(runner.status == 'successful' and not runner.stats.get('changed'), 'check with the controller credential: '
            + summary(runner, events))
-    import requests  # pylint: disable=import-outside-toplevel
-    jci = config['jci_connection']
-    connector = [item for item in requests.get(jci['url'] + '/api/v1/connectors', auth=(jci['username'], jci['password']),
-                                               verify=config['emulator_ca_file'], timeout=30).json()['data']
-                 if item['name'] == 'Jama Connect (stage)']
+    connector = [item for item in jci_connectors(config) if item['name'] == 'Jama Connect (stage)']
     expect(len(connector) == 1 and connector[0]['clientId'] == inputs['client_id'],
            'the connector uses the client ID the controller credential holds')
     print('controller sink: configure changed, configure again in a fresh directory changed=0, check healthy; the '
@@ -235,10 +238,7 @@ def main():
 
     # Jama, the vault files and JCI agree: each connector uses the client ID its vault file holds, and Jama holds
     # exactly that credential for it (the rotation deleted the old one).
-    import requests  # pylint: disable=import-outside-toplevel
-    jci = config['jci_connection']
-    connectors = requests.get(jci['url'] + '/api/v1/connectors', auth=(jci['username'], jci['password']),
-                              verify=config['emulator_ca_file'], timeout=30).json()['data']
+    connectors = jci_connectors(config)
     jama = config['jama_admin_connection']
     service = requests.get(jama['url'] + '/rest/v1/users', auth=(jama['username'], jama['password']),
                            params={'username': 'jci_service'}, verify=config['emulator_ca_file'], timeout=30)
