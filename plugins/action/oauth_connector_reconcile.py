@@ -22,7 +22,7 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import (
-    check_url, jama_session, jci_session, resolve_jama, resolve_jci)
+    check_url, jama_session, jci_session, resolve_controller, resolve_jama, resolve_jci)
 from ansible_collections.jama.connect.plugins.module_utils.http_session import (
     HAS_REQUESTS, ApiSession, TokenProvider)
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
@@ -30,6 +30,8 @@ from ansible_collections.jama.connect.plugins.module_utils.jci_client import Jci
 from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import argument_spec
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import (
     NAME_MAX, NAME_SUFFIX_LENGTH, Engine, Settings)
+from ansible_collections.jama.connect.plugins.plugin_utils.controller_sink import (
+    ControllerSink, ControllerStore, parse_state, sink_options)
 from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import VaultFileError, VaultStore
 
 VAR_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
@@ -48,6 +50,9 @@ ROLE_VARIABLES = {
     'jama_validate_certs': 'oauth_connector_jama_validate_certs', 'verify_ssl': 'oauth_connector_verify_ssl',
     'vault_id': 'oauth_connector_vault_id', 'basic_password': 'oauth_connector_basic_password',
     'environment_name': 'oauth_connector_environment',
+    'controller_credential': 'oauth_connector_controller_credential', 'controller': 'oauth_connector_controller',
+    'credential_state': 'oauth_connector_credential_state', 'controller.ca_path': 'oauth_connector_controller.ca_path',
+    'controller.timeout': 'oauth_connector_controller.timeout',
 }
 # How ansible's ArgumentSpecValidator names an option: argument 'x', value of x, found in 'x', missing required
 # arguments: x, y.
@@ -97,21 +102,30 @@ def check_options(params):
     if len(set(variables)) != 3:
         _fail('%s, %s and %s must be three different variable names' % (
             name('client_id_var'), name('client_secret_var'), name('state_var')))
-    if bool(params['client_id']) != bool(params['client_secret']):
+    controller = params['controller_credential'] is not None
+    if bool(params['client_id']) != bool(params['client_secret']) and not controller:
         _fail('set both %s and %s, or neither' % (name('client_id'), name('client_secret')))
+    if controller:
+        check_controller_store(params)
     if params['vault_file'] and params['client_id']:
         _fail('set either %s or %s and %s, not both: the credential in use must be the one the vault file holds'
               % (name('vault_file'), name('client_id'), name('client_secret')))
-    if not params['vault_file'] and not params['client_id']:
+    if not params['vault_file'] and not params['client_id'] and not controller:
         _fail('set %s to the environment\'s vault-encrypted vars file (it holds the client ID and secret, or receives '
-              'a new credential), or set %s and %s' % (name('vault_file'), name('client_id'), name('client_secret')))
+              'a new credential), or %s (an automation controller credential does), or set %s and %s'
+              % (name('vault_file'), name('controller_credential'), name('client_id'), name('client_secret')))
     writes_credentials = params['create_credential'] or params['flow'] == 'rotate'
-    if writes_credentials and not params['vault_file']:
-        _fail('%s needs %s: Jama shows a new secret once and it must be handed off into a vault file'
-              % ('rotation' if params['flow'] == 'rotate' else name('create_credential') + '=true', name('vault_file')))
-    if writes_credentials and params['client_id']:
+    if writes_credentials and not params['vault_file'] and not controller:
+        _fail('%s needs %s or %s: Jama shows a new secret once and it must be handed off into a vault file or a '
+              'controller credential' % ('rotation' if params['flow'] == 'rotate' else name('create_credential') + '=true',
+                                         name('vault_file'), name('controller_credential')))
+    if writes_credentials and params['client_id'] and not controller:
         _fail('%s and %s come from the options, so a new credential could not replace them: remove them and keep '
               'the credential in %s' % (name('client_id'), name('client_secret'), name('vault_file')))
+    if parse_state(params['credential_state']) and not controller:
+        _fail('%s records unfinished work of an earlier job, which only a run with %s can finish: set it to the '
+              'controller credential the job template attaches' % (name('credential_state'),
+                                                                   name('controller_credential')))
     for option, value in (('jama_ca_path', params['jama_ca_path']),
                           ('jci.ca_path', (params['jci'] or {}).get('ca_path')),
                           ('jama.ca_path', (params['jama'] or {}).get('ca_path'))):
@@ -131,6 +145,32 @@ def check_options(params):
               'for group/jama.connect.jama, or JAMA_URL, JAMA_USERNAME and JAMA_PASSWORD' % name('jama'))
     if admin_configured(params):
         check_url(params['jama']['url'], name('jama') + '.url')
+
+
+def check_controller_store(params):
+    """controller_credential: where the role keeps the credential on an automation controller. The client ID,
+    secret and record of unfinished work then come from the controller's injection into the job."""
+    if params['vault_file']:
+        _fail('set either %s or %s, not both: the credential and the record of unfinished work live in one place'
+              % (name('vault_file'), name('controller_credential')))
+    try:
+        sink_options(params['controller_credential'])
+    except errors.ConfigurationError as error:
+        _fail('%s (role: %s)' % (error.message, ROLE_VARIABLES['controller_credential']))
+    options = resolve_controller(params, require_auth=False)
+    if not options.get('url') or not (options.get('token') or (options.get('username') and options.get('password'))):
+        _fail('%s needs the automation controller connection (url, and username and password or token): set %s, or '
+              'module_defaults for group/jama.connect.controller, or CONTROLLER_HOST with CONTROLLER_USERNAME and '
+              'CONTROLLER_PASSWORD or CONTROLLER_OAUTH_TOKEN (attach a "Red Hat Ansible Automation Platform" '
+              'credential to the job)' % (name('controller_credential'), name('controller')))
+    check_url(options['url'], name('controller') + '.url')
+    controller = params['controller'] or {}
+    if controller.get('ca_path') and not os.path.isfile(controller['ca_path']):
+        _fail('%s: no such file %s; give the PEM file of the CA that signed the certificate'
+              % (name('controller.ca_path'), controller['ca_path']))
+    if controller.get('timeout') is not None and not 1 <= controller['timeout'] <= TIMEOUT_MAX:
+        _fail('%s must be between 1 and %d seconds, got %s' % (name('controller.timeout'), TIMEOUT_MAX,
+                                                                controller['timeout']))
 
 
 def admin_configured(params):
@@ -162,7 +202,8 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         args = dict((key, value) for key, value in self._task.args.items() if value is not None)
-        for option, group in (('jci', 'jama.connect.jci'), ('jama', 'jama.connect.jama')):
+        for option, group in (('jci', 'jama.connect.jci'), ('jama', 'jama.connect.jama'),
+                              ('controller', 'jama.connect.controller')):
             if option not in args:
                 found = self._connection_defaults(option, group)
                 if found is not None:
@@ -178,6 +219,8 @@ class ActionModule(ActionBase):
             # The environment fills in what neither the task nor module_defaults gave (resolve() in connection.py).
             params['jci'] = resolve_jci(params, require_auth=False)
             params['jama'] = resolve_jama(params, require_auth=False)
+            if params['controller_credential'] is not None:
+                params['controller'] = resolve_controller(params, require_auth=False)
         except errors.ConfigurationError as error:
             result.update(failed=True, changed=False, msg=error.message)
             return result
@@ -190,14 +233,18 @@ class ActionModule(ActionBase):
         try:
             check_options(params)
             vault = self._vault(params, result)
+            if vault is None and params['controller_credential'] is not None:
+                vault = self._controller_store(params, sessions)
             settings = Settings(
                 flow=params['flow'], environment=params['environment_name'] or (task_vars or {}).get('inventory_hostname'),
                 jama_url=params['jama_url'], jci_url=params['jci']['url'], connector_name=params['connector_name'],
                 verify_ssl=params['verify_ssl'], service_user=params['service_user'],
                 credential_name=params['credential_name'], create_credential=params['create_credential'],
-                vault_file=params['vault_file'], client_id_var=params['client_id_var'],
+                vault_file=params['vault_file'], store=vault.describe() if vault is not None else None,
+                client_id_var=params['client_id_var'],
                 client_secret_var=params['client_secret_var'], state_var=params['state_var'],
-                client_id=params['client_id'], client_secret=params['client_secret'],
+                client_id=None if params['controller_credential'] is not None else params['client_id'],
+                client_secret=None if params['controller_credential'] is not None else params['client_secret'],
                 basic_password=params['basic_password'])
             if params['client_secret_plaintext']:
                 result.setdefault('warnings', []).append(
@@ -237,6 +284,19 @@ class ActionModule(ActionBase):
                 'encrypt it with ansible-vault encrypt.' % params['vault_file'])
         if params['create_credential'] or params['flow'] == 'rotate':
             store.precheck_write()
+        return store
+
+    @staticmethod
+    def _controller_store(params, sessions):
+        """The controller credential as the engine's store, read now: the organisation, the type and what the job
+        was given are checked before any call to Jama or JCI."""
+        sink = ControllerSink(params, sink_options(params['controller_credential']))
+        sessions.append(sink.session)
+        store = ControllerStore(sink, params['jama_url'].rstrip('/'), {
+            'client_id': params['client_id'], 'client_secret': params['client_secret'],
+            'state': params['credential_state']}, (params['client_id_var'], params['client_secret_var'],
+                                                   params['state_var']))
+        store.read()
         return store
 
     @staticmethod

@@ -8,7 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.jama.connect.plugins.module_utils.connection import JAMA_OPTIONS, JCI_OPTIONS, _suboptions
+from ansible_collections.jama.connect.plugins.module_utils.connection import (
+    CONTROLLER_OPTIONS, JAMA_OPTIONS, JCI_OPTIONS, _suboptions)
 
 FLOWS = ('configure', 'check', 'migrate', 'rotate')
 
@@ -37,4 +38,11 @@ def argument_spec():
         'basic_password': {'type': 'str', 'no_log': True},
         'jama': {'type': 'dict', 'options': _suboptions(JAMA_OPTIONS), 'apply_defaults': True},
         'jci': {'type': 'dict', 'options': _suboptions(JCI_OPTIONS), 'apply_defaults': True},
+        'controller_credential': {'type': 'dict', 'options': {
+            'name': {'type': 'str'}, 'organization': {'type': 'str'},
+            'credential_type': {'type': 'str', 'default': 'Jama Connect OAuth client'},
+            'description': {'type': 'str', 'default': 'Jama Connect API credential (managed by jama.connect)'}}},
+        'controller': {'type': 'dict', 'options': _suboptions(CONTROLLER_OPTIONS), 'apply_defaults': True},
+        # The controller credential's record of unfinished work, as the controller injected it (JSON text).
+        'credential_state': {'type': 'raw', 'no_log': True},
     }

@@ -35,6 +35,8 @@ description:
     C(plugins/module_utils/jci_client.py).
 author:
   - jama.connect maintainers (@jama-connect)
+extends_documentation_fragment:
+  - jama.connect.connection.CONTROLLER
 options:
   flow:
     description:
@@ -91,11 +93,48 @@ options:
     type: str
     default: jama_credential_state
   client_id:
-    description: Client ID to use instead of one from O(vault_file). Cannot be combined with creating or rotating.
+    description:
+      - Client ID to use instead of one from O(vault_file). Cannot be combined with creating or rotating, unless
+        O(controller_credential) is set.
+      - With O(controller_credential), the client ID the controller injected into the job from that credential.
     type: str
   client_secret:
     description: Client secret, with O(client_id).
     type: str
+  controller_credential:
+    description:
+      - The environment's store on an automation controller (AWX, Red Hat Ansible Automation Platform), instead of
+        O(vault_file), so a new secret outlives the job: a credential of the collection's C(Jama Connect OAuth
+        client) type. Its C(client_id) and C(client_secret) inputs are the current credential, its secret C(state)
+        input the record of unfinished work (the same record O(state_var) names in a vault file).
+      - The controller never shows a secret, so the job template attaches this credential and the controller injects
+        its values (O(client_id), O(client_secret), O(credential_state)). Before any call to Jama or JCI the task
+        checks that the controller holds what the job was given (a job given another credential, or a credential
+        that changed after the job started, stops here).
+      - Each write sends every input in one create or update. The record is written before Jama is asked to create
+        a credential and right after, as with a vault file, so a cancelled job is finished or undone by the next.
+      - Not together with O(vault_file). Reached with O(controller).
+    type: dict
+    suboptions:
+      name:
+        description: Name of the controller credential (required).
+        type: str
+      organization:
+        description: Name of the organization that owns it (required).
+        type: str
+      credential_type:
+        description: Name of its credential type; it needs the inputs C(client_id), C(client_secret) and C(state).
+        type: str
+        default: Jama Connect OAuth client
+      description:
+        description: Description given when the credential is created.
+        type: str
+        default: Jama Connect API credential (managed by jama.connect)
+  credential_state:
+    description:
+      - With O(controller_credential), the record of unfinished work the controller injected from that credential's
+        C(state) input (JSON text, or a mapping). Empty when nothing is unfinished.
+    type: raw
   client_secret_plaintext:
     description: Set when O(client_secret) came from a plaintext variable; the result then carries a warning.
     type: bool
@@ -168,16 +207,18 @@ attributes:
     description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
     support: full
   action_group:
-    description: Use C(group/jama.connect.jama) and C(group/jama.connect.jci) in C(module_defaults) to set its connections.
+    description: Use C(group/jama.connect.jama), C(group/jama.connect.jci) and C(group/jama.connect.controller) in C(module_defaults) to set its connections.
     support: full
     membership:
       - jama.connect.jama
       - jama.connect.jci
+      - jama.connect.controller
 notes:
   - Never retries a 401 or 403 (failed logins lock Jama service accounts), and makes one Basic login at most, in
     O(flow=migrate)'s rollback check.
 seealso:
   - module: jama.connect.jama_api_credential
+  - module: jama.connect.controller_credential_type
   - module: jama.connect.jci_connector
   - module: jama.connect.jci_connector_check
   - module: jama.connect.jama_oauth_check

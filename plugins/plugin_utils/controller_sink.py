@@ -13,6 +13,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
+import json
+
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import controller_session
 from ansible_collections.jama.connect.plugins.module_utils.controller_client import ENCRYPTED, ControllerClient
@@ -21,6 +24,8 @@ DEFAULT_TYPE = 'Jama Connect OAuth client'
 TYPE_KIND = 'cloud'
 # The inputs of the collection's OAuth client credential type (extensions/automation_platform/credential_types.yml).
 URL_INPUT, ID_INPUT, SECRET_INPUT = 'url', 'client_id', 'client_secret'
+# The role's record of unfinished work (a secret input: it may hold a pending client secret).
+STATE_INPUT = 'state'
 
 
 def sink_options(value):
@@ -52,6 +57,7 @@ class ControllerSink:
         self.session = controller_session(params)
         self.client = ControllerClient(self.session, self.session.api_path)
         self.type_id = None
+        self.fields = set()
         self.organization_id = None
         self.has_url = False
         self.current = None
@@ -79,6 +85,7 @@ class ControllerSink:
                                             'collection\'s "Jama Connect OAuth client" type'
                                             % (self.options['credential_type'], ', '.join(missing)))
         self.type_id = ctype['id']
+        self.fields = fields
         self.has_url = URL_INPUT in fields
         self.current = self.client.credential(self.options['name'], self.type_id, self.organization_id)
         return self.current
@@ -119,3 +126,146 @@ class ControllerSink:
 
     def describe(self):
         return 'controller credential %r (organization %r)' % (self.options['name'], self.options['organization'])
+
+
+class ControllerStore:
+    """The oauth_connector role's store (see plugin_utils/reconcile.py) in an automation controller credential of
+    the OAuth client type: its client_id and client_secret inputs are the current credential, its secret input
+    ``state`` the record of unfinished work (JSON).
+
+    The controller never shows a secret, so the secret and the record this job knows are the ones the controller
+    injected into the job at launch (``injected``: client_id, client_secret, state, from the credential the job
+    template attaches). The API shows which client ID is stored and whether a secret and a record are; the two
+    views must agree, or the job was given another credential (or this one changed after the job started), and
+    the run stops before any change. Every write sends all inputs, so it does not depend on an earlier write
+    having happened."""
+
+    write_hint = ('fix the cause (the controller connection, its permissions) and run again; the next job gets '
+                  'whatever the controller credential holds, and resumes from there')
+
+    def __init__(self, sink, jama_url, injected, names):
+        self.sink = sink
+        self.jama_url = jama_url
+        self.injected = injected
+        self.id_var, self.secret_var, self.state_var = names
+        self._data = None
+        self._unsure = False
+
+    def describe(self):
+        return self.sink.describe()
+
+    def close(self):
+        self.sink.close()
+
+    @property
+    def retries(self):
+        return self.sink.retries
+
+    def read(self):
+        if self._data is None:
+            self._data = self._load()
+        return copy.deepcopy(self._data)
+
+    def _load(self):
+        current = self.sink.prepare()
+        if STATE_INPUT not in self.sink.fields:
+            raise errors.ConfigurationError(
+                'the controller credential type %r has no input %r, where the role records unfinished work; update '
+                'the collection\'s credential types (ansible-playbook jama.connect.controller_credential_types)'
+                % (self.sink.options['credential_type'], STATE_INPUT))
+        given = {ID_INPUT: self.injected.get('client_id') or None,
+                 SECRET_INPUT: self.injected.get('client_secret') or None,
+                 STATE_INPUT: parse_state(self.injected.get('state'))}
+        if current is None:
+            if any(given.values()):
+                raise errors.ConfigurationError(
+                    'this job was given an OAuth client credential (client ID %s), but the controller has no %s: set '
+                    'oauth_connector_controller_credential to the credential the job template attaches'
+                    % (given[ID_INPUT] or 'none', self.describe()))
+            return {}
+        inputs = current.get('inputs') or {}
+        stored = {ID_INPUT: inputs.get(ID_INPUT) or None, SECRET_INPUT: inputs.get(SECRET_INPUT) == ENCRYPTED,
+                  STATE_INPUT: inputs.get(STATE_INPUT) == ENCRYPTED}
+        if any(stored.values()) and not any(given.values()):
+            raise errors.ConfigurationError(
+                '%s holds %s, but this job was not given it: attach that credential to the job template (the '
+                'controller injects its secret and record into the job), and run again'
+                % (self.describe(), _holding(stored)))
+        if stored[ID_INPUT] != given[ID_INPUT] or stored[SECRET_INPUT] != bool(given[SECRET_INPUT]) \
+                or stored[STATE_INPUT] != bool(given[STATE_INPUT]):
+            raise errors.ConfigurationError(
+                '%s holds %s, but this job was given %s: the job template attaches another credential of the type, '
+                'or the credential changed after this job started (another job?). Attach %s, let one job at a time '
+                'use it, and run again' % (self.describe(), _holding(stored),
+                                           _holding(dict((key, bool(value) if key != ID_INPUT else value)
+                                                         for key, value in given.items())),
+                                           self.sink.options['name']))
+        data = {}
+        for var, key in ((self.id_var, ID_INPUT), (self.secret_var, SECRET_INPUT), (self.state_var, STATE_INPUT)):
+            if given[key]:
+                data[var] = given[key]
+        return data
+
+    def write(self, updates, remove=()):
+        """Store ``updates`` without the keys in ``remove``: one create or update carrying every input."""
+        data = self.read()
+        data.update(updates)
+        for key in remove:
+            data.pop(key, None)
+        inputs = {}
+        if self.sink.has_url:
+            inputs[URL_INPUT] = self.jama_url
+        for var, key in ((self.id_var, ID_INPUT), (self.secret_var, SECRET_INPUT)):
+            if data.get(var):
+                inputs[key] = _text(data[var])
+        if data.get(self.state_var):
+            inputs[STATE_INPUT] = json.dumps(data[self.state_var], sort_keys=True)
+        client = self.sink.client
+        if self.sink.current is None and self._unsure:
+            # An earlier create of this run may have happened with its answer lost: update it rather than collide.
+            self.sink.current = client.credential(self.sink.options['name'], self.sink.type_id,
+                                                  self.sink.organization_id)
+        self._unsure = True
+        if self.sink.current is None:
+            written = client.create_credential({
+                'name': self.sink.options['name'], 'description': self.sink.options['description'],
+                'organization': self.sink.organization_id, 'credential_type': self.sink.type_id, 'inputs': inputs})
+        else:
+            written = client.update_credential(self.sink.current['id'], {'inputs': inputs})
+        # Only a write the controller confirmed becomes this job's view; after a failure the next write still
+        # carries every input, so the credential ends as this job meant either way.
+        self.sink.current = written
+        self._unsure = False
+        self._data = data
+        return copy.deepcopy(data)
+
+
+def parse_state(value):
+    """The record of unfinished work as injected: a JSON string (an extra var), a mapping, or empty."""
+    if value in (None, '', {}):
+        return None
+    if isinstance(value, dict):
+        return value
+    try:
+        parsed = json.loads(value)
+    except (TypeError, ValueError):
+        parsed = None
+    if not isinstance(parsed, dict):
+        # Never echoed: it may hold a client secret.
+        raise errors.ConfigurationError(
+            'credential_state (role: oauth_connector_credential_state) is not a record jama.connect wrote: it must be '
+            'the controller credential\'s state input, injected by the "Jama Connect OAuth client" type; clear that '
+            'input in the controller only if no job is running')
+    return parsed
+
+
+def _text(value):
+    # Values from tasks may be str subclasses (unsafe or tagged text); the controller gets plain text.
+    return str.__str__(value) if isinstance(value, str) else str(value)
+
+
+def _holding(view):
+    parts = ['client ID %s' % view[ID_INPUT] if view[ID_INPUT] else 'no client ID']
+    parts.append('a secret' if view[SECRET_INPUT] else 'no secret')
+    parts.append('a record of unfinished work' if view[STATE_INPUT] else 'no record of unfinished work')
+    return ', '.join(parts)

@@ -9,10 +9,13 @@ State lives in three places:
 - Jama: the JCI service user's API credentials. The ones this engine creates carry ``marker()`` as their
   description, scoped to one JCI and connector, so a later run can recognise and delete its own orphans and
   never touches anybody else's.
-- The environment's vault file: the current credential (``client_id_var``/``client_secret_var``) and, under
+- The environment's store, a vault file (plugin_utils/vault_file.py) or an automation controller credential
+  (plugin_utils/controller_sink.py): the current credential (``client_id_var``/``client_secret_var``) and, under
   ``state_var``, a write-ahead record of unfinished work: ``pending`` (a credential being created or not yet
   in use: its name before the create call, its client ID and secret right after) and ``retire`` (client IDs
-  replaced and still to be deleted). A converged environment has no ``state_var`` key.
+  replaced and still to be deleted). A converged environment has no ``state_var`` key. A store has ``read()``
+  (a dict) and ``write(updates, remove)`` (one write of all of it; after a failed write the store may hold either
+  version, and the next run copes with both). "The vault file" below means either store.
 - JCI: the connector.
 
 The invariants, each tested by the fault suite (tests/unit/plugins/plugin_utils/test_reconcile_faults.py):
@@ -107,6 +110,9 @@ class Settings:
         self.credential_name = values.get('credential_name', 'jci-oauth')
         self.create_credential = values.get('create_credential', False)
         self.vault_file = values.get('vault_file')
+        # Where the credential and the record of unfinished work live, as messages name it: the vault file's path or
+        # the automation controller credential (plugin_utils/controller_sink.py).
+        self.store = values.get('store') or self.vault_file
         self.client_id_var = values.get('client_id_var', 'jama_client_id')
         self.client_secret_var = values.get('client_secret_var', 'jama_client_secret')
         self.state_var = values.get('state_var', 'jama_credential_state')
@@ -129,7 +135,7 @@ class VaultView:
                 or not isinstance(state.get('retire') or [], list):
             raise ReconcileError('%s holds an unexpected value under %s (the record of unfinished work); remove '
                                  'that key with ansible-vault edit and run again'
-                                 % (settings.vault_file, settings.state_var))
+                                 % (settings.store, settings.state_var))
         self.pending = dict(state.get('pending') or {})
         self.retire = [str(item) for item in state.get('retire') or []]
         self.partial = False
@@ -201,7 +207,7 @@ class Engine:
                 '%s records unfinished work (%s) that only a Jama administrator can finish: set '
                 'oauth_connector_jama_admin (or module_defaults for group/jama.connect.jama, or JAMA_URL, '
                 'JAMA_USERNAME and JAMA_PASSWORD) and run again' % (
-                    self.s.vault_file, 'credential %s' % view.pending.get('name') if view.pending
+                    self.s.store, 'credential %s' % view.pending.get('name') if view.pending
                     else '%d replaced credential(s) to delete' % len(view.retire)))
         return view
 
@@ -218,9 +224,10 @@ class Engine:
             self.vault.write(updates, remove=drop)
         except Exception as error:  # pylint: disable=broad-except
             # OSError, VaultFileError or an AnsibleError from encryption: the file keeps its previous content.
-            raise ReconcileError('writing %s failed (%s)' % (self.s.vault_file, _reason(error)),
-                                 hint='fix the cause (disk space, permissions, the vault secret) and run again; the '
-                                      'file still holds what the last successful write put there')
+            raise ReconcileError('writing %s failed (%s)' % (self.s.store, _reason(error)),
+                                 hint=getattr(self.vault, 'write_hint', None) or
+                                 'fix the cause (disk space, permissions, the vault secret) and run again; the file '
+                                 'still holds what the last successful write put there')
 
     def _find_connector(self):
         return self.jci.find_connector(self.s.connector_name)
@@ -297,14 +304,15 @@ class Engine:
 
     def flow_rotate(self):
         if self.vault is None:
-            raise errors.ConfigurationError('rotation needs oauth_connector_vault_file: the new secret must be handed '
-                                            'off into it')
+            raise errors.ConfigurationError('rotation needs oauth_connector_vault_file or '
+                                            'oauth_connector_controller_credential: the new secret must be handed off '
+                                            'into one of them')
         view = self._read_vault()
         conn = self._find_connector()
         self.diff['before'] = {'connector': diff_view(connector_view(conn))}
         if view.current is None and not view.pending and not view.partial:
             raise ReconcileError('nothing to rotate: %s holds no credential under %s/%s'
-                                 % (self.s.vault_file, self.s.client_id_var, self.s.client_secret_var),
+                                 % (self.s.store, self.s.client_id_var, self.s.client_secret_var),
                                  hint='run jama.connect.configure first')
         if conn is None:
             raise ReconcileError('nothing to rotate: JCI has no connector named "%s"' % self.s.connector_name,
@@ -313,7 +321,7 @@ class Engine:
         if view.pending:
             # A verified credential left by an interrupted rotation finishes that rotation; anything else is
             # cleaned up and a new rotation starts.
-            self._did('found an unfinished change recorded in %s; resolving it first' % self.s.vault_file, change=False)
+            self._did('found an unfinished change recorded in %s; resolving it first' % self.s.store, change=False)
         elif view.retire:
             # The rotation itself finished (the vault file holds the new credential); only deleting the old one
             # did not. Finish that rather than rotate a second time.
@@ -333,7 +341,7 @@ class Engine:
         view = self._read_vault()
         conn = self._find_connector()
         cur = view.current
-        source = self.s.vault_file or 'the role options'
+        source = self.s.store or 'the role options'
         if cur is None:
             problems.append('no API credential in %s' % source)
         else:
@@ -381,7 +389,7 @@ class Engine:
             # An interrupted rotation: finishing it moves the configured connector off a working credential,
             # which is rotate's (or configure's) job, not migrate's.
             raise ReconcileError('%s records an unfinished rotation (credential %s)'
-                                 % (self.s.vault_file, view.pending.get('name')),
+                                 % (self.s.store, view.pending.get('name')),
                                  hint='run jama.connect.configure or jama.connect.rotate to finish it, then migrate')
         target = self._settle_and_choose(view)
         if not target.planned and target is not view.current:
@@ -460,7 +468,7 @@ class Engine:
         return self._create(replaces=replaces)
 
     def _no_credential(self, view, dead):
-        source = self.s.vault_file or 'the role options'
+        source = self.s.store or 'the role options'
         if dead is not None:
             what = 'the API credential %s in %s no longer works against Jama' % (dead.client_id, source)
         elif self.vault is not None and getattr(view, 'partial', False):
@@ -494,13 +502,13 @@ class Engine:
                 error = self._probe(cred)
                 if error is None:
                     self._did('resumed the unfinished change to credential %s recorded in %s'
-                              % (cred.label(), self.s.vault_file), change=False)
+                              % (cred.label(), self.s.store), change=False)
                     return cred
                 if not is_dead(error):
                     raise error
         if found:
             if self.check_mode:
-                self._did('delete credential %s, left by an interrupted run (its secret is in no vault file)' % name)
+                self._did('delete credential %s, left by an interrupted run (its secret was never stored)' % name)
             else:
                 admin.delete_credential(found[0]['id'], self._user_id)
                 self._did('deleted credential %s, left by an interrupted run' % name)
@@ -512,20 +520,21 @@ class Engine:
 
     def _create(self, replaces=None):
         if self.vault is None:
-            raise errors.ConfigurationError('creating a credential needs oauth_connector_vault_file: Jama shows the '
-                                            'secret once, and it must be handed off into a vault file')
+            raise errors.ConfigurationError('creating a credential needs oauth_connector_vault_file or '
+                                            'oauth_connector_controller_credential: Jama shows the secret once, and it '
+                                            'must be handed off into one of them')
         name = new_credential_name(self.s.credential_name)
         admin = self.admin()
         if self.check_mode:
             self._did('create credential %s for %s and hand its secret off to %s'
-                      % (self.s.credential_name + '-<time>', self.s.service_user, self.s.vault_file))
+                      % (self.s.credential_name + '-<time>', self.s.service_user, self.s.store))
             return Credential(None, None, name=name, replaces=replaces, planned=True)
         # Write-ahead: the vault file names the credential before Jama is asked to create it, so a lost answer
         # or a killed run leaves a record the next run resolves (it deletes the credential if Jama made it).
         self._state['pending'] = {'name': name, 'replaces': replaces}
         self._write_state()
         unknown = ('creating API credential %s: %%s; Jama may have created it. %s records the attempt; the next run '
-                   'deletes that credential if it exists and creates a new one' % (name, self.s.vault_file))
+                   'deletes that credential if it exists and creates a new one' % (name, self.s.store))
         try:
             created = admin.create_credential(name, self.s.marker, self._user_id)
         except REFUSED as error:
@@ -545,9 +554,9 @@ class Engine:
         try:
             self._write_state()
         except Exception as error:  # pylint: disable=broad-except
-            self._revoke(created, cred, 'writing its secret to %s failed (%s)' % (self.s.vault_file, _reason(error)))
+            self._revoke(created, cred, 'writing its secret to %s failed (%s)' % (self.s.store, _reason(error)))
         self._did('created credential %s for %s; its secret is in %s'
-                  % (cred.label(), self.s.service_user, self.s.vault_file))
+                  % (cred.label(), self.s.service_user, self.s.store))
         error = self._probe(cred)
         if error is not None:
             self._revoke(created, cred, 'it does not work against Jama (%s)' % error.message, hint=error.hint)
@@ -560,7 +569,7 @@ class Engine:
         except errors.JamaConnectError as error:
             raise ReconcileError('the new credential %s was created but %s, and deleting it failed too (%s). %s still '
                                  'names it, so the next run deletes it' % (cred.label(), why, error.message,
-                                                                           self.s.vault_file), hint=hint)
+                                                                           self.s.store), hint=hint)
         cleared = True
         try:
             self._state['pending'] = {}
@@ -568,8 +577,8 @@ class Engine:
         except Exception:  # pylint: disable=broad-except
             cleared = False
         raise ReconcileError('the new credential %s was created but %s; it was deleted again%s'
-                             % (cred.label(), why, '' if cleared else ' (the vault file still names it; the next '
-                                                                      'run clears that)'), hint=hint)
+                             % (cred.label(), why, '' if cleared else ' (%s still names it; the next run clears '
+                                                                      'that)' % self.s.store), hint=hint)
 
     def _point_connector(self, conn, target):
         params = {'url': self.s.jama_url, 'verify_ssl': self.s.verify_ssl, 'authentication_type': 'oauth',
@@ -625,7 +634,7 @@ class Engine:
                 raise ReconcileError('%s; putting the connector back on %s failed too (%s), so %s. %s holds both '
                                      'credentials, so the next run resumes %s and tests it again'
                                      % (failure, previous.client_id, error.message, where,
-                                        self.s.vault_file, target.client_id), hint=hint)
+                                        self.s.store, target.client_id), hint=hint)
             left = []
             if pending:
                 deleted = False
@@ -635,21 +644,21 @@ class Engine:
                     self._did('deleted the new credential %s again' % target.client_id)
                 except errors.JamaConnectError as error:
                     left.append('deleting the new credential %s failed (%s); %s still names it, so the next run '
-                                'deletes it' % (target.client_id, error.message, self.s.vault_file))
+                                'deletes it' % (target.client_id, error.message, self.s.store))
                 if deleted:
                     self._state['pending'] = {}
                     try:
                         self._write_state()
                     except ReconcileError as error:
                         left.append('%s still names the deleted credential (%s); the next run clears that'
-                                    % (self.s.vault_file, error.message))
+                                    % (self.s.store, error.message))
             raise ReconcileError('%s. The connector is back on the previous credential %s%s'
                                  % (failure, previous.client_id, ('; ' + '; '.join(left)) if left else ''), hint=hint)
         if pending:
             # Nothing known to work to go back to: the connector keeps the new credential, and so does the vault.
             self._promote(target)
         raise ReconcileError('%s. The connector uses credential %s, which works against Jama directly and is in %s'
-                             % (failure, target.client_id, self.s.vault_file or 'the role options'), hint=hint)
+                             % (failure, target.client_id, self.s.store or 'the role options'), hint=hint)
 
     def _credential_id(self, cred):
         for listed in self.admin().list_credentials(self._user_id):
@@ -660,7 +669,7 @@ class Engine:
     def _promote(self, target):
         """The vault file's current credential becomes ``target``; what it replaces is queued for deletion."""
         if self.check_mode or target.planned:
-            self._did('write the new credential into %s' % self.s.vault_file)
+            self._did('write the new credential into %s' % self.s.store)
             return
         if self.vault is None:
             return
@@ -670,7 +679,7 @@ class Engine:
             self._state['retire'].append(replaced)
         self._write_state({self.s.client_id_var: target.client_id, self.s.client_secret_var: target.client_secret})
         self._current_id = target.client_id
-        self._did('made %s the current credential in %s' % (target.client_id, self.s.vault_file))
+        self._did('made %s the current credential in %s' % (target.client_id, self.s.store))
 
     def _retire_and_clean(self, target, in_use, needed=True):
         """Delete what was replaced and this connector's own orphans, once nothing uses them. Orphans are looked
@@ -700,12 +709,12 @@ class Engine:
         for cred in doomed:
             if self.check_mode:
                 self._did('delete credential %s (%s), which neither %s nor the connector uses'
-                          % (cred.get('name'), cred.get('clientId'), self.s.vault_file))
+                          % (cred.get('name'), cred.get('clientId'), self.s.store))
                 continue
             admin.delete_credential(cred['id'], self._user_id)
             self.cleaned_up.append(cred.get('name'))
             self._did('deleted credential %s (%s), which neither %s nor any connector uses any more'
-                      % (cred.get('name'), cred.get('clientId'), self.s.vault_file))
+                      % (cred.get('name'), cred.get('clientId'), self.s.store))
         self.result['orphans_checked'] = True
         if self._state.get('retire') and not self.check_mode:
             # Deleted, already gone, or kept because a connector uses it (said above): nothing left to retire.

@@ -163,6 +163,9 @@ class VaultStore:
         self._data = None
         self._encrypted = None
 
+    def describe(self):
+        return self.path
+
     def read(self):
         if self._data is None:
             if not os.path.exists(self.path):

@@ -27,6 +27,7 @@ class AdminApp(App):
         self.route('POST', '/reset', 'reset', self.reset)
         self.route('GET', '/secrets', 'getIssuedSecrets', self.issued_secrets)
         self.route('GET', '/controller/credentials/{id}/inputs', 'getControllerInputs', self.controller_inputs)
+        self.route('GET', '/controller/credentials', 'listControllerCredentials', self.controller_credentials)
 
     def get_requests(self, request):
         return ok(self.context.requests(request.query.get('system')))
@@ -103,6 +104,14 @@ class AdminApp(App):
                 if str(cred['id']) == request.params['id']:
                     return ok(dict(cred['inputs']))
         raise ApiError(404, 'No controller credential %s' % request.params['id'])
+
+    def controller_credentials(self, request):
+        """Every controller credential (``?name=`` filters) with its inputs in clear. For tests that must see the
+        controller's state without going through its API, where faults and the request log would catch them."""
+        name = request.query.get('name')
+        with self.store.lock:
+            return ok([{'id': cred['id'], 'name': cred['name'], 'inputs': dict(cred['inputs'])}
+                       for cred in self.store.data['controller']['credentials'] if name in (None, cred['name'])])
 
     def reset(self, request):
         self.store.reset()

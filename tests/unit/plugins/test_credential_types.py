@@ -15,7 +15,7 @@ from ansible_collections.jama.connect.tests.unit.plugins.awx_render import rende
 HERE = os.path.dirname(os.path.abspath(__file__))
 TYPES = os.path.join(HERE, '..', '..', '..', 'extensions', 'automation_platform', 'credential_types.yml')
 ROLE_SPECS = os.path.join(HERE, '..', '..', '..', 'roles', 'oauth_connector', 'meta', 'argument_specs.yml')
-SECRET_IDS = ('password', 'client_secret')
+SECRET_IDS = ('password', 'client_secret', 'state')
 
 
 def load():

@@ -1,9 +1,12 @@
-"""One emulated environment for the reconciler's tests: the engine wired to the emulator and a real vault file,
-with hooks to kill a run at any call and to make any vault write fail, and the invariants every healed run
-must satisfy."""
+"""One emulated environment for the reconciler's tests: the engine wired to the emulator and a real store (a vault
+file, or a credential in the emulated automation controller), with hooks to kill a run at any call and to make any
+store write fail, and the invariants every healed run must satisfy."""
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
+
+import json
+import os
 
 import yaml
 
@@ -11,15 +14,26 @@ from ansible.parsing.dataloader import DataLoader
 from ansible.parsing.vault import VaultLib, VaultSecret
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.module_utils.controller_client import ControllerClient
 from ansible_collections.jama.connect.plugins.module_utils.http_session import ApiSession, TokenProvider
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
 from ansible_collections.jama.connect.plugins.module_utils.jci_client import JciClient
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import Engine, Settings, marker
+from ansible_collections.jama.connect.plugins.plugin_utils.controller_sink import (
+    ControllerSink, ControllerStore, sink_options)
 from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import VaultStore
+from ansible_collections.jama.connect.tests.unit.plugins.awx_render import render
 
-from jamaemu.accounts import JAMA_ADMIN, JCI_ADMIN, SERVICE  # pylint: disable=import-error
+from jamaemu.accounts import CONTROLLER_ADMIN, JAMA_ADMIN, JCI_ADMIN, SERVICE  # pylint: disable=import-error
 PASSWORD = 'reconcile-tests'
 CONNECTOR = 'Jama Connect'
+OAUTH_TYPE = 'Jama Connect OAuth client'
+CONTROLLER_CREDENTIAL = {'name': 'Jama Connect dev', 'organization': 'Default'}
+TYPES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', '..', 'extensions',
+                     'automation_platform', 'credential_types.yml')
+# What the engine's store holds, under the names a vault file uses; for the controller, from its decrypted inputs.
+STORE_KEYS = (('jama_client_id', 'client_id'), ('jama_client_secret', 'client_secret'),
+              ('jama_credential_state', 'state'))
 
 
 class Killed(BaseException):
@@ -65,6 +79,24 @@ class HookedVault(VaultStore):
         return written
 
 
+class HookedControllerStore(ControllerStore):
+    hooks = None
+
+    def write(self, updates, remove=()):
+        self.hooks.writes += 1
+        if self.hooks.fail_write == self.hooks.writes:
+            raise errors.TransportError('the controller could not be reached (injected)')
+        written = super(HookedControllerStore, self).write(updates, remove)
+        if self.hooks.kill_after_write == self.hooks.writes:
+            raise Killed('after controller write %d' % self.hooks.writes)
+        return written
+
+
+def oauth_client_type():
+    with open(TYPES, encoding='utf-8') as handle:
+        return [item for item in yaml.safe_load(handle)['credential_types'] if item['name'] == OAUTH_TYPE][0]
+
+
 def loader():
     data_loader = DataLoader()
     data_loader.set_vault_secrets([('dev', VaultSecret(PASSWORD.encode()))])
@@ -72,23 +104,55 @@ def loader():
 
 
 class Environment:
-    def __init__(self, emulator, tmp_path, **settings):
+    """``store``: 'vault' (a vault file in tmp_path) or 'controller' (a credential in the emulated controller, its
+    values injected into each run the way the controller injects them into a job)."""
+
+    def __init__(self, emulator, tmp_path, store='vault', **settings):
         self.emulator = emulator
+        self.store = store
+        self.tmp_path = tmp_path
         self.vault_path = str(tmp_path / 'jama_credential.vault.yml')
         self.settings = dict(jama_url=emulator.jama_url, jci_url=emulator.jci_url, connector_name=CONNECTOR,
                              create_credential=True, vault_file=self.vault_path, environment='dev')
+        if store == 'controller':
+            self.settings['vault_file'] = None
+            definition = oauth_client_type()
+            response = emulator.controller('POST', '/api/v2/credential_types/', json=dict(
+                (key, definition[key]) for key in ('name', 'description', 'kind', 'inputs', 'injectors')))
+            assert response.status_code in (201, 400), response.text  # 400: already installed since the reset
         self.settings.update(settings)
         self.hooks = Hooks()
+        # For the controller store: values that replace what the controller would inject (another credential's).
+        self.tamper = None
 
     def session(self, url, auth, timeout=30):
         session = HookedSession(url, auth=auth, ca_path=self.emulator.ca_file, timeout=timeout)
         session.hooks = self.hooks
         return session
 
-    def engine(self, flow='configure', check_mode=False, admin_timeout=30, **overrides):
-        settings = Settings(flow=flow, **dict(self.settings, **overrides))
-        vault = HookedVault(self.vault_path, loader(), 'dev')
+    def _store(self):
+        if self.store == 'vault':
+            vault = HookedVault(self.vault_path, loader(), 'dev')
+        else:
+            sink = ControllerSink({'controller': {'url': self.emulator.controller_url, 'username': CONTROLLER_ADMIN[0],
+                                                  'password': CONTROLLER_ADMIN[1], 'ca_path': self.emulator.ca_file}},
+                                  sink_options(CONTROLLER_CREDENTIAL))
+            # Its calls count, and can be broken, like the engine's own.
+            sink.session = self.session(self.emulator.controller_url, CONTROLLER_ADMIN)
+            sink.client = ControllerClient(sink.session)
+            extra = self.injected()
+            given = {'client_id': extra.get('oauth_connector_client_id'),
+                     'client_secret': extra.get('oauth_connector_client_secret'),
+                     'state': extra.get('oauth_connector_credential_state')}
+            given.update(self.tamper or {})
+            vault = HookedControllerStore(sink, self.emulator.jama_url, given,
+                                          ('jama_client_id', 'jama_client_secret', 'jama_credential_state'))
         vault.hooks = self.hooks
+        return vault
+
+    def engine(self, flow='configure', check_mode=False, admin_timeout=30, **overrides):
+        vault = self._store()
+        settings = Settings(flow=flow, store=vault.describe(), **dict(self.settings, **overrides))
 
         def probe(client_id, client_secret):
             session = self.session(self.emulator.jama_url, TokenProvider(client_id=client_id,
@@ -103,11 +167,33 @@ class Environment:
                       lambda: JamaClient(self.session(self.emulator.jama_url, JAMA_ADMIN, admin_timeout)), probe, vault,
                       check_mode=check_mode, basic_probe=basic_probe)
 
+    # --- the controller credential, as a job gets it --------------------------------------------
+    def controller_credential(self):
+        """The controller credential's id and decrypted inputs, or (None, {})."""
+        # Through the emulator's admin API: the controller's own API is where this test injects faults.
+        found = self.emulator.admin('GET', '/controller/credentials?name=' + CONTROLLER_CREDENTIAL['name'])
+        return (found[0]['id'], found[0]['inputs']) if found else (None, {})
+
+    def injected(self):
+        """The extra vars a job that attaches the credential gets: its injectors rendered as AWX renders them."""
+        credential_id, inputs = self.controller_credential()
+        if credential_id is None:
+            return {}
+        files = self.tmp_path / 'injected'
+        files.mkdir(exist_ok=True)
+        return render(oauth_client_type(), inputs, files)[1]
+
     def run(self, flow='configure', check_mode=False, **overrides):
         return self.engine(flow, check_mode, **overrides).run()
 
     # --- the state of the three systems -------------------------------------------------------
     def vault_data(self):
+        if self.store == 'controller':
+            inputs = self.controller_credential()[1]
+            data = dict((key, inputs[name]) for key, name in STORE_KEYS if inputs.get(name))
+            if 'jama_credential_state' in data:
+                data['jama_credential_state'] = json.loads(data['jama_credential_state'])
+            return data
         try:
             with open(self.vault_path, 'rb') as handle:
                 raw = handle.read()

@@ -265,6 +265,16 @@ def options(**values):
     ({'flow': 'rotate', 'vault_file': None, 'client_id': 'a', 'client_secret': 'b'}, 'rotation needs vault_file'),
     ({'jama_ca_path': '/nonexistent/ca.pem'}, 'jama_ca_path (role: oauth_connector_jama_ca_path): no such file'),
     ({'jama_timeout': 10 ** 12}, 'must be between 1 and 600 seconds'),
+    ({'controller_credential': {'name': 'c', 'organization': 'o'}},
+     'set either vault_file (role: oauth_connector_vault_file) or controller_credential'),
+    ({'controller_credential': {'name': 'c'}, 'vault_file': None},
+     'controller_credential.organization is required'),
+    ({'controller_credential': {'name': 'c', 'organization': 'o'}, 'vault_file': None},
+     'needs the automation controller connection'),
+    ({'controller_credential': {'name': 'c', 'organization': 'o'}, 'vault_file': None,
+      'controller': {'url': 'controller.example.com', 'token': 't'}}, 'controller (role: oauth_connector_controller).url'),
+    ({'credential_state': '{"pending": {"name": "jci-oauth-x"}}'}, 'records unfinished work of an earlier job'),
+    ({'credential_state': 'not json'}, 'is not a record jama.connect wrote'),
 ])
 def test_obs7_bad_options_are_refused_before_any_call(values, fragment):
     with pytest.raises(errors.ConfigurationError) as raised:

@@ -1,6 +1,7 @@
 """The fault suite: for every step of configure, rotate and migrate, break the run there, then run the same flow
 again without the fault, and check that Jama, the vault file and JCI agree, the connector works, nothing the
-engine made is orphaned, and a further run changes nothing.
+engine made is orphaned, and a further run changes nothing. Every test runs with both stores: the vault file and
+the automation controller credential (whose values each run gets injected, as a job does).
 
 Faults: the emulator answers 500 before the call runs, runs it and then drops the connection (a lost answer),
 or runs it and answers 500; the run is killed before or after any call, or after any vault write; any vault
@@ -17,6 +18,7 @@ from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import SERVICE, Environment, Killed
 
 MAX_STEPS = 60
+STORES = ['vault', 'controller']
 
 
 def setup_configure(env):
@@ -40,11 +42,11 @@ SCENARIOS = {
 }
 
 
-def fresh(emulator, tmp_path, index):
+def fresh(emulator, tmp_path, index, store):
     emulator.reset()
     directory = tmp_path / ('case%02d' % index)
     directory.mkdir()
-    return Environment(emulator, directory)
+    return Environment(emulator, directory, store=store)
 
 
 def attempt(env, flow, options):
@@ -68,10 +70,10 @@ def heal_and_check(env, flow, options, original):
     assert not again['changed'], again['actions']
 
 
-def trial(emulator, tmp_path, flow):
+def trial(emulator, tmp_path, flow, store):
     """The clean run's call and write counts, and its request log (system, operation) in order."""
     setup, options = SCENARIOS[flow]
-    env = fresh(emulator, tmp_path, 0)
+    env = fresh(emulator, tmp_path, 0, store)
     setup(env)
     emulator.admin('DELETE', '/requests')
     env.hooks.__init__()
@@ -80,15 +82,16 @@ def trial(emulator, tmp_path, flow):
     return env.hooks.calls, env.hooks.writes, log
 
 
+@pytest.mark.parametrize('store', STORES)
 @pytest.mark.parametrize('flow', sorted(SCENARIOS))
 @pytest.mark.parametrize('hook', ['kill_before_call', 'kill_after_call', 'fail_write', 'kill_after_write'])
-def test_a_run_broken_by_the_client_side_at_any_step_is_healed_by_the_next(emulator, tmp_path, flow, hook):
-    calls, writes, _log = trial(emulator, tmp_path, flow)
+def test_a_run_broken_by_the_client_side_at_any_step_is_healed_by_the_next(emulator, tmp_path, flow, hook, store):
+    calls, writes, _log = trial(emulator, tmp_path, flow, store)
     steps = writes if 'write' in hook else calls
     assert 0 < steps < MAX_STEPS
     setup, options = SCENARIOS[flow]
     for step in range(1, steps + 1):
-        env = fresh(emulator, tmp_path, step)
+        env = fresh(emulator, tmp_path, step, store)
         original = setup(env)
         env.hooks.__init__()
         setattr(env.hooks, hook, step)
@@ -96,18 +99,19 @@ def test_a_run_broken_by_the_client_side_at_any_step_is_healed_by_the_next(emula
         heal_and_check(env, flow, options, original)
 
 
+@pytest.mark.parametrize('store', STORES)
 @pytest.mark.parametrize('flow', sorted(SCENARIOS))
 @pytest.mark.parametrize('fault', [
     {'kind': 'status', 'status': 500, 'when': 'before'},
     {'kind': 'drop', 'when': 'after'},
     {'kind': 'status', 'status': 500, 'when': 'after'},
 ])
-def test_a_run_broken_by_the_server_at_any_step_is_healed_by_the_next(emulator, tmp_path, flow, fault):
-    _calls, _writes, log = trial(emulator, tmp_path, flow)
+def test_a_run_broken_by_the_server_at_any_step_is_healed_by_the_next(emulator, tmp_path, flow, fault, store):
+    _calls, _writes, log = trial(emulator, tmp_path, flow, store)
     assert 0 < len(log) < MAX_STEPS
     setup, options = SCENARIOS[flow]
     for index, (system, operation) in enumerate(log):
-        env = fresh(emulator, tmp_path, index + 1)
+        env = fresh(emulator, tmp_path, index + 1, store)
         original = setup(env)
         skip = log[:index].count((system, operation))
         emulator.fault(system=system, operation=operation, skip=skip, count=1, **fault)

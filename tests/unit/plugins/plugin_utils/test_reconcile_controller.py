@@ -1,0 +1,111 @@
+"""The role's engine with the automation controller credential as its store: what a job is given is checked against
+what the controller holds before any change, a new secret lands in the controller credential (never in a result),
+and runs converge. Faults at every step, with both stores, are in test_reconcile_faults.py."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import (
+    CONTROLLER_CREDENTIAL, Environment, expect_failure)
+
+AGENT = 'jama.connect-ansible-collection'
+
+
+@pytest.fixture
+def env(emulator, tmp_path):
+    emulator.reset()
+    return Environment(emulator, tmp_path, store='controller')
+
+
+def calls(emulator, systems=('jama', 'jci')):
+    return [(entry['system'], entry['operation']) for entry in emulator.request_log()
+            if entry['agent'] == AGENT and entry['system'] in systems]
+
+
+def test_the_first_job_creates_the_controller_credential_and_the_next_changes_nothing(env, emulator):
+    first = env.run()
+    assert first['changed'] and first['verified']
+    client_id = env.assert_agree()
+    credential_id, inputs = env.controller_credential()
+    assert set(inputs) == {'url', 'client_id', 'client_secret'}, 'the record of unfinished work was not cleared'
+    assert inputs['url'] == emulator.jama_url
+    secret = inputs['client_secret']
+    assert secret not in json.dumps(first)
+    emulator.admin('DELETE', '/requests')
+    second = env.run()
+    assert not second['changed'] and second['actions'] == []
+    assert calls(emulator) == [('jci', 'listConnectors'), ('jci', 'testConnector')]
+    assert calls(emulator, ('controller',)) == [('controller', 'listOrganizations'), ('controller', 'listCredentialTypes'),
+                                                ('controller', 'listCredentials')]
+    assert env.controller_credential() == (credential_id, inputs)
+    assert env.run('check')['verified']
+    rotated = env.run('rotate')
+    assert rotated['changed'] and env.assert_agree() != client_id
+    assert client_id not in [cred['clientId'] for cred in env.credentials()]
+    assert env.controller_credential()[0] == credential_id
+
+
+def test_check_mode_writes_nothing_to_the_controller(env, emulator):
+    result = env.run(check_mode=True)
+    assert result['changed'] and all(action.startswith('would') for action in result['actions'])
+    assert env.controller_credential() == (None, {})
+    assert env.mine() == []
+    env.run()
+    before = env.controller_credential()
+    assert not env.run('rotate', check_mode=True)['verified']
+    assert env.controller_credential() == before
+
+
+@pytest.mark.parametrize('tamper, fragment', [
+    ({'client_id': 'another-client-id', 'client_secret': 'another-secret'}, 'but this job was given client ID another'),
+    ({'client_id': '', 'client_secret': '', 'state': ''}, 'but this job was not given it: attach that credential'),
+    ({'state': '{"pending": {"name": "jci-oauth-x"}}'}, 'changed after this job started'),
+])
+def test_a_job_given_other_values_than_the_controller_holds_stops_before_any_change(env, emulator, tamper, fragment):
+    env.run()
+    emulator.admin('DELETE', '/requests')
+    env.tamper = tamper
+    error = expect_failure(env, 'rotate')
+    assert isinstance(error, errors.ConfigurationError)
+    assert fragment in error.message and CONTROLLER_CREDENTIAL['name'] in error.message
+    assert calls(emulator) == [] and [op for _system, op in calls(emulator, ('controller',))
+                                      if not op.startswith('list')] == []
+
+
+def test_a_job_given_a_credential_the_controller_does_not_have_stops(env, emulator):
+    env.tamper = {'client_id': 'cid', 'client_secret': 'secret'}
+    error = expect_failure(env)
+    assert 'the controller has no controller credential' in error.message
+    assert 'oauth_connector_controller_credential' in error.message
+    assert env.controller_credential() == (None, {}) and calls(emulator) == []
+
+
+def test_a_credential_type_without_the_state_input_is_named_with_the_fix(emulator, tmp_path):
+    emulator.reset()
+    response = emulator.controller('POST', '/api/v2/credential_types/', json={
+        'name': 'Jama Connect OAuth client', 'kind': 'cloud', 'injectors': {},
+        'inputs': {'fields': [{'id': 'url', 'label': 'URL'}, {'id': 'client_id', 'label': 'ID'},
+                              {'id': 'client_secret', 'label': 'Secret', 'secret': True}]}})
+    assert response.status_code == 201, response.text
+    env = Environment(emulator, tmp_path, store='controller')
+    error = expect_failure(env)
+    assert "has no input 'state'" in error.message and 'jama.connect.controller_credential_types' in error.message
+    assert env.credentials() == []
+
+
+def test_a_job_killed_after_the_write_ahead_record_is_healed_by_the_next_job(env):
+    # The record written before Jama's create is injected into the next job, which finishes the work.
+    env.hooks.kill_after_write = 1
+    with pytest.raises(BaseException) as raised:
+        env.run()
+    assert 'after controller write 1' in str(raised.value)
+    _credential_id, inputs = env.controller_credential()
+    assert set(inputs) == {'url', 'state'} and 'pending' in json.loads(inputs['state'])
+    env.hooks.__init__()
+    assert env.run()['verified']
+    env.assert_agree()
