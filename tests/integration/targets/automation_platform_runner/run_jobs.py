@@ -181,6 +181,98 @@ def controller_sink_jobs(args, config, types):
            'the connector uses the client ID the controller credential holds')
     print('controller sink: configure changed, configure again in a fresh directory changed=0, check healthy; the '
           'connector uses the controller credential\'s client ID')
+    role_store_jobs(args, config, types, controller_env, credential_id)
+
+
+def jama_client_ids(config):
+    return set(cred['clientId'] for cred in jama_credentials(config))
+
+
+def jama_credentials(config):
+    """The JCI service user's API credentials in Jama."""
+    jama = config['jama_admin_connection']
+    auth, verify = (jama['username'], jama['password']), config['emulator_ca_file']
+    service = requests.get(jama['url'] + '/rest/v1/users', auth=auth, params={'username': 'jci_service'}, verify=verify,
+                           timeout=30)
+    service_id = [user['id'] for user in service.json()['data'] if user['username'] == 'jci_service'][0]
+    return requests.get('%s/rest/v1/users/%d/apicredentials' % (jama['url'], service_id), auth=auth,
+                        params={'maxResults': 50}, verify=verify, timeout=30).json()['data']
+
+
+def role_store_jobs(args, config, types, controller_env, stage_credential_id):
+    """The role with the controller credential as its store: it rotates the credential made above, and creates one
+    for a new environment whose first job is broken half-way (Jama creates the credential and the answer is lost);
+    the next job, in a fresh directory, gets the record of that from the controller and finishes the work."""
+    def host(name, credential):
+        return {'jama_api': {'hosts': {name: {
+            'oauth_connector_environment': name, 'oauth_connector_name': 'Jama Connect (%s)' % name,
+            'oauth_connector_credential_name': 'jci-oauth-%s' % name,
+            'oauth_connector_jama_url': config['emulator_jama_url'],
+            'oauth_connector_jama_ca_path': config['emulator_ca_file'],
+            'oauth_connector_controller_credential': {'name': credential, 'organization': 'Default'}}},
+            'vars': {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}}}
+
+    def job(name, playbook, hosts, credential_id, extravars=None):
+        # At launch the controller decrypts the attached credential's inputs (as they are now) and renders them.
+        inputs = admin_get(config, '/controller/credentials/%d/inputs' % credential_id)
+        return Job(args.jobs, name, args.collection, config, types, [('Jama Connect OAuth client', inputs)]).run(
+            playbook, hosts, extravars=extravars, envvars=controller_env)
+
+    stage = host('stage', 'Jama Connect OAuth (stage)')
+    before = admin_get(config, '/controller/credentials/%d/inputs' % stage_credential_id)['client_id']
+    runner, events = job('rotate-controller', 'jama.connect.rotate', stage, stage_credential_id)
+    expect(runner.status == 'successful' and runner.stats.get('changed'), 'rotate with the controller credential as '
+           'the store: ' + summary(runner, events))
+    runner, events = job('configure-controller-3', 'jama.connect.configure', stage, stage_credential_id)
+    expect(runner.status == 'successful' and not runner.stats.get('changed'), 'configure after the rotation, fresh '
+           'directory, changed nothing: ' + summary(runner, events))
+    inputs = admin_get(config, '/controller/credentials/%d/inputs' % stage_credential_id)
+    connector = [item for item in jci_connectors(config) if item['name'] == 'Jama Connect (stage)']
+    in_jama = jama_client_ids(config)
+    expect(inputs['client_id'] != before and 'state' not in inputs and connector[0]['clientId'] == inputs['client_id']
+           and inputs['client_id'] in in_jama and before not in in_jama,
+           'after the rotation the controller credential holds the new client ID (and no record), the connector uses '
+           'it, Jama has it and the old one is gone')
+    print('role, controller store: rotate changed (controller credential updated, old Jama credential deleted), '
+          'configure in a fresh directory changed=0')
+
+    # [DOC] The administrator creates the environment's credential in the controller with just the Jama URL and
+    # attaches it to the job templates; the first configure job (create_credential) fills it.
+    controller = config['controller_connection']
+
+    def first(resource, name):
+        return requests.get('%s/api/v2/%s/' % (controller['url'], resource), params={'name': name},
+                            auth=(controller['username'], controller['password']), verify=controller['ca_path'],
+                            timeout=30).json()['results'][0]['id']
+    created = requests.post(controller['url'] + '/api/v2/credentials/', json={
+        'name': 'Jama Connect OAuth (qa)', 'organization': first('organizations', 'Default'),
+        'credential_type': first('credential_types', 'Jama Connect OAuth client'),
+        'inputs': {'url': config['emulator_jama_url']}}, auth=(controller['username'], controller['password']),
+        verify=controller['ca_path'], timeout=30)
+    expect(created.status_code == 201, 'create the empty controller credential: %s' % created.text)
+    qa_credential = created.json()['id']
+    qa = host('qa', 'Jama Connect OAuth (qa)')
+    create = {'oauth_connector_create_credential': True}
+    # Jama creates the credential, and its answer never arrives: the job fails with a record in the controller.
+    requests.post(config['emulator_admin_url'] + '/faults', json={
+        'system': 'jama', 'operation': 'createUserApiCredential', 'kind': 'drop', 'when': 'after', 'count': 1},
+        timeout=10).raise_for_status()
+    runner, events = job('configure-qa-broken', 'jama.connect.configure', qa, qa_credential, create)
+    expect(runner.status == 'failed', 'the first qa job fails when Jama\'s answer is lost: ' + summary(runner, events))
+    expect('state' in admin_get(config, '/controller/credentials/%d/inputs' % qa_credential),
+           'the broken job left its record in the controller credential')
+    for number, changed in ((1, True), (2, False)):
+        runner, events = job('configure-qa-%d' % number, 'jama.connect.configure', qa, qa_credential, create)
+        expect(runner.status == 'successful' and bool(runner.stats.get('changed')) == changed,
+               'qa configure %d after the broken job: %s' % (number, summary(runner, events)))
+    inputs = admin_get(config, '/controller/credentials/%d/inputs' % qa_credential)
+    connector = [item for item in jci_connectors(config) if item['name'] == 'Jama Connect (qa)']
+    made = [cred['clientId'] for cred in jama_credentials(config) if cred['name'].startswith('jci-oauth-qa-')]
+    expect('state' not in inputs and connector[0]['clientId'] == inputs.get('client_id') and made == [inputs['client_id']],
+           'qa: the controller credential, the connector and Jama agree (the broken job\'s credential was deleted), '
+           'and no record is left')
+    print('role, controller store: a job broken after Jama created the credential left a record; the next job (fresh '
+          'directory) healed it, the one after changed=0')
 
 
 def main():
