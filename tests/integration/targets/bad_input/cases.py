@@ -296,6 +296,27 @@ for entry in ('main', 'check', 'migrate', 'rotate'):
         if entry == 'main':
             row('role+spec:' + entry, role_vars, fragment, label)
 row('role:main', ROLE_VARS, 'no API credential for jci_service', 'vault file without the keys, creation off')
+# The controller credential as the role's store (refused before any write; the organisation is a controller read).
+ROLE_SINK = {'name': 'Matrix role store', 'organization': 'Default'}
+for changes, fragment, label in (
+        ({'oauth_connector_controller_credential': ROLE_SINK, 'oauth_connector_controller': CONTROLLER_ARG},
+         'set either vault_file (role: oauth_connector_vault_file) or controller_credential',
+         'role store: vault file and controller credential'),
+        ({'oauth_connector_vault_file': None, 'oauth_connector_controller_credential': {'name': 'Matrix role store'},
+          'oauth_connector_controller': CONTROLLER_ARG}, 'controller_credential.organization is required',
+         'role store: controller credential without organization'),
+        ({'oauth_connector_vault_file': None, 'oauth_connector_controller_credential': dict(ROLE_SINK, organization='Nowhere'),
+          'oauth_connector_controller': CONTROLLER_ARG}, "no organization named 'Nowhere'",
+         'role store: unknown organization'),
+        ({'oauth_connector_vault_file': None, 'oauth_connector_controller_credential': ROLE_SINK},
+         'needs the automation controller connection', 'role store: no controller connection'),
+        ({'oauth_connector_credential_state': 'matrix-not-a-record'}, 'is not a record jama.connect wrote',
+         'role store: injected record not a record')):
+    role_vars = dict(ROLE_VARS, **dict((key, value) for key, value in changes.items() if value is not None))
+    for key in [key for key, value in changes.items() if value is None]:
+        role_vars.pop(key, None)
+    row('role:main', role_vars, fragment, label)
+    row('role+spec:main', role_vars, fragment, label)
 row('role:rotate', ROLE_VARS, 'nothing to rotate', 'vault file without the keys')
 
 
