@@ -169,8 +169,8 @@ def check_controller_store(params):
         _fail('%s: no such file %s; give the PEM file of the CA that signed the certificate'
               % (name('controller.ca_path'), controller['ca_path']))
     if controller.get('timeout') is not None and not 1 <= controller['timeout'] <= TIMEOUT_MAX:
-        _fail('%s must be between 1 and %d seconds, got %s' % (name('controller.timeout'), TIMEOUT_MAX,
-                                                                controller['timeout']))
+        _fail('%s must be between 1 and %d seconds, got %s'
+              % (name('controller.timeout'), TIMEOUT_MAX, controller['timeout']))
 
 
 def admin_configured(params):

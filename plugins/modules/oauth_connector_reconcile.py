@@ -103,10 +103,10 @@ options:
     type: str
   controller_credential:
     description:
-      - The environment's store on an automation controller (AWX, Red Hat Ansible Automation Platform), instead of
+      - "The environment's store on an automation controller (AWX, Red Hat Ansible Automation Platform), instead of
         O(vault_file), so a new secret outlives the job: a credential of the collection's C(Jama Connect OAuth
         client) type. Its C(client_id) and C(client_secret) inputs are the current credential, its secret C(state)
-        input the record of unfinished work (the same record O(state_var) names in a vault file).
+        input the record of unfinished work (the same record O(state_var) names in a vault file)."
       - The controller never shows a secret, so the job template attaches this credential and the controller injects
         its values (O(client_id), O(client_secret), O(credential_state)). Before any call to Jama or JCI the task
         checks that the controller holds what the job was given (a job given another credential, or a credential
