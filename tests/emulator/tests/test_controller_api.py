@@ -77,6 +77,18 @@ def test_secret_inputs_read_back_as_encrypted_and_encrypted_keeps_them(emulator)
     assert 'controller-secret-2' not in replaced.text
 
 
+def test_the_admin_api_lists_credentials_with_clear_inputs_outside_the_request_log(emulator):
+    ctype = controller_type(emulator)
+    cred = new_credential(emulator, ctype)
+    new_credential(emulator, ctype, name='test oauth', secret='controller-secret-2')
+    emulator.admin('DELETE', '/requests')
+    listed = emulator.admin('GET', '/controller/credentials?name=prod oauth')
+    assert listed == [{'id': cred['id'], 'name': 'prod oauth', 'inputs': stored_inputs(emulator, cred)}]
+    assert listed[0]['inputs']['client_secret'] == 'controller-secret-1'
+    assert len(emulator.admin('GET', '/controller/credentials')) == 2
+    assert emulator.request_log('controller') == []
+
+
 def test_a_patch_of_inputs_replaces_them_all(emulator):
     ctype = controller_type(emulator, dict(OAUTH_CLIENT_TYPE, inputs={
         'fields': OAUTH_CLIENT_TYPE['inputs']['fields'] + [{'id': 'note', 'label': 'Note', 'type': 'string'}]}))
