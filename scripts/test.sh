@@ -5,10 +5,11 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 export PATH="$ROOT/.venv/newest/bin:$PATH"
-# "integration" runs integration-newest and integration-oldest side by side: much of their time is spent waiting
-# on injected latency, and each has its own copy of the collection and its own emulators.
-ALL_STEPS=(emulator sanity-newest sanity-oldest units-newest units-oldest integration molecule-newest molecule-oldest
-           docs lint build readme leftovers)
+# "sanity", "units" and "integration" run their newest and oldest cores side by side (each core has its own copy of
+# the collection and its own emulators; much of their time is spent waiting on the emulators and injected latency);
+# "sanity-newest", "units-oldest" and so on run one. Molecule's two cores run one after the other: both would share
+# molecule's scenario directories under ~/.cache.
+ALL_STEPS=(emulator sanity units integration molecule-newest molecule-oldest docs lint build readme leftovers)
 STEPS=("${@:-${ALL_STEPS[@]}}")
 
 collection() { JAMA_CONNECT_FLAVOR="$1" "$ROOT/.venv/$1/bin/python" scripts/sync_collection.py; }
@@ -18,17 +19,19 @@ step_emulator() { (cd tests/emulator && "$ROOT/.venv/newest/bin/python" -m pytes
 step_sanity() { local dir; dir="$(collection "$1")" && (cd "$dir" && "$ROOT/.venv/$1/bin/ansible-test" sanity --python "$(pyver "$1")" --color no); }
 step_units() { local dir; dir="$(collection "$1")" && (cd "$dir" && "$ROOT/.venv/$1/bin/ansible-test" units --python "$(pyver "$1")" --color no); }
 step_integration() { bash scripts/integration.sh "$1"; }
-step_integration_both() {
+both() {
+    # Runs "$1 newest" and "$1 oldest" at the same time; prints each one's output after both ended.
     local logs status=0
     logs="$(mktemp -d)"
-    bash scripts/integration.sh newest > "$logs/newest.log" 2>&1 &
+    "$1" newest > "$logs/newest.log" 2>&1 &
     local newest=$!
-    bash scripts/integration.sh oldest > "$logs/oldest.log" 2>&1 &
+    "$1" oldest > "$logs/oldest.log" 2>&1 &
     local oldest=$!
-    wait "$newest" || status=1
-    wait "$oldest" || status=1
-    echo "--- integration-newest"; cat "$logs/newest.log"
-    echo "--- integration-oldest"; cat "$logs/oldest.log"
+    wait "$newest" || { status=1; echo "$1 newest FAILED"; }
+    wait "$oldest" || { status=1; echo "$1 oldest FAILED"; }
+    echo "--- $1 newest"; cat "$logs/newest.log"
+    echo "--- $1 oldest"; cat "$logs/oldest.log"
+    rm -rf "$logs"
     return $status
 }
 step_lint() {
@@ -70,9 +73,11 @@ for step in "${STEPS[@]}"; do
     started=$SECONDS
     case "$step" in
         emulator) step_emulator ;;
+        sanity) both step_sanity ;;
         sanity-*) step_sanity "${step#sanity-}" ;;
+        units) both step_units ;;
         units-*) step_units "${step#units-}" ;;
-        integration) step_integration_both ;;
+        integration) both step_integration ;;
         integration-*) step_integration "${step#integration-}" ;;
         molecule-*) MOLECULE_VENV="${step#molecule-}" bash scripts/molecule.sh ;;
         docs) ANSIBLE_COLLECTIONS_PATH="$(dirname "$(dirname "$(dirname "$(collection newest)")")")" python scripts/check_docs.py ;;
