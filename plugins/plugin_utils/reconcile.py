@@ -133,9 +133,10 @@ class VaultView:
         state = data.get(settings.state_var) or {}
         if not isinstance(state, dict) or not isinstance(state.get('pending') or {}, dict) \
                 or not isinstance(state.get('retire') or [], list):
-            raise ReconcileError('%s holds an unexpected value under %s (the record of unfinished work); remove '
-                                 'that key with ansible-vault edit and run again'
-                                 % (settings.store, settings.state_var))
+            fix = ('remove that key with ansible-vault edit' if settings.vault_file else
+                   'clear the credential\'s "Unfinished change" input in the controller')
+            raise ReconcileError('%s holds an unexpected value under %s (the record of unfinished work); %s and run '
+                                 'again' % (settings.store, settings.state_var, fix))
         self.pending = dict(state.get('pending') or {})
         self.retire = [str(item) for item in state.get('retire') or []]
         self.partial = False
