@@ -109,3 +109,16 @@ def test_a_job_killed_after_the_write_ahead_record_is_healed_by_the_next_job(env
     env.hooks.__init__()
     assert env.run()['verified']
     env.assert_agree()
+
+
+def test_a_malformed_record_in_the_controller_is_named_with_its_fix_and_nothing_changes(env, emulator):
+    env.run()
+    credential_id, inputs = env.controller_credential()
+    response = emulator.controller('PATCH', '/api/v2/credentials/%d/' % credential_id, json={
+        'inputs': dict(inputs, state='{"pending": "not a mapping"}')})
+    assert response.status_code == 200, response.text
+    before = (env.credentials(), env.connectors())
+    error = expect_failure(env, 'rotate')
+    assert 'clear the credential\'s "Unfinished change" input' in error.message
+    assert CONTROLLER_CREDENTIAL['name'] in error.message and inputs['client_secret'] not in error.message
+    assert (env.credentials(), env.connectors()) == before
