@@ -51,7 +51,8 @@ ROLE_VARIABLES = {
     'vault_id': 'oauth_connector_vault_id', 'basic_password': 'oauth_connector_basic_password',
     'environment_name': 'oauth_connector_environment',
     'controller_credential': 'oauth_connector_controller_credential', 'controller': 'oauth_connector_controller',
-    'credential_state': 'oauth_connector_credential_state', 'controller.ca_path': 'oauth_connector_controller.ca_path',
+    'credential_state': 'oauth_connector_credential_state', 'credential_revision': 'oauth_connector_credential_revision',
+    'client_from_credential': 'oauth_connector_client_secret_from_credential', 'controller.ca_path': 'oauth_connector_controller.ca_path',
     'controller.timeout': 'oauth_connector_controller.timeout',
 }
 # How ansible's ArgumentSpecValidator names an option: argument 'x', value of x, found in 'x', missing required
@@ -107,6 +108,11 @@ def check_options(params):
         _fail('set both %s and %s, or neither' % (name('client_id'), name('client_secret')))
     if controller:
         check_controller_store(params)
+    if params['vault_file'] and params['client_from_credential']:
+        _fail('this job was given a "Jama Connect OAuth client" credential, whose injected values (the Jama URL and the '
+              'client) would override this host\'s, but the host keeps its credential in %s: detach that credential '
+              'from the job template, or keep the credential in the controller with %s instead'
+              % (name('vault_file'), name('controller_credential')))
     if params['vault_file'] and params['client_id']:
         _fail('set either %s or %s and %s, not both: the credential in use must be the one the vault file holds'
               % (name('vault_file'), name('client_id'), name('client_secret')))
@@ -294,7 +300,7 @@ class ActionModule(ActionBase):
         sessions.append(sink.session)
         store = ControllerStore(sink, params['jama_url'].rstrip('/'), {
             'client_id': params['client_id'], 'client_secret': params['client_secret'],
-            'state': params['credential_state']}, (params['client_id_var'], params['client_secret_var'],
+            'state': params['credential_state'], 'revision': params['credential_revision']}, (params['client_id_var'], params['client_secret_var'],
                                                    params['state_var']))
         store.read()
         return store

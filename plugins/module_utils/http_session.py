@@ -114,7 +114,8 @@ def retry_policy(max_retries=STATUS_RETRIES, retry_after_max=RETRY_AFTER_MAX):
     return policy
 
 
-SECRET_FIELD = re.compile(r'secret|password|token', re.IGNORECASE)
+# state: the role's record of unfinished work in a controller credential, which may hold a pending client secret.
+SECRET_FIELD = re.compile(r'secret|password|token|state', re.IGNORECASE)
 
 
 def server_message(response, field_errors=False):

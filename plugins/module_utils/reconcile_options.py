@@ -45,4 +45,7 @@ def argument_spec():
         'controller': {'type': 'dict', 'options': _suboptions(CONTROLLER_OPTIONS), 'apply_defaults': True},
         # The controller credential's record of unfinished work, as the controller injected it (JSON text).
         'credential_state': {'type': 'raw', 'no_log': True},
+        'credential_revision': {'type': 'str'},
+        # Set when a "Jama Connect OAuth client" credential is attached to the job (it injects the client options).
+        'client_from_credential': {'type': 'bool', 'default': False},
     }

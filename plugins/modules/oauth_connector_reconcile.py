@@ -26,7 +26,8 @@ description:
   - "Credentials it creates are named O(credential_name) plus a time stamp, with the description
     C(Managed by jama.connect for JCI <jci url>, connector \"<name>\"). Only credentials with that description are
     ever deleted as orphans, so credentials made by hand or for other connectors are never touched."
-  - "A converged environment costs two calls: reading the connector and JCI's connector test. The direct check
+  - "A converged environment costs two calls: reading the connector and JCI's connector test (with
+    O(controller_credential), three reads of the controller more). The direct check
     against Jama runs when it adds information: after a change, in O(flow=check), and to diagnose a failed JCI test."
   - This is an action plugin; it runs on the controller, where the vault file and the vault secrets are, and makes
     its HTTP calls from there. The secret is never in the result, the diff or a message.
@@ -135,6 +136,19 @@ options:
       - With O(controller_credential), the record of unfinished work the controller injected from that credential's
         C(state) input (JSON text, or a mapping). Empty when nothing is unfinished.
     type: raw
+  credential_revision:
+    description:
+      - With O(controller_credential), the C(revision) input the controller injected from that credential. It must
+        equal the credential's current revision; each write changes it, and a write finds it changed only when
+        another job wrote the credential, which stops this run rather than overwrite that job's record.
+    type: str
+  client_from_credential:
+    description:
+      - Set by the role when a C(Jama Connect OAuth client) credential is attached to the job (its injectors set
+        C(oauth_connector_client_secret_from_credential)). With O(vault_file) the task then fails before any call,
+        because that credential's injected URL and client would override the host's own.
+    type: bool
+    default: false
   client_secret_plaintext:
     description: Set when O(client_secret) came from a plaintext variable; the result then carries a warning.
     type: bool

@@ -13,8 +13,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import binascii
 import copy
 import json
+import os
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import controller_session
@@ -26,6 +28,8 @@ TYPE_KIND = 'cloud'
 URL_INPUT, ID_INPUT, SECRET_INPUT = 'url', 'client_id', 'client_secret'
 # The role's record of unfinished work (a secret input: it may hold a pending client secret).
 STATE_INPUT = 'state'
+# A random token each write of the role changes, so a job sees that another job wrote the credential after it started.
+REVISION_INPUT = 'revision'
 
 
 def sink_options(value):
@@ -131,17 +135,20 @@ class ControllerSink:
 class ControllerStore:
     """The oauth_connector role's store (see plugin_utils/reconcile.py) in an automation controller credential of
     the OAuth client type: its client_id and client_secret inputs are the current credential, its secret input
-    ``state`` the record of unfinished work (JSON).
+    ``state`` the record of unfinished work (JSON), and its plain input ``revision`` a random token that changes
+    with every write.
 
     The controller never shows a secret, so the secret and the record this job knows are the ones the controller
-    injected into the job at launch (``injected``: client_id, client_secret, state, from the credential the job
-    template attaches). The API shows which client ID is stored and whether a secret and a record are; the two
-    views must agree, or the job was given another credential (or this one changed after the job started), and
-    the run stops before any change. Every write sends all inputs, so it does not depend on an earlier write
-    having happened."""
+    injected into the job at launch (``injected``: client_id, client_secret, state, revision, from the credential
+    the job template attaches). The API shows the URL, the client ID and the revision, and whether a secret and a
+    record are stored; the two views must agree, or the job was given another credential (or this one changed
+    after the job started), and the run stops before any change. Before each write the credential is read again:
+    a revision this job did not write means another job changed it, and the run stops rather than overwrite that
+    job's record. Every write sends all inputs, so it does not depend on an earlier write having happened."""
 
     write_hint = ('fix the cause (the controller connection, its permissions) and run again; the next job gets '
-                  'whatever the controller credential holds, and resumes from there')
+                  'whatever the controller credential holds, and resumes from there (if this was the job that '
+                  'created the controller credential, it may exist now: attach it to the job template)')
 
     def __init__(self, sink, jama_url, injected, names):
         self.sink = sink
@@ -149,7 +156,9 @@ class ControllerStore:
         self.injected = injected
         self.id_var, self.secret_var, self.state_var = names
         self._data = None
-        self._unsure = False
+        # Revisions the credential may carry that this job knows: the one it was given, and each it wrote (a write
+        # whose answer was lost may have happened).
+        self._revisions = set()
 
     def describe(self):
         return self.sink.describe()
@@ -168,38 +177,51 @@ class ControllerStore:
 
     def _load(self):
         current = self.sink.prepare()
-        if STATE_INPUT not in self.sink.fields:
+        missing = sorted({STATE_INPUT, REVISION_INPUT} - self.sink.fields)
+        if missing:
             raise errors.ConfigurationError(
-                'the controller credential type %r has no input %r, where the role records unfinished work; update '
-                'the collection\'s credential types (ansible-playbook jama.connect.controller_credential_types)'
-                % (self.sink.options['credential_type'], STATE_INPUT))
+                'the controller credential type %r has no input(s) %s, where the role records unfinished work: '
+                'install the collection\'s credential types (ansible-playbook jama.connect.controller_credential_types; '
+                'the controller refuses new inputs for a type that credentials use, so then install them under another '
+                'name and set controller_credential.credential_type)'
+                % (self.sink.options['credential_type'], ', '.join(missing)))
         given = {ID_INPUT: self.injected.get('client_id') or None,
                  SECRET_INPUT: self.injected.get('client_secret') or None,
-                 STATE_INPUT: parse_state(self.injected.get('state'))}
+                 STATE_INPUT: parse_state(self.injected.get('state')),
+                 REVISION_INPUT: self.injected.get('revision') or None}
         if current is None:
-            if any(given.values()):
+            if given[ID_INPUT] or given[SECRET_INPUT] or given[STATE_INPUT]:
                 raise errors.ConfigurationError(
-                    'this job was given an OAuth client credential (client ID %s), but the controller has no %s: set '
-                    'oauth_connector_controller_credential to the credential the job template attaches'
-                    % (given[ID_INPUT] or 'none', self.describe()))
+                    'this job was given an OAuth client credential (client ID %s), but the controller has no %s. To '
+                    'keep using that client, create %s in the controller with its URL, client ID and secret (or '
+                    'correct oauth_connector_controller_credential to name the attached credential); to start '
+                    'afresh, detach it and remove oauth_connector_client_id and oauth_connector_client_secret'
+                    % (given[ID_INPUT] or 'none', self.describe(), self.sink.options['name']))
             return {}
         inputs = current.get('inputs') or {}
+        if inputs.get(URL_INPUT) and _url(inputs[URL_INPUT]) != _url(self.jama_url):
+            raise errors.ConfigurationError(
+                '%s is for the Jama at %s, but this run is for %s: the job template attaches another environment\'s '
+                'OAuth client credential (its URL overrides oauth_connector_jama_url), or the host names another '
+                'environment\'s credential. Attach the environment\'s own credential and limit the job to its host'
+                % (self.describe(), inputs[URL_INPUT], self.jama_url))
         stored = {ID_INPUT: inputs.get(ID_INPUT) or None, SECRET_INPUT: inputs.get(SECRET_INPUT) == ENCRYPTED,
-                  STATE_INPUT: inputs.get(STATE_INPUT) == ENCRYPTED}
+                  STATE_INPUT: inputs.get(STATE_INPUT) == ENCRYPTED, REVISION_INPUT: inputs.get(REVISION_INPUT) or None}
         if any(stored.values()) and not any(given.values()):
             raise errors.ConfigurationError(
                 '%s holds %s, but this job was not given it: attach that credential to the job template (the '
                 'controller injects its secret and record into the job), and run again'
                 % (self.describe(), _holding(stored)))
         if stored[ID_INPUT] != given[ID_INPUT] or stored[SECRET_INPUT] != bool(given[SECRET_INPUT]) \
-                or stored[STATE_INPUT] != bool(given[STATE_INPUT]):
+                or stored[STATE_INPUT] != bool(given[STATE_INPUT]) or stored[REVISION_INPUT] != given[REVISION_INPUT]:
             raise errors.ConfigurationError(
                 '%s holds %s, but this job was given %s: the job template attaches another credential of the type, '
                 'or the credential changed after this job started (another job?). Attach %s, let one job at a time '
                 'use it, and run again' % (self.describe(), _holding(stored),
-                                           _holding(dict((key, bool(value) if key != ID_INPUT else value)
-                                                         for key, value in given.items())),
+                                           _holding(dict((key, bool(value) if key in (SECRET_INPUT, STATE_INPUT)
+                                                          else value) for key, value in given.items())),
                                            self.sink.options['name']))
+        self._revisions.add(stored[REVISION_INPUT])
         data = {}
         for var, key in ((self.id_var, ID_INPUT), (self.secret_var, SECRET_INPUT), (self.state_var, STATE_INPUT)):
             if given[key]:
@@ -212,7 +234,8 @@ class ControllerStore:
         data.update(updates)
         for key in remove:
             data.pop(key, None)
-        inputs = {}
+        revision = binascii.hexlify(os.urandom(8)).decode('ascii')
+        inputs = {REVISION_INPUT: revision}
         if self.sink.has_url:
             inputs[URL_INPUT] = self.jama_url
         for var, key in ((self.id_var, ID_INPUT), (self.secret_var, SECRET_INPUT)):
@@ -220,22 +243,26 @@ class ControllerStore:
                 inputs[key] = _text(data[var])
         if data.get(self.state_var):
             inputs[STATE_INPUT] = json.dumps(data[self.state_var], sort_keys=True)
-        client = self.sink.client
-        if self.sink.current is None and self._unsure:
-            # An earlier create of this run may have happened with its answer lost: update it rather than collide.
-            self.sink.current = client.credential(self.sink.options['name'], self.sink.type_id,
-                                                  self.sink.organization_id)
-        self._unsure = True
-        if self.sink.current is None:
+        client, options = self.sink.client, self.sink.options
+        # What the controller holds now: a create whose answer was lost shows up here, and so does another job.
+        found = client.credential(options['name'], self.sink.type_id, self.sink.organization_id)
+        if found is None and self.sink.current is not None or found is not None and \
+                ((found.get('inputs') or {}).get(REVISION_INPUT) or None) not in self._revisions:
+            raise errors.ConflictError(
+                '%s was changed (or deleted) by someone else after this job read it, probably another job using it; '
+                'this job stops without overwriting it' % self.describe(), status=409,
+                hint='let one job at a time use the credential, then run again: the next job resumes from what the '
+                     'credential holds')
+        self._revisions.add(revision)
+        if found is None:
             written = client.create_credential({
-                'name': self.sink.options['name'], 'description': self.sink.options['description'],
+                'name': options['name'], 'description': options['description'],
                 'organization': self.sink.organization_id, 'credential_type': self.sink.type_id, 'inputs': inputs})
         else:
-            written = client.update_credential(self.sink.current['id'], {'inputs': inputs})
+            written = client.update_credential(found['id'], {'inputs': inputs})
         # Only a write the controller confirmed becomes this job's view; after a failure the next write still
         # carries every input, so the credential ends as this job meant either way.
         self.sink.current = written
-        self._unsure = False
         self._data = data
         return copy.deepcopy(data)
 
@@ -259,6 +286,10 @@ def parse_state(value):
     return parsed
 
 
+def _url(url):
+    return (url or '').rstrip('/').lower()
+
+
 def _text(value):
     # Values from tasks may be str subclasses (unsafe or tagged text); the controller gets plain text.
     return str.__str__(value) if isinstance(value, str) else str(value)
@@ -268,4 +299,5 @@ def _holding(view):
     parts = ['client ID %s' % view[ID_INPUT] if view[ID_INPUT] else 'no client ID']
     parts.append('a secret' if view[SECRET_INPUT] else 'no secret')
     parts.append('a record of unfinished work' if view[STATE_INPUT] else 'no record of unfinished work')
+    parts.append('revision %s' % view[REVISION_INPUT] if view[REVISION_INPUT] else 'no revision')
     return ', '.join(parts)

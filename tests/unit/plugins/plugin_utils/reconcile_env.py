@@ -50,6 +50,8 @@ class Hooks:
         self.kill_after_call = None
         self.fail_write = None
         self.kill_after_write = None
+        # For the controller store: called with the write's number just before it (another job acting meanwhile).
+        self.before_write = None
 
 
 class HookedSession(ApiSession):
@@ -86,6 +88,8 @@ class HookedControllerStore(ControllerStore):
         self.hooks.writes += 1
         if self.hooks.fail_write == self.hooks.writes:
             raise errors.TransportError('the controller could not be reached (injected)')
+        if self.hooks.before_write is not None:
+            self.hooks.before_write(self.hooks.writes)
         written = super(HookedControllerStore, self).write(updates, remove)
         if self.hooks.kill_after_write == self.hooks.writes:
             raise Killed('after controller write %d' % self.hooks.writes)
@@ -143,7 +147,8 @@ class Environment:
             extra = self.injected()
             given = {'client_id': extra.get('oauth_connector_client_id'),
                      'client_secret': extra.get('oauth_connector_client_secret'),
-                     'state': extra.get('oauth_connector_credential_state')}
+                     'state': extra.get('oauth_connector_credential_state'),
+                     'revision': extra.get('oauth_connector_credential_revision')}
             given.update(self.tamper or {})
             vault = HookedControllerStore(sink, self.emulator.jama_url, given,
                                           ('jama_client_id', 'jama_client_secret', 'jama_credential_state'))

@@ -275,6 +275,7 @@ def options(**values):
       'controller': {'url': 'controller.example.com', 'token': 't'}}, 'controller (role: oauth_connector_controller).url'),
     ({'credential_state': '{"pending": {"name": "jci-oauth-x"}}'}, 'records unfinished work of an earlier job'),
     ({'credential_state': 'not json'}, 'is not a record jama.connect wrote'),
+    ({'client_from_credential': True}, 'this job was given a "Jama Connect OAuth client" credential'),
 ])
 def test_obs7_bad_options_are_refused_before_any_call(values, fragment):
     with pytest.raises(errors.ConfigurationError) as raised:
@@ -308,13 +309,8 @@ def test_the_action_checks_every_role_variable_the_argument_spec_checks():
         specs = yaml.safe_load(handle)['argument_specs']
     by_variable = dict((variable, option) for option, variable in ROLE_VARIABLES.items())
     action = argument_spec()
-    # Read by the role itself to decide client_secret_plaintext, so the action never sees it: checked by its type here.
-    role_only = {'oauth_connector_client_secret_from_credential': 'bool'}
     for entry, spec in specs.items():
         for variable, definition in spec['options'].items():
-            if variable in role_only:
-                assert definition['type'] == role_only[variable]
-                continue
             option = by_variable.get(variable)
             assert option in action, '%s (%s) has no action option named for it' % (variable, entry)
             assert action[option].get('type', 'str') == definition.get('type', 'str'), variable

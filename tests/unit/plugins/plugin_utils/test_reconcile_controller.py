@@ -32,7 +32,7 @@ def test_the_first_job_creates_the_controller_credential_and_the_next_changes_no
     assert first['changed'] and first['verified']
     client_id = env.assert_agree()
     credential_id, inputs = env.controller_credential()
-    assert set(inputs) == {'url', 'client_id', 'client_secret'}, 'the record of unfinished work was not cleared'
+    assert set(inputs) == {'url', 'client_id', 'client_secret', 'revision'}, 'the record of unfinished work was not cleared'
     assert inputs['url'] == emulator.jama_url
     secret = inputs['client_secret']
     assert secret not in json.dumps(first)
@@ -57,14 +57,17 @@ def test_check_mode_writes_nothing_to_the_controller(env, emulator):
     assert env.mine() == []
     env.run()
     before = env.controller_credential()
-    assert not env.run('rotate', check_mode=True)['verified']
+    planned = env.run('rotate', check_mode=True)
+    assert planned['changed'] and all(action.startswith('would') for action in planned['actions'])
     assert env.controller_credential() == before
 
 
 @pytest.mark.parametrize('tamper, fragment', [
     ({'client_id': 'another-client-id', 'client_secret': 'another-secret'}, 'but this job was given client ID another'),
-    ({'client_id': '', 'client_secret': '', 'state': ''}, 'but this job was not given it: attach that credential'),
+    ({'client_id': '', 'client_secret': '', 'state': '', 'revision': ''},
+     'but this job was not given it: attach that credential'),
     ({'state': '{"pending": {"name": "jci-oauth-x"}}'}, 'changed after this job started'),
+    ({'revision': '0123456789abcdef'}, 'changed after this job started'),
 ])
 def test_a_job_given_other_values_than_the_controller_holds_stops_before_any_change(env, emulator, tamper, fragment):
     env.run()
@@ -77,12 +80,50 @@ def test_a_job_given_other_values_than_the_controller_holds_stops_before_any_cha
                                       if not op.startswith('list')] == []
 
 
-def test_a_job_given_a_credential_the_controller_does_not_have_stops(env, emulator):
-    env.tamper = {'client_id': 'cid', 'client_secret': 'secret'}
+@pytest.mark.parametrize('tamper', [{'client_id': 'cid', 'client_secret': 'secret'},
+                                    {'state': '{"pending": {"name": "jci-oauth-x"}}'}])
+def test_a_job_given_a_credential_the_controller_does_not_have_stops(env, emulator, tamper):
+    env.tamper = tamper
     error = expect_failure(env)
     assert 'the controller has no controller credential' in error.message
     assert 'oauth_connector_controller_credential' in error.message
     assert env.controller_credential() == (None, {}) and calls(emulator) == []
+
+
+def test_another_environments_credential_is_refused_by_its_url(env, emulator):
+    # The wrong credential attached: its injected URL is another Jama's, and so is what the controller holds.
+    env.run()
+    credential_id, inputs = env.controller_credential()
+    response = emulator.controller('PATCH', '/api/v2/credentials/%d/' % credential_id, json={
+        'inputs': dict(inputs, url='https://jama-prod.example.com')})
+    assert response.status_code == 200, response.text
+    emulator.admin('DELETE', '/requests')
+    error = expect_failure(env, 'rotate')
+    assert 'is for the Jama at https://jama-prod.example.com, but this run is for' in error.message
+    assert calls(emulator) == []
+
+
+def test_a_write_by_another_job_after_this_one_started_stops_it_without_overwriting(env, emulator):
+    env.run()
+    original = env.vault_data()['jama_client_id']
+    credential_id, inputs = env.controller_credential()
+
+    def another_job(number):
+        if number == 2:
+            # Another job rotated meanwhile: it wrote the credential (a new revision).
+            response = emulator.controller('PATCH', '/api/v2/credentials/%d/' % credential_id, json={
+                'inputs': dict(env.controller_credential()[1], revision='another-job')})
+            assert response.status_code == 200, response.text
+    env.hooks.__init__()
+    env.hooks.before_write = another_job
+    error = expect_failure(env, 'rotate')
+    assert 'changed (or deleted) by someone else after this job read it' in error.message
+    assert env.controller_credential()[1]['revision'] == 'another-job'
+    # Once the other job is done (here: nothing more), the next run resumes from what the credential holds.
+    env.hooks.__init__()
+    assert env.run('rotate')['verified']
+    assert env.assert_agree() != original
+    assert original not in [cred['clientId'] for cred in env.credentials()]
 
 
 def test_a_credential_type_without_the_state_input_is_named_with_the_fix(emulator, tmp_path):
@@ -94,7 +135,8 @@ def test_a_credential_type_without_the_state_input_is_named_with_the_fix(emulato
     assert response.status_code == 201, response.text
     env = Environment(emulator, tmp_path, store='controller')
     error = expect_failure(env)
-    assert "has no input 'state'" in error.message and 'jama.connect.controller_credential_types' in error.message
+    assert 'has no input(s) revision, state' in error.message and 'jama.connect.controller_credential_types' in error.message
+    assert 'controller_credential.credential_type' in error.message
     assert env.credentials() == []
 
 
@@ -105,7 +147,7 @@ def test_a_job_killed_after_the_write_ahead_record_is_healed_by_the_next_job(env
         env.run()
     assert 'after controller write 1' in str(raised.value)
     _credential_id, inputs = env.controller_credential()
-    assert set(inputs) == {'url', 'state'} and 'pending' in json.loads(inputs['state'])
+    assert set(inputs) == {'url', 'state', 'revision'} and 'pending' in json.loads(inputs['state'])
     env.hooks.__init__()
     assert env.run()['verified']
     env.assert_agree()

@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 import pytest
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
@@ -50,10 +52,16 @@ def fresh(emulator, tmp_path, index, store):
 
 
 def attempt(env, flow, options):
-    """Run the flow once with whatever fault is armed; a failure or a kill is expected, not required."""
+    """Run the flow once with whatever fault is armed; a failure or a kill is expected, not required. A failure's
+    message, hint and details never hold a secret the emulators issued."""
     try:
         env.run(flow, **options)
-    except (errors.JamaConnectError, Killed):
+    except errors.JamaConnectError as error:
+        text = json.dumps(error.to_fail_json(), default=str) + str(error)
+        secrets = env.emulator.admin('GET', '/secrets')
+        leaked = [secret for secret in secrets['issued'] + secrets['seeded'] if secret in text]
+        assert not leaked, 'a secret in the failure of %s' % flow
+    except Killed:
         pass
 
 
