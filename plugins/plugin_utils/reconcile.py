@@ -312,8 +312,8 @@ class Engine:
         conn = self._find_connector()
         self.diff['before'] = {'connector': diff_view(connector_view(conn))}
         if view.current is None and not view.pending and not view.partial:
-            raise ReconcileError('nothing to rotate: %s holds no credential under %s/%s'
-                                 % (self.s.store, self.s.client_id_var, self.s.client_secret_var),
+            where = (' under %s/%s' % (self.s.client_id_var, self.s.client_secret_var)) if self.s.vault_file else ''
+            raise ReconcileError('nothing to rotate: %s holds no credential%s' % (self.s.store, where),
                                  hint='run jama.connect.configure first')
         if conn is None:
             raise ReconcileError('nothing to rotate: JCI has no connector named "%s"' % self.s.connector_name,
