@@ -128,7 +128,7 @@ def check_options(params):
     if writes_credentials and params['client_id'] and not controller:
         _fail('%s and %s come from the options, so a new credential could not replace them: remove them and keep '
               'the credential in %s' % (name('client_id'), name('client_secret'), name('vault_file')))
-    if parse_state(params['credential_state']) and not controller:
+    if parse_state(params['credential_state']) and (not controller or params['vault_file']):
         _fail('%s records unfinished work of an earlier job, which only a run with %s can finish: set it to the '
               'controller credential the job template attaches' % (name('credential_state'),
                                                                    name('controller_credential')))
@@ -156,9 +156,6 @@ def check_options(params):
 def check_controller_store(params):
     """controller_credential: where the role keeps the credential on an automation controller. The client ID,
     secret and record of unfinished work then come from the controller's injection into the job."""
-    if params['vault_file']:
-        _fail('set either %s or %s, not both: the credential and the record of unfinished work live in one place'
-              % (name('vault_file'), name('controller_credential')))
     try:
         sink_options(params['controller_credential'])
     except errors.ConfigurationError as error:
@@ -239,8 +236,14 @@ class ActionModule(ActionBase):
         try:
             check_options(params)
             vault = self._vault(params, result)
+            mirror = None
             if vault is None and params['controller_credential'] is not None:
                 vault = self._controller_store(params, sessions)
+            elif params['controller_credential'] is not None:
+                # Both: the vault file is the store, the controller credential gets a copy of its current credential.
+                mirror = ControllerSink(params, sink_options(params['controller_credential']))
+                sessions.append(mirror.session)
+                mirror.prepare()
             settings = Settings(
                 flow=params['flow'], environment=params['environment_name'] or (task_vars or {}).get('inventory_hostname'),
                 jama_url=params['jama_url'], jci_url=params['jci']['url'], connector_name=params['connector_name'],
@@ -259,7 +262,8 @@ class ActionModule(ActionBase):
             jci = self._open(sessions, jci_session, params)
             engine = Engine(settings, JciClient(jci), lambda: JamaClient(self._open(sessions, jama_session, params)),
                             self._prober(params, sessions), vault, check_mode=check_mode,
-                            basic_probe=self._basic_prober(params, sessions), admin_configured=admin_configured(params))
+                            basic_probe=self._basic_prober(params, sessions), admin_configured=admin_configured(params),
+                            mirror=mirror)
             report = engine.run()
         except (errors.JamaConnectError, VaultFileError) as error:
             failure = error.to_fail_json() if isinstance(error, errors.JamaConnectError) else {'msg': str(error)}

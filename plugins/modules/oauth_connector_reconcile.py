@@ -114,7 +114,11 @@ options:
         that changed after the job started, stops here).
       - Each write sends every input in one create or update. The record is written before Jama is asked to create
         a credential and right after, as with a vault file, so a cancelled job is finished or undone by the next.
-      - Not together with O(vault_file). Reached with O(controller).
+      - With O(vault_file) as well, the vault file stays the store and this controller credential gets a copy of
+        its current credential (C(url), C(client_id), C(client_secret)) after each change and before a replaced
+        credential is deleted, for jobs that only use it; a copy that missed a write is written by the next
+        O(flow=configure), and O(flow=check) reports it. No injection is needed then.
+      - Reached with O(controller).
     type: dict
     suboptions:
       name:

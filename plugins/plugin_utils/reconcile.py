@@ -162,11 +162,16 @@ class Engine:
     raising ConfigurationError when none is configured. ``probe``: a callable(client_id, client_secret) that
     gets a token and ``users/current`` from Jama, returning {'user', 'license_type', 'expires_in'} or raising.
     ``basic_probe``: a callable(url, username, password) doing one Basic ``users/current`` (migrate's rollback
-    check). ``vault``: a VaultStore, or None when the credential comes from the options.
+    check). ``vault``: a store (VaultStore or ControllerStore), or None when the credential comes from the options.
+    ``mirror``: a ControllerSink that gets a copy of the vault file's current credential, or None.
     """
 
-    def __init__(self, settings, jci, admin, probe, vault, check_mode=False, basic_probe=None, admin_configured=True):
+    def __init__(self, settings, jci, admin, probe, vault, check_mode=False, basic_probe=None, admin_configured=True,
+                 mirror=None):
         self.s = settings
+        # A controller credential that gets a copy of the vault file's current credential, for jobs that only use
+        # it (plugin_utils/controller_sink.py ControllerSink): written before a replaced credential is deleted.
+        self.mirror = mirror
         self.jci = jci
         self._admin_factory = admin
         self._admin = None
@@ -288,6 +293,7 @@ class Engine:
         if view.clean and cur is not None and self._points_at(conn, cur):
             passed, _outcome = self._run_test(conn)
             if passed:
+                self._hand_to_mirror(cur)
                 self._converged(conn, cur)
                 return
             error = self._probe(cur)
@@ -349,6 +355,9 @@ class Engine:
             error = self._probe(cur)
             if error is not None:
                 problems.append('the API credential %s fails against Jama: %s' % (cur.client_id, error.message))
+        if self.mirror is not None and cur is not None and not self.mirror.holds(cur.client_id):
+            problems.append('%s does not hold the current credential %s; jama.connect.configure hands it over'
+                            % (self.mirror.describe(), cur.client_id))
         if view.pending:
             problems.append('%s records an unfinished change (credential %s); jama.connect.configure finishes it'
                             % (source, view.pending.get('name')))
@@ -412,6 +421,7 @@ class Engine:
                     self._did('left the OAuth connector "%s" alone: it uses another credential (%s)'
                               % (conn['name'], conn.get('clientId')), change=False)
         self.result['migrated'] = migrated
+        self._hand_to_mirror(target)
         self._retire_and_clean(target, [conn.get('clientId') for conn in mine], needed=target is not view.current)
         self.result['credential'] = {'client_id': target.client_id, 'name': target.name}
         # Verified means a connector on this credential passed JCI's test in this run.
@@ -435,6 +445,7 @@ class Engine:
             self.actions.append('would test the connector through JCI')
         if target is not cur:
             self._promote(target)
+        self._hand_to_mirror(target)
         credential_changed = target is not cur or bool(self.cleaned_up)
         self._retire_and_clean(target, [conn.get('clientId') if conn else None],
                                needed=credential_changed or moved_off)
@@ -660,6 +671,28 @@ class Engine:
             self._promote(target)
         raise ReconcileError('%s. The connector uses credential %s, which works against Jama directly and is in %s'
                              % (failure, target.client_id, self.s.store or 'the role options'), hint=hint)
+
+    def _hand_to_mirror(self, target):
+        """Copy the current credential to the mirror controller credential, unless it holds it. Runs before any
+        replaced credential is deleted, so jobs that use the mirror never hold a deleted credential for long; a
+        failure keeps the replaced one (still queued in the vault file's record) for the next run."""
+        if self.mirror is None:
+            return
+        if self.check_mode:
+            if target.planned or not self.mirror.holds(target.client_id):
+                self._did('hand %s to %s' % (target.label(), self.mirror.describe()))
+            return
+        if self.mirror.holds(target.client_id):
+            return
+        try:
+            self.mirror.write(self.s.jama_url, target.client_id, target.client_secret)
+        except errors.JamaConnectError as error:
+            raise ReconcileError('the connector uses credential %s, verified, and %s holds it, but handing it to %s '
+                                 'failed (%s); a credential it replaces is kept until a run hands it over'
+                                 % (target.client_id, self.s.store, self.mirror.describe(), error.message),
+                                 hint='fix the cause (the controller connection, its permissions) and run '
+                                      'jama.connect.configure again')
+        self._did('handed credential %s to %s' % (target.client_id, self.mirror.describe()))
 
     def _credential_id(self, cred):
         for listed in self.admin().list_credentials(self._user_id):

@@ -300,8 +300,9 @@ row('role:main', ROLE_VARS, 'no API credential for jci_service', 'vault file wit
 ROLE_SINK = {'name': 'Matrix role store', 'organization': 'Default'}
 for changes, fragment, label in (
         ({'oauth_connector_controller_credential': ROLE_SINK, 'oauth_connector_controller': CONTROLLER_ARG},
-         'set either vault_file (role: oauth_connector_vault_file) or controller_credential',
-         'role store: vault file and controller credential'),
+         "no credential type 'Jama Connect OAuth client'", 'role mirror: the type not installed'),
+        ({'oauth_connector_client_secret_from_credential': True}, 'this job was given a "Jama Connect OAuth client"',
+         'role: an OAuth client credential attached to a vault-file host'),
         ({'oauth_connector_vault_file': None, 'oauth_connector_controller_credential': {'name': 'Matrix role store'},
           'oauth_connector_controller': CONTROLLER_ARG}, 'controller_credential.organization is required',
          'role store: controller credential without organization'),

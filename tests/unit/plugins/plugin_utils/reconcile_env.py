@@ -108,8 +108,9 @@ def loader():
 
 
 class Environment:
-    """``store``: 'vault' (a vault file in tmp_path) or 'controller' (a credential in the emulated controller, its
-    values injected into each run the way the controller injects them into a job)."""
+    """``store``: 'vault' (a vault file in tmp_path), 'controller' (a credential in the emulated controller, its
+    values injected into each run the way the controller injects them into a job), or 'mirror' (the vault file,
+    with a copy of its current credential in a controller credential)."""
 
     def __init__(self, emulator, tmp_path, store='vault', **settings):
         self.emulator = emulator
@@ -118,8 +119,9 @@ class Environment:
         self.vault_path = str(tmp_path / 'jama_credential.vault.yml')
         self.settings = dict(jama_url=emulator.jama_url, jci_url=emulator.jci_url, connector_name=CONNECTOR,
                              create_credential=True, vault_file=self.vault_path, environment='dev')
-        if store == 'controller':
-            self.settings['vault_file'] = None
+        if store in ('controller', 'mirror'):
+            if store == 'controller':
+                self.settings['vault_file'] = None
             definition = oauth_client_type()
             response = emulator.controller('POST', '/api/v2/credential_types/', json=dict(
                 (key, definition[key]) for key in ('name', 'description', 'kind', 'inputs', 'injectors')))
@@ -134,16 +136,20 @@ class Environment:
         session.hooks = self.hooks
         return session
 
+    def _sink(self):
+        sink = ControllerSink({'controller': {'url': self.emulator.controller_url, 'username': CONTROLLER_ADMIN[0],
+                                              'password': CONTROLLER_ADMIN[1], 'ca_path': self.emulator.ca_file}},
+                              sink_options(CONTROLLER_CREDENTIAL))
+        # Its calls count, and can be broken, like the engine's own.
+        sink.session = self.session(self.emulator.controller_url, CONTROLLER_ADMIN)
+        sink.client = ControllerClient(sink.session)
+        return sink
+
     def _store(self):
-        if self.store == 'vault':
+        if self.store in ('vault', 'mirror'):
             vault = HookedVault(self.vault_path, loader(), 'dev')
         else:
-            sink = ControllerSink({'controller': {'url': self.emulator.controller_url, 'username': CONTROLLER_ADMIN[0],
-                                                  'password': CONTROLLER_ADMIN[1], 'ca_path': self.emulator.ca_file}},
-                                  sink_options(CONTROLLER_CREDENTIAL))
-            # Its calls count, and can be broken, like the engine's own.
-            sink.session = self.session(self.emulator.controller_url, CONTROLLER_ADMIN)
-            sink.client = ControllerClient(sink.session)
+            sink = self._sink()
             extra = self.injected()
             given = {'client_id': extra.get('oauth_connector_client_id'),
                      'client_secret': extra.get('oauth_connector_client_secret'),
@@ -168,9 +174,13 @@ class Environment:
         def basic_probe(url, username, password):
             return JamaClient(self.session(url, (username, password))).current_user()
 
+        mirror = None
+        if self.store == 'mirror':
+            mirror = self._sink()
+            mirror.prepare()
         return Engine(settings, JciClient(self.session(self.emulator.jci_url, JCI_ADMIN)),
                       lambda: JamaClient(self.session(self.emulator.jama_url, JAMA_ADMIN, admin_timeout)), probe, vault,
-                      check_mode=check_mode, basic_probe=basic_probe)
+                      check_mode=check_mode, basic_probe=basic_probe, mirror=mirror)
 
     # --- the controller credential, as a job gets it --------------------------------------------
     def controller_credential(self):
@@ -193,6 +203,7 @@ class Environment:
 
     # --- the state of the three systems -------------------------------------------------------
     def vault_data(self):
+        """What the store holds (for 'mirror', the vault file; the controller credential is its copy)."""
         if self.store == 'controller':
             inputs = self.controller_credential()[1]
             data = dict((key, inputs[name]) for key, name in STORE_KEYS if inputs.get(name))
@@ -264,6 +275,10 @@ class Environment:
         assert [cred['clientId'] for cred in self.mine()] == [client_id], 'orphaned credentials in Jama'
         tested = self.emulator.jci('POST', '/api/v1/connectors/%d/test' % conn['id']).json()['data']
         assert tested['success'], tested['message']
+        if self.store == 'mirror':
+            copy = self.controller_credential()[1]
+            assert (copy.get('client_id'), copy.get('client_secret')) == (client_id, secret), \
+                'the controller credential is not a copy of the vault file\'s credential'
         return client_id
 
 

@@ -266,7 +266,7 @@ def options(**values):
     ({'jama_ca_path': '/nonexistent/ca.pem'}, 'jama_ca_path (role: oauth_connector_jama_ca_path): no such file'),
     ({'jama_timeout': 10 ** 12}, 'must be between 1 and 600 seconds'),
     ({'controller_credential': {'name': 'c', 'organization': 'o'}},
-     'set either vault_file (role: oauth_connector_vault_file) or controller_credential'),
+     'controller_credential (role: oauth_connector_controller_credential) needs the automation controller connection'),
     ({'controller_credential': {'name': 'c'}, 'vault_file': None},
      'controller_credential.organization is required'),
     ({'controller_credential': {'name': 'c', 'organization': 'o'}, 'vault_file': None},

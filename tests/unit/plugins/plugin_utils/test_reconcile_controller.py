@@ -164,3 +164,55 @@ def test_a_malformed_record_in_the_controller_is_named_with_its_fix_and_nothing_
     assert 'clear the credential\'s "Unfinished change" input' in error.message
     assert CONTROLLER_CREDENTIAL['name'] in error.message and inputs['client_secret'] not in error.message
     assert (env.credentials(), env.connectors()) == before
+
+
+# --- the vault file as the store, with a copy of its credential in a controller credential (the mirror) --------
+
+
+@pytest.fixture
+def mirrored(emulator, tmp_path):
+    emulator.reset()
+    return Environment(emulator, tmp_path, store='mirror')
+
+
+def test_the_mirror_gets_each_new_credential_before_the_old_one_goes(mirrored, emulator):
+    first = mirrored.run()
+    assert first['changed'] and any('handed credential' in action for action in first['actions'])
+    client_id = mirrored.assert_agree()
+    emulator.admin('DELETE', '/requests')
+    second = mirrored.run()
+    assert not second['changed'] and second['actions'] == []
+    assert calls(emulator) == [('jci', 'listConnectors'), ('jci', 'testConnector')]
+    assert [op for _system, op in calls(emulator, ('controller',))] == ['listOrganizations', 'listCredentialTypes',
+                                                                        'listCredentials']
+    rotated = mirrored.run('rotate')
+    handed = [index for index, action in enumerate(rotated['actions']) if action.startswith('handed credential')]
+    deleted = [index for index, action in enumerate(rotated['actions']) if action.startswith('deleted credential')]
+    assert handed and deleted and handed[0] < deleted[0], rotated['actions']
+    assert mirrored.assert_agree() != client_id
+    assert mirrored.run('check')['verified']
+
+
+def test_a_mirror_that_missed_a_write_is_reported_by_check_and_healed_by_configure(mirrored, emulator):
+    mirrored.run()
+    credential_id, inputs = mirrored.controller_credential()
+    response = emulator.controller('PATCH', '/api/v2/credentials/%d/' % credential_id, json={
+        'inputs': dict(inputs, client_id='an-older-client-id')})
+    assert response.status_code == 200, response.text
+    error = expect_failure(mirrored, 'check')
+    assert 'does not hold the current credential' in error.message
+    healed = mirrored.run()
+    assert healed['changed'] and mirrored.assert_agree()
+
+
+def test_a_failed_hand_over_to_the_mirror_keeps_the_replaced_credential_until_the_next_run(mirrored, emulator):
+    original = mirrored.run() and mirrored.vault_data()['jama_client_id']
+    emulator.fault(system='controller', operation='updateCredential', kind='status', status=500, when='before', count=5)
+    error = expect_failure(mirrored, 'rotate')
+    assert 'a credential it replaces is kept' in error.message
+    assert original in [cred['clientId'] for cred in mirrored.credentials()]
+    assert mirrored.connector()['clientId'] == mirrored.vault_data()['jama_client_id'] != original
+    emulator.admin('DELETE', '/faults')
+    assert mirrored.run()['changed']
+    mirrored.assert_agree()
+    assert original not in [cred['clientId'] for cred in mirrored.credentials()]

@@ -1,7 +1,8 @@
 """The fault suite: for every step of configure, rotate and migrate, break the run there, then run the same flow
 again without the fault, and check that Jama, the vault file and JCI agree, the connector works, nothing the
-engine made is orphaned, and a further run changes nothing. Every test runs with both stores: the vault file and
-the automation controller credential (whose values each run gets injected, as a job does).
+engine made is orphaned, and a further run changes nothing. Every test runs with both stores, the vault file and
+the automation controller credential (whose values each run gets injected, as a job does), and with the vault file
+plus a controller credential that gets a copy of its current credential (the mirror).
 
 Faults: the emulator answers 500 before the call runs, runs it and then drops the connection (a lost answer),
 or runs it and answers 500; the run is killed before or after any call, or after any vault write; any vault
@@ -20,7 +21,7 @@ from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import SERVICE, Environment, Killed
 
 MAX_STEPS = 60
-STORES = ['vault', 'controller']
+STORES = ['vault', 'controller', 'mirror']
 
 
 def setup_configure(env):
