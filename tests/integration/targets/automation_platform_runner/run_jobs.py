@@ -6,13 +6,19 @@ vault password given by a Vault credential (``--vault-id jama@prompt``, answered
 ``ansible_runner.run()``. After the job, AWX deletes the directory's env/ (it held the injected secrets); the
 events and artifacts stay, and are what the leak check reads.
 
-The vault file sink: the role creates the credential and hands it to a vault file on a persistent path (a job's own
-files are gone when it ends). Job 1 configures (changed), job 2 in a fresh directory changes nothing, job 3 checks.
+The credential types are installed first, by their playbook (twice: the second changes nothing).
 
-The controller credential sink: the types are installed by their playbook, jama.connect.create_credential hands a
+The vault file sink: the role creates the credential and hands it to a vault file on a persistent path (a job's own
+files are gone when it ends), and a copy to a controller credential per environment. Job 1 configures (changed), job
+2 in a fresh directory changes nothing, job 3 checks, job 4 rotates, job 5 changes nothing.
+
+The controller credential sink: jama.connect.create_credential hands a
 new credential to a controller credential (the emulated controller's API), and the configure jobs get it the way
 AWX gives it: the "Jama Connect OAuth client" type's injectors rendered from the stored inputs. A job-wide credential
-serves one environment, so these jobs run one environment each, as one job template per environment does.
+serves one environment, so these jobs run one environment each, as one job template per environment does. Then
+the role with the controller credential as its store: it rotates that credential (and configure changes nothing
+after), and a new environment's first job, broken after Jama created the credential, is healed by the next job from
+the record the controller injects.
 """
 import argparse
 import json
@@ -99,6 +105,9 @@ def inventory(config, vault_dir):
             'oauth_connector_jama_ca_path': config['emulator_ca_file'],
             'oauth_connector_vault_file': os.path.join(vault_dir, '%s.vault.yml' % name),
             'oauth_connector_vault_id': VAULT_ID,
+            # Both: the vault file is the store, and this controller credential gets a copy for jobs that only use it.
+            'oauth_connector_controller_credential': {'name': 'Jama Connect OAuth copy (%s)' % name,
+                                                      'organization': 'Default'},
         }
     return {'jama_api': {'hosts': hosts,
                          'vars': {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}}}
@@ -133,13 +142,33 @@ def admin_get(config, path):
         return json.load(response)['data']
 
 
-def controller_sink_jobs(args, config, types):
+def platform_env(config):
+    """What the controller's own "Red Hat Ansible Automation Platform" credential type injects (and the CA of a
+    private controller, which an execution environment would carry in its image)."""
     controller = config['controller_connection']
-    # What the controller's own "Red Hat Ansible Automation Platform" credential type injects (and the CA of a
-    # private controller, which an execution environment would carry in its image).
-    controller_env = {'CONTROLLER_HOST': controller['url'], 'CONTROLLER_USERNAME': controller['username'],
-                      'CONTROLLER_PASSWORD': controller['password'], 'CONTROLLER_VERIFY_SSL': 'true',
-                      'CONTROLLER_CA_PATH': controller['ca_path']}
+    return {'CONTROLLER_HOST': controller['url'], 'CONTROLLER_USERNAME': controller['username'],
+            'CONTROLLER_PASSWORD': controller['password'], 'CONTROLLER_VERIFY_SSL': 'true',
+            'CONTROLLER_CA_PATH': controller['ca_path']}
+
+
+def install_types(args, config, types, hosts):
+    for number in (1, 2):
+        runner, events = Job(args.jobs, 'install-types-%d' % number, args.collection, config, types).run(
+            'jama.connect.controller_credential_types', hosts, envvars=platform_env(config))
+        expect(runner.status == 'successful' and bool(runner.stats.get('changed')) == (number == 1),
+               'install the credential types, run %d: %s' % (number, summary(runner, events)))
+    print('credential types installed by their playbook; again: changed=0')
+
+
+def controller_copies(config, names):
+    """The client ID each environment's controller copy holds (the emulator's admin view of the inputs)."""
+    listed = admin_get(config, '/controller/credentials')
+    return dict((name, [cred['inputs'].get('client_id') for cred in listed
+                        if cred['name'] == 'Jama Connect OAuth copy (%s)' % name]) for name in names)
+
+
+def controller_sink_jobs(args, config, types):
+    controller_env = platform_env(config)
     stage = {'jama_api': {'hosts': {'stage': {
         'oauth_connector_environment': 'stage', 'oauth_connector_name': 'Jama Connect (stage)',
         'oauth_connector_jama_ca_path': config['emulator_ca_file']}},
@@ -150,10 +179,6 @@ def controller_sink_jobs(args, config, types):
             playbook, stage, envvars=envvars, check=check)
 
     for number in (1, 2):
-        runner, events = job('install-types-%d' % number, 'jama.connect.controller_credential_types', envvars=controller_env)
-        expect(runner.status == 'successful' and bool(runner.stats.get('changed')) == (number == 1),
-               'install the credential types, run %d: %s' % (number, summary(runner, events)))
-    for number in (1, 2):
         runner, events = job('create-credential-%d' % number, 'jama.connect.create_credential', envvars=controller_env)
         expect(runner.status == 'successful' and bool(runner.stats.get('changed')) == (number == 1),
                'create the credential and hand it to the controller, run %d: %s' % (number, summary(runner, events)))
@@ -162,7 +187,7 @@ def controller_sink_jobs(args, config, types):
                       and 'controller_credential' in event['event_data'].get('res', {})]
             expect(len(handed) == 1 and 'client_secret' not in handed[0], 'the hand-off result, without the secret')
             credential_id = handed[0]['controller_credential']['id']
-    print('controller sink: credential types installed, credential created and handed off; both again: changed=0')
+    print('controller sink: credential created and handed off; again: changed=0')
     # At launch the controller decrypts the attached credential's inputs and renders its injectors.
     inputs = admin_get(config, '/controller/credentials/%d/inputs' % credential_id)
     oauth_client = [('Jama Connect OAuth client', inputs)]
@@ -292,9 +317,11 @@ def main():
     types = load_types(args.collection)
     hosts = inventory(config, persistent)
     first_run = {'oauth_connector_create_credential': True}
+    install_types(args, config, types, hosts)
+    platform = platform_env(config)
 
     job, events = Job(args.jobs, 'configure-1', args.collection, config, types).run('jama.connect.configure', hosts,
-                                                                                    first_run)
+                                                                                    first_run, envvars=platform)
     expect(job.status == 'successful', 'first configure job: ' + summary(job, events))
     expect(sorted(job.stats['changed']) == sorted(ENVIRONMENTS), 'first job changed every environment: '
            + summary(job, events))
@@ -303,12 +330,13 @@ def main():
     print('job 1 (configure, fresh directory): changed %s' % sorted(job.stats['changed']))
 
     job, events = Job(args.jobs, 'configure-2', args.collection, config, types).run('jama.connect.configure', hosts,
-                                                                                    first_run)
+                                                                                    first_run, envvars=platform)
     expect(job.status == 'successful' and not job.stats.get('changed'), 'second configure job, fresh directory, '
            'changed nothing: ' + summary(job, events))
     print('job 2 (configure, another fresh directory): changed=0')
 
-    job, events = Job(args.jobs, 'check-1', args.collection, config, types).run('jama.connect.check', hosts)
+    job, events = Job(args.jobs, 'check-1', args.collection, config, types).run('jama.connect.check', hosts,
+                                                                                envvars=platform)
     expect(job.status == 'successful' and not job.stats.get('changed') and not job.stats.get('failures'),
            'check job healthy: ' + summary(job, events))
     verified = [event['event_data']['res'] for event in events if event.get('event') == 'runner_on_ok'
@@ -318,15 +346,17 @@ def main():
     print('job 3 (check): healthy in %d environments' % len(verified))
 
     before = dict((name, vault_client_id(persistent, name)) for name in ENVIRONMENTS)
-    job, events = Job(args.jobs, 'rotate-1', args.collection, config, types).run('jama.connect.rotate', hosts)
+    job, events = Job(args.jobs, 'rotate-1', args.collection, config, types).run('jama.connect.rotate', hosts,
+                                                                                 envvars=platform)
     expect(job.status == 'successful' and sorted(job.stats['changed']) == sorted(ENVIRONMENTS),
            'rotate job changed every environment: ' + summary(job, events))
     expect(all(vault_client_id(persistent, name) != before[name] for name in ENVIRONMENTS),
            'the rotation put a new credential into every vault file on the persistent path')
-    job, events = Job(args.jobs, 'configure-3', args.collection, config, types).run('jama.connect.configure', hosts)
+    job, events = Job(args.jobs, 'configure-3', args.collection, config, types).run('jama.connect.configure', hosts,
+                                                                                    envvars=platform)
     expect(job.status == 'successful' and not job.stats.get('changed'), 'configure after the rotation, fresh '
            'directory, changed nothing: ' + summary(job, events))
-    print('job 4 (rotate): new credential in every vault file; job 5 (configure): changed=0')
+    print('job 4 (rotate): new credential in every vault file (and its controller copy); job 5 (configure): changed=0')
 
     # Jama, the vault files and JCI agree: each connector uses the client ID its vault file holds, and Jama holds
     # exactly that credential for it (the rotation deleted the old one).
@@ -345,6 +375,8 @@ def main():
         expect(len(connector) == 1 and connector[0]['clientId'] == held and held in in_jama and
                before[name] not in in_jama, '%s: the connector uses the vault file\'s client ID, which Jama holds; '
                'the rotated-out one is gone' % name)
+        expect(controller_copies(config, [name])[name] == [held], '%s: the controller copy holds the vault file\'s '
+               'client ID' % name)
     controller_sink_jobs(args, config, types)
 
     # The vault password never reaches an event or an artifact (the leak check covers the emulator's secrets).
