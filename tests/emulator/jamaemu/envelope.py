@@ -83,3 +83,15 @@ def paged(items, query):
                                   'totalResults': len(items)}},
             'links': {}, 'data': window}
     return Reply(200, body)
+
+
+# What the contract's `pattern: '\S'` means for a name: JSON Schema patterns are ECMA-262 regular expressions, whose
+# whitespace is this set. Python's str.strip() also strips the ASCII separators U+001C-U+001F, which ECMA-262 (and so
+# the contract) counts as ordinary characters.
+ECMA_WHITESPACE = ('\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a'
+                   '\u2028\u2029\u202f\u205f\u3000\ufeff')
+
+
+def is_blank(text):
+    """Whether a name has no character the contract's ``\\S`` pattern accepts."""
+    return not text.strip(ECMA_WHITESPACE)

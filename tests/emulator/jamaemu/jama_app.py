@@ -2,7 +2,7 @@
 import base64
 import binascii
 
-from .envelope import ApiError, Reply, created, no_content, ok, paged, timestamp
+from .envelope import ApiError, Reply, created, is_blank, no_content, ok, paged, timestamp
 from .routing import App
 from .state import MAX_API_CREDENTIALS, secret_matches
 
@@ -252,7 +252,7 @@ class JamaApp(App):
         body = request.json()
         name = body.get('name')
         description = body.get('description', '')
-        if not isinstance(name, str) or not name.strip():
+        if not isinstance(name, str) or is_blank(name):
             raise ApiError(400, 'name is required and must be a non-empty string')
         if len(name) > NAME_MAX:
             raise ApiError(400, 'name must be at most %d characters' % NAME_MAX)

@@ -5,7 +5,7 @@ Secrets are write-only: the API reports only whether they are set.
 """
 from urllib.parse import urlsplit
 
-from .envelope import ApiError, created, no_content, ok, paged, timestamp
+from .envelope import ApiError, created, is_blank, no_content, ok, paged, timestamp
 from .jama_app import basic_credentials
 from .jama_probe import probe
 from .routing import App
@@ -62,7 +62,7 @@ def merged_connector(current, body):
     for field in ('name', 'application', 'url', 'verifySsl', 'authenticationType'):
         if field in body:
             conn[field] = body[field]
-    if not isinstance(conn.get('name'), str) or not conn['name'].strip() or len(conn['name']) > NAME_MAX:
+    if not isinstance(conn.get('name'), str) or is_blank(conn['name']) or len(conn['name']) > NAME_MAX:
         raise ApiError(400, 'name is required: a non-empty string of at most %d characters' % NAME_MAX)
     if conn.get('application') not in APPLICATIONS:
         raise ApiError(400, 'application must be one of: %s' % ', '.join(APPLICATIONS))
@@ -247,7 +247,7 @@ class JciApp(App):
         body = request.json()
         name = body.get('name')
         ids = body.get('connectorIds')
-        if not isinstance(name, str) or not name.strip() or len(name) > NAME_MAX:
+        if not isinstance(name, str) or is_blank(name) or len(name) > NAME_MAX:
             raise ApiError(400, 'name is required: a non-empty string of at most %d characters' % NAME_MAX)
         if not isinstance(ids, list) or not ids or not all(isinstance(i, int) and not isinstance(i, bool)
                                                            for i in ids):

@@ -28,6 +28,19 @@ def test_malformed_or_invalid_bodies_get_the_error_envelope(emulator, payload, s
     assert_error_envelope(response, status)
 
 
+@pytest.mark.parametrize('name, status', [
+    ('\u001f', 201),  # an ASCII separator: Python's strip() drops it, but the contract's \S (ECMA-262) accepts it
+    ('\u3000\t', 400),  # ECMA-262 whitespace only
+])
+def test_a_name_is_blank_exactly_as_the_contracts_pattern_says(emulator, name, status):
+    response = emulator.jama('POST', MINE, auth=SERVICE, json={'name': name})
+    assert response.status_code == status, response.text
+    connector = emulator.jci('POST', '/api/v1/connectors', json={
+        'name': name, 'application': 'jama_connect', 'url': emulator.jama_url, 'verifySsl': True,
+        'authenticationType': 'oauth', 'clientId': 'x', 'clientSecret': 'y'})
+    assert connector.status_code == status, connector.text
+
+
 def test_oversized_body_gets_413(emulator):
     response = emulator.jama('POST', MINE, auth=SERVICE, data=b'x' * (1024 * 1024 + 1),
                              headers={'Content-Type': 'application/json'})
