@@ -18,6 +18,10 @@ SCENARIOS=("${@:-configure migrate rotate}")
 for scenario in ${SCENARIOS[@]}; do
     [[ -d "extensions/molecule/$scenario" ]] || { echo "no scenario $scenario"; exit 1; }
     echo "== molecule test -s $scenario"
+    # Its own working directory: molecule names the default one after the project directory's name ("connect"),
+    # which the newest and oldest copies share, and make test runs both at once. Removed when the scenario passes.
+    export MOLECULE_EPHEMERAL_DIRECTORY="$(mktemp -d "${TMPDIR:-/tmp}/molecule-$JAMA_CONNECT_FLAVOR-$scenario.XXXX")"
     # molecule's own summary has printed "successful" for a failed step: the exit code decides.
     molecule test -s "$scenario"
+    rm -rf "$MOLECULE_EPHEMERAL_DIRECTORY"
 done

@@ -36,8 +36,18 @@ make_venv() {  # $1 = name, $2 = python version
     "$venv/bin/python" scripts/ansible_test_pip_standin.py
 }
 
-make_venv oldest 3.11
-make_venv newest 3.12
+# Both at once: most of the time is downloading and unpacking wheels. Each one's output comes after both ended.
+logs="$(mktemp -d)"
+make_venv oldest 3.11 > "$logs/oldest" 2>&1 &
+oldest=$!
+make_venv newest 3.12 > "$logs/newest" 2>&1 &
+newest=$!
+status=0
+wait "$oldest" || status=1
+wait "$newest" || status=1
+cat "$logs/oldest" "$logs/newest"
+rm -rf "$logs"
+[[ $status == 0 ]] || { echo "setup: building a virtual environment failed (its output is above)"; exit 1; }
 
 # ansible-test makes this key pair on first use; make test runs two ansible-test integrations side by side, which
 # would race to create it on a fresh machine. Made here the way ansible-test makes it (PEM, RSA header).

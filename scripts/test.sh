@@ -5,11 +5,10 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 export PATH="$ROOT/.venv/newest/bin:$PATH"
-# "sanity", "units" and "integration" run their newest and oldest cores side by side (each core has its own copy of
-# the collection and its own emulators; much of their time is spent waiting on the emulators and injected latency);
-# "sanity-newest", "units-oldest" and so on run one. Molecule's two cores run one after the other: both would share
-# molecule's scenario directories under ~/.cache.
-ALL_STEPS=(emulator sanity units integration molecule-newest molecule-oldest docs lint build readme leftovers)
+# "sanity", "units", "integration" and "molecule" run their newest and oldest cores side by side (each core has its
+# own copy of the collection, its own emulators and, for molecule, its own working directories; much of their time is
+# spent waiting on the emulators and injected latency); "sanity-newest", "units-oldest" and so on run one.
+ALL_STEPS=(emulator sanity units integration molecule docs lint build readme leftovers)
 STEPS=("${@:-${ALL_STEPS[@]}}")
 
 collection() { JAMA_CONNECT_FLAVOR="$1" "$ROOT/.venv/$1/bin/python" scripts/sync_collection.py; }
@@ -34,6 +33,7 @@ both() {
     rm -rf "$logs"
     return $status
 }
+step_molecule() { MOLECULE_VENV="$1" bash scripts/molecule.sh; }
 step_lint() {
     local dir; dir="$(collection newest)" || return 1
     ANSIBLE_COLLECTIONS_PATH="$(dirname "$(dirname "$(dirname "$dir")")")" ansible-lint
@@ -79,7 +79,8 @@ for step in "${STEPS[@]}"; do
         units-*) step_units "${step#units-}" ;;
         integration) both step_integration ;;
         integration-*) step_integration "${step#integration-}" ;;
-        molecule-*) MOLECULE_VENV="${step#molecule-}" bash scripts/molecule.sh ;;
+        molecule) both step_molecule ;;
+        molecule-*) step_molecule "${step#molecule-}" ;;
         docs) ANSIBLE_COLLECTIONS_PATH="$(dirname "$(dirname "$(dirname "$(collection newest)")")")" python scripts/check_docs.py ;;
         lint) step_lint ;;
         build) step_build ;;
