@@ -299,8 +299,9 @@ row('role:main', ROLE_VARS, 'no API credential for jci_service', 'vault file wit
 # The controller credential as the role's store (refused before any write; the organisation is a controller read).
 ROLE_SINK = {'name': 'Matrix role store', 'organization': 'Default'}
 for changes, fragment, label in (
-        ({'oauth_connector_controller_credential': ROLE_SINK, 'oauth_connector_controller': CONTROLLER_ARG},
-         "no credential type 'Jama Connect OAuth client'", 'role mirror: the type not installed'),
+        ({'oauth_connector_controller_credential': dict(ROLE_SINK, credential_type='No such type'),
+          'oauth_connector_controller': CONTROLLER_ARG}, "no credential type 'No such type'",
+         'role mirror: an unknown credential type'),
         ({'oauth_connector_client_secret_from_credential': True}, 'this job was given a "Jama Connect OAuth client"',
          'role: an OAuth client credential attached to a vault-file host'),
         ({'oauth_connector_vault_file': None, 'oauth_connector_controller_credential': {'name': 'Matrix role store'},
