@@ -118,8 +118,13 @@ def test_a_run_broken_by_the_client_side_at_any_step_is_healed_by_the_next(emula
 def test_a_run_broken_by_the_server_at_any_step_is_healed_by_the_next(emulator, tmp_path, flow, fault, store):
     _calls, _writes, log = trial(emulator, tmp_path, flow, store)
     assert 0 < len(log) < MAX_STEPS
+    assert store == 'vault' or ('controller', 'listCredentials') in log
     setup, options = SCENARIOS[flow]
     for index, (system, operation) in enumerate(log):
+        if store == 'mirror' and system != 'controller':
+            # The same Jama and JCI calls as with the vault file alone, whose faults the 'vault' case injects; the
+            # kills before and after every call (the test above) still cover them with the mirror.
+            continue
         env = fresh(emulator, tmp_path, index + 1, store)
         original = setup(env)
         skip = log[:index].count((system, operation))
