@@ -27,6 +27,15 @@ def calls(emulator, systems=('jama', 'jci')):
             if entry['agent'] == AGENT and entry['system'] in systems]
 
 
+def edit_inputs(env, emulator, **changes):
+    """Change the controller credential's inputs behind the role's back (an administrator, or another job)."""
+    credential_id, inputs = env.controller_credential()
+    response = emulator.controller('PATCH', '/api/v2/credentials/%d/' % credential_id, json={
+        'inputs': dict(inputs, **changes)})
+    assert response.status_code == 200, response.text
+    return inputs
+
+
 def test_the_first_job_creates_the_controller_credential_and_the_next_changes_nothing(env, emulator):
     first = env.run()
     assert first['changed'] and first['verified']
@@ -93,10 +102,7 @@ def test_a_job_given_a_credential_the_controller_does_not_have_stops(env, emulat
 def test_another_environments_credential_is_refused_by_its_url(env, emulator):
     # The wrong credential attached: its injected URL is another Jama's, and so is what the controller holds.
     env.run()
-    credential_id, inputs = env.controller_credential()
-    response = emulator.controller('PATCH', '/api/v2/credentials/%d/' % credential_id, json={
-        'inputs': dict(inputs, url='https://jama-prod.example.com')})
-    assert response.status_code == 200, response.text
+    edit_inputs(env, emulator, url='https://jama-prod.example.com')
     emulator.admin('DELETE', '/requests')
     error = expect_failure(env, 'rotate')
     assert 'is for the Jama at https://jama-prod.example.com, but this run is for' in error.message
@@ -106,14 +112,11 @@ def test_another_environments_credential_is_refused_by_its_url(env, emulator):
 def test_a_write_by_another_job_after_this_one_started_stops_it_without_overwriting(env, emulator):
     env.run()
     original = env.vault_data()['jama_client_id']
-    credential_id, inputs = env.controller_credential()
 
     def another_job(number):
         if number == 2:
             # Another job rotated meanwhile: it wrote the credential (a new revision).
-            response = emulator.controller('PATCH', '/api/v2/credentials/%d/' % credential_id, json={
-                'inputs': dict(env.controller_credential()[1], revision='another-job')})
-            assert response.status_code == 200, response.text
+            edit_inputs(env, emulator, revision='another-job')
     env.hooks.__init__()
     env.hooks.before_write = another_job
     error = expect_failure(env, 'rotate')
@@ -155,10 +158,7 @@ def test_a_job_killed_after_the_write_ahead_record_is_healed_by_the_next_job(env
 
 def test_a_malformed_record_in_the_controller_is_named_with_its_fix_and_nothing_changes(env, emulator):
     env.run()
-    credential_id, inputs = env.controller_credential()
-    response = emulator.controller('PATCH', '/api/v2/credentials/%d/' % credential_id, json={
-        'inputs': dict(inputs, state='{"pending": "not a mapping"}')})
-    assert response.status_code == 200, response.text
+    inputs = edit_inputs(env, emulator, state='{"pending": "not a mapping"}')
     before = (env.credentials(), env.connectors())
     error = expect_failure(env, 'rotate')
     assert 'clear the credential\'s "Unfinished change" input' in error.message
@@ -195,10 +195,7 @@ def test_the_mirror_gets_each_new_credential_before_the_old_one_goes(mirrored, e
 
 def test_a_mirror_that_missed_a_write_is_reported_by_check_and_healed_by_configure(mirrored, emulator):
     mirrored.run()
-    credential_id, inputs = mirrored.controller_credential()
-    response = emulator.controller('PATCH', '/api/v2/credentials/%d/' % credential_id, json={
-        'inputs': dict(inputs, client_id='an-older-client-id')})
-    assert response.status_code == 200, response.text
+    edit_inputs(mirrored, emulator, client_id='an-older-client-id')
     error = expect_failure(mirrored, 'check')
     assert 'does not hold the current credential' in error.message
     healed = mirrored.run()
