@@ -302,10 +302,10 @@ class ActionModule(ActionBase):
         was given are checked before any call to Jama or JCI."""
         sink = ControllerSink(params, sink_options(params['controller_credential']))
         sessions.append(sink.session)
-        store = ControllerStore(sink, params['jama_url'].rstrip('/'), {
-            'client_id': params['client_id'], 'client_secret': params['client_secret'],
-            'state': params['credential_state'], 'revision': params['credential_revision']}, (params['client_id_var'], params['client_secret_var'],
-                                                   params['state_var']))
+        injected = {'client_id': params['client_id'], 'client_secret': params['client_secret'],
+                    'state': params['credential_state'], 'revision': params['credential_revision']}
+        names = (params['client_id_var'], params['client_secret_var'], params['state_var'])
+        store = ControllerStore(sink, params['jama_url'].rstrip('/'), injected, names)
         store.read()
         return store
 
