@@ -106,13 +106,19 @@ def check_options(params):
     controller = params['controller_credential'] is not None
     if bool(params['client_id']) != bool(params['client_secret']) and not controller:
         _fail('set both %s and %s, or neither' % (name('client_id'), name('client_secret')))
-    if controller:
-        check_controller_store(params)
+    if params['vault_file'] and params['client_from_credential'] and controller:
+        _fail('this job was given a "Jama Connect OAuth client" credential, but the host keeps its credential in %s '
+              'and writes a copy to %s. A job that attaches the copy (a scheduled check) uses it as given: leave %s '
+              'and %s out of that job\'s host variables (for example with a separate inventory for such jobs)'
+              % (name('vault_file'), name('controller_credential'), ROLE_VARIABLES['vault_file'],
+                 ROLE_VARIABLES['controller_credential']))
     if params['vault_file'] and params['client_from_credential']:
         _fail('this job was given a "Jama Connect OAuth client" credential, whose injected values (the Jama URL and the '
               'client) would override this host\'s, but the host keeps its credential in %s: detach that credential '
               'from the job template, or keep the credential in the controller with %s instead'
               % (name('vault_file'), name('controller_credential')))
+    if controller:
+        check_controller_store(params)
     if params['vault_file'] and params['client_id']:
         _fail('set either %s or %s and %s, not both: the credential in use must be the one the vault file holds'
               % (name('vault_file'), name('client_id'), name('client_secret')))
@@ -241,7 +247,7 @@ class ActionModule(ActionBase):
                 vault = self._controller_store(params, sessions)
             elif params['controller_credential'] is not None:
                 # Both: the vault file is the store, the controller credential gets a copy of its current credential.
-                mirror = ControllerSink(params, sink_options(params['controller_credential']))
+                mirror = ControllerSink(params, sink_options(params['controller_credential']), copy_of_vault_file=True)
                 sessions.append(mirror.session)
                 mirror.prepare()
             settings = Settings(

@@ -30,6 +30,8 @@ URL_INPUT, ID_INPUT, SECRET_INPUT = 'url', 'client_id', 'client_secret'
 STATE_INPUT = 'state'
 # A random token each write of the role changes, so a job sees that another job wrote the credential after it started.
 REVISION_INPUT = 'revision'
+# The revision of a copy of a vault file's credential (the role's mirror), so no job takes a copy for a store.
+COPY_REVISION = 'copy of a vault file'
 
 
 def sink_options(value):
@@ -56,8 +58,9 @@ def sink_options(value):
 class ControllerSink:
     """One controller credential: looked up before anything is created, written after."""
 
-    def __init__(self, params, options):
+    def __init__(self, params, options, copy_of_vault_file=False):
         self.options = options
+        self.copy_of_vault_file = copy_of_vault_file
         self.session = controller_session(params)
         self.client = ControllerClient(self.session, self.session.api_path)
         self.type_id = None
@@ -105,6 +108,8 @@ class ControllerSink:
         inputs = {ID_INPUT: client_id, SECRET_INPUT: client_secret}
         if self.has_url:
             inputs[URL_INPUT] = jama_url
+        if self.copy_of_vault_file and REVISION_INPUT in self.fields:
+            inputs[REVISION_INPUT] = COPY_REVISION
         try:
             if self.current is None:
                 written = self.client.create_credential({
@@ -205,6 +210,13 @@ class ControllerStore:
                 'OAuth client credential (its URL overrides oauth_connector_jama_url), or the host names another '
                 'environment\'s credential. Attach the environment\'s own credential and limit the job to its host'
                 % (self.describe(), inputs[URL_INPUT], self.jama_url))
+        if inputs.get(REVISION_INPUT) == COPY_REVISION:
+            raise errors.ConfigurationError(
+                '%s is a copy of a vault file\'s credential (the role writes it for a host that has both '
+                'oauth_connector_vault_file and oauth_connector_controller_credential), so it cannot be this job\'s '
+                'store: name the environment\'s own controller credential in oauth_connector_controller_credential. '
+                'A job that only uses the copy (a scheduled check) needs neither variable for its host'
+                % self.describe())
         stored = {ID_INPUT: inputs.get(ID_INPUT) or None, SECRET_INPUT: inputs.get(SECRET_INPUT) == ENCRYPTED,
                   STATE_INPUT: inputs.get(STATE_INPUT) == ENCRYPTED, REVISION_INPUT: inputs.get(REVISION_INPUT) or None}
         if any(stored.values()) and not any(given.values()):

@@ -208,6 +208,11 @@ class Engine:
         view = VaultView(data, self.s)
         self._state = {'pending': dict(view.pending), 'retire': list(view.retire)}
         self._current_id = data.get(self.s.client_id_var)
+        # Every client ID this store knew of when the run started: only these may be deleted as the credential the
+        # connector was moved off (see _retire_and_clean).
+        self._held = set(str(client_id) for client_id in [
+            view.current.client_id if view.current else None, view.partial_id, view.pending.get('client_id')]
+            + view.retire if client_id)
         if not view.clean and not self.admin_configured and self.s.flow != 'check':
             raise errors.ConfigurationError(
                 '%s records unfinished work (%s) that only a Jama administrator can finish: set '
@@ -436,6 +441,7 @@ class Engine:
         # A connector moved off a credential may leave an orphan of ours behind (a vault file restored from an
         # older copy, say); a connector that had none, or keeps its credential, cannot.
         moved_off = conn is not None and conn.get('clientId') and conn.get('clientId') != target.client_id
+        self._started_on = conn.get('clientId') if conn is not None else None
         conn = self._point_connector(conn, target)
         if not self.check_mode or unchanged:
             failure = self._verify_through_jci(conn)
@@ -496,7 +502,8 @@ class Engine:
         rotate = ', or run jama.connect.rotate, which replaces it' if (dead is not None or view.partial) else ''
         return ReconcileError(
             what, hint='set oauth_connector_create_credential=true (with a Jama administrator in '
-                       'oauth_connector_jama_admin) and run again%s; or create one by hand (My Profile > Set API '
+                       'oauth_connector_jama_admin, or the JAMA_* variables a "Jama Connect administrator" credential '
+                       'injects) and run again%s; or create one by hand (My Profile > Set API '
                        'Credentials, logged in as %s) and put its client ID and secret into %s'
                        % (rotate, self.s.service_user, source))
 
@@ -731,6 +738,17 @@ class Engine:
                     if client_id)
         doomed = [cred for cred in listed if cred.get('clientId') not in keep
                   and (cred.get('clientId') in self._state['retire'] or cred.get('description') == self.s.marker)]
+        foreign = getattr(self, '_started_on', None)
+        if foreign and foreign not in getattr(self, '_held', set()):
+            # The connector used a credential this store never held: another store may hold it (a second
+            # controller credential or vault file for the same connector, or a mistyped name or path for this one).
+            # Deleting it could break that store's jobs, so it stays; a run of that store moves the connector back.
+            for cred in [cred for cred in doomed if cred.get('clientId') == foreign]:
+                self._did('kept credential %s (%s): the connector used it when this run started, but %s never held '
+                          'it, so another store may (a mistyped oauth_connector_controller_credential name or vault '
+                          'file path?); delete it in Jama once nothing uses it'
+                          % (cred.get('name'), foreign, self.s.store), change=False)
+            doomed = [cred for cred in doomed if cred.get('clientId') != foreign]
         if doomed and not self.check_mode:
             # Any connector of this JCI may use a credential (migrate puts several on one): those are kept.
             used = dict((conn.get('clientId'), conn.get('name')) for conn in self.jci.list_connectors()

@@ -143,10 +143,10 @@ class Environment:
         session.hooks = self.hooks
         return session
 
-    def _sink(self):
+    def _sink(self, copy_of_vault_file=False):
         sink = ControllerSink({'controller': {'url': self.emulator.controller_url, 'username': CONTROLLER_ADMIN[0],
                                               'password': CONTROLLER_ADMIN[1], 'ca_path': self.emulator.ca_file}},
-                              sink_options(CONTROLLER_CREDENTIAL))
+                              sink_options(CONTROLLER_CREDENTIAL), copy_of_vault_file=copy_of_vault_file)
         # Its calls count, and can be broken, like the engine's own.
         sink.session = self.session(self.emulator.controller_url, CONTROLLER_ADMIN)
         sink.client = ControllerClient(sink.session)
@@ -183,7 +183,7 @@ class Environment:
 
         mirror = None
         if self.store == 'mirror':
-            mirror = self._sink()
+            mirror = self._sink(copy_of_vault_file=True)
             mirror.prepare()
         return Engine(settings, JciClient(self.session(self.emulator.jci_url, JCI_ADMIN)),
                       lambda: JamaClient(self.session(self.emulator.jama_url, JAMA_ADMIN, admin_timeout)), probe, vault,

@@ -276,6 +276,8 @@ def options(**values):
     ({'credential_state': '{"pending": {"name": "jci-oauth-x"}}'}, 'records unfinished work of an earlier job'),
     ({'credential_state': 'not json'}, 'is not a record jama.connect wrote'),
     ({'client_from_credential': True}, 'this job was given a "Jama Connect OAuth client" credential'),
+    ({'client_from_credential': True, 'controller_credential': {'name': 'c', 'organization': 'o'}},
+     'A job that attaches the copy (a scheduled check) uses it as given'),
 ])
 def test_obs7_bad_options_are_refused_before_any_call(values, fragment):
     with pytest.raises(errors.ConfigurationError) as raised:
@@ -451,3 +453,20 @@ def test_unfinished_work_without_an_administrator_is_named_up_front(env, emulato
         engine.run()
     assert 'records unfinished work (credential jci-oauth-x)' in raised.value.message
     assert emulator.request_log() == []
+
+
+def test_a_second_store_for_the_same_connector_never_deletes_the_first_ones_credential(env, emulator, tmp_path):
+    # A mistyped vault file path (or controller credential name) with create_credential: a second, empty store.
+    env.run()
+    first = env.vault_data()['jama_client_id']
+    other = tmp_path / 'mistyped'
+    other.mkdir()
+    second = Environment(emulator, other)
+    taken = second.run()
+    assert taken['verified'] and second.vault_data()['jama_client_id'] != first
+    assert any(action.startswith('kept credential') and first in action for action in taken['actions'])
+    assert env.token_works(first, env.vault_data()['jama_client_secret']), 'the first store\'s credential was broken'
+    # The first store's next run moves the connector back to its own credential, and keeps the other's.
+    back = env.run()
+    assert back['changed'] and env.connector()['clientId'] == first
+    assert any(action.startswith('kept credential') for action in back['actions'])

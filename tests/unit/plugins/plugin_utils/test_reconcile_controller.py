@@ -213,3 +213,16 @@ def test_a_failed_hand_over_to_the_mirror_keeps_the_replaced_credential_until_th
     assert mirrored.run()['changed']
     mirrored.assert_agree()
     assert original not in [cred['clientId'] for cred in mirrored.credentials()]
+
+
+def test_a_copy_is_marked_and_no_job_takes_it_for_its_store(mirrored, emulator, tmp_path):
+    mirrored.run()
+    assert mirrored.controller_credential()[1]['revision'] == 'copy of a vault file'
+    other = tmp_path / 'controller-job'
+    other.mkdir()
+    job = Environment(emulator, other, store='controller')
+    emulator.admin('DELETE', '/requests')
+    error = expect_failure(job, 'rotate')
+    assert 'is a copy of a vault file\'s credential' in error.message
+    assert calls(emulator) == []
+    mirrored.assert_agree()
