@@ -438,8 +438,9 @@ class Engine:
         target = self._settle_and_choose(view, force_new=rotate, dead=dead)
         previous = cur if (cur is not None and dead is None and self._points_at(conn, cur)) else None
         unchanged = conn is not None and not target.planned and self._points_at(conn, target)
-        # A connector moved off a credential may leave an orphan of ours behind (a vault file restored from an
-        # older copy, say); a connector that had none, or keeps its credential, cannot.
+        # A connector moved off a credential may leave orphans of ours behind (a pending one from an earlier run,
+        # say); a connector that had none, or keeps its credential, cannot. The credential it started on goes only
+        # if this store held it (_retire_and_clean).
         moved_off = conn is not None and conn.get('clientId') and conn.get('clientId') != target.client_id
         self._started_on = conn.get('clientId') if conn is not None else None
         conn = self._point_connector(conn, target)
