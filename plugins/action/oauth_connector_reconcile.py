@@ -82,6 +82,16 @@ def with_role_variables(message):
     return MISSING.sub(each_missing, VALIDATOR_NAMES.sub(named, message))
 
 
+def validation_failure(messages, args):
+    """The argument validator's messages, naming role variables, and where a missing Jama URL comes from on
+    Automation Platform (the OAuth client credential injects it)."""
+    message = '; '.join(with_role_variables(item) for item in messages)
+    if args.get('controller_credential') is not None and not args.get('jama_url') and 'jama_url' in message:
+        message += ('. With oauth_connector_controller_credential, the "Jama Connect OAuth client" credential that the '
+                    'job template attaches injects it: attach that credential (or set oauth_connector_jama_url)')
+    return message
+
+
 def check_options(params):
     """Every input the flow may need, checked before any call."""
     check_url(params['jama_url'], name('jama_url'))
@@ -220,8 +230,7 @@ class ActionModule(ActionBase):
         validator = ArgumentSpecValidator(argument_spec())
         validated = validator.validate(args)
         if validated.error_messages:
-            result.update(failed=True, changed=False, msg='; '.join(with_role_variables(message)
-                                                                    for message in validated.error_messages))
+            result.update(failed=True, changed=False, msg=validation_failure(validated.error_messages, args))
             return result
         params = validated.validated_parameters
         try:

@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from ansible_collections.jama.connect.plugins.action.oauth_connector_reconcile import check_options, with_role_variables
+from ansible_collections.jama.connect.plugins.action.oauth_connector_reconcile import (
+    check_options, validation_failure, with_role_variables)
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import argument_spec
 from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import (
@@ -470,3 +471,12 @@ def test_a_second_store_for_the_same_connector_never_deletes_the_first_ones_cred
     back = env.run()
     assert back['changed'] and env.connector()['clientId'] == first
     assert any(action.startswith('kept credential') for action in back['actions'])
+
+
+def test_a_missing_jama_url_with_a_controller_store_says_which_credential_injects_it():
+    args = {'controller_credential': {'name': 'Jama Connect OAuth (prod)', 'organization': 'Default'}}
+    validated = ArgumentSpecValidator(argument_spec()).validate(args)
+    message = validation_failure(validated.error_messages, args)
+    assert 'missing required arguments: jama_url (role: oauth_connector_jama_url)' in message
+    assert 'attach that credential' in message
+    assert 'attach that credential' not in validation_failure(validated.error_messages, {})
