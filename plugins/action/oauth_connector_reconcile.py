@@ -116,13 +116,13 @@ def check_options(params):
     controller = params['controller_credential'] is not None
     if bool(params['client_id']) != bool(params['client_secret']) and not controller:
         _fail('set both %s and %s, or neither' % (name('client_id'), name('client_secret')))
-    if params['vault_file'] and params['client_from_credential'] and controller:
-        _fail('this job was given a "Jama Connect OAuth client" credential, but the host keeps its credential in %s '
-              'and writes a copy to %s. A job that attaches the copy (a scheduled check) uses it as given: leave %s '
-              'and %s out of that job\'s host variables (for example with a separate inventory for such jobs)'
-              % (name('vault_file'), name('controller_credential'), ROLE_VARIABLES['vault_file'],
-                 ROLE_VARIABLES['controller_credential']))
     if params['vault_file'] and params['client_from_credential']:
+        if controller:
+            _fail('this job was given a "Jama Connect OAuth client" credential, but the host keeps its credential in %s '
+                  'and writes a copy to %s. A job that attaches the copy (a scheduled check) uses it as given: leave %s '
+                  'and %s out of that job\'s host variables (for example with a separate inventory for such jobs)'
+                  % (name('vault_file'), name('controller_credential'), ROLE_VARIABLES['vault_file'],
+                     ROLE_VARIABLES['controller_credential']))
         _fail('this job was given a "Jama Connect OAuth client" credential, whose injected values (the Jama URL and the '
               'client) would override this host\'s, but the host keeps its credential in %s: detach that credential '
               'from the job template, or keep the credential in the controller with %s instead'
@@ -150,11 +150,13 @@ def check_options(params):
                                                                    name('controller_credential')))
     for option, value in (('jama_ca_path', params['jama_ca_path']),
                           ('jci.ca_path', (params['jci'] or {}).get('ca_path')),
-                          ('jama.ca_path', (params['jama'] or {}).get('ca_path'))):
+                          ('jama.ca_path', (params['jama'] or {}).get('ca_path')),
+                          ('controller.ca_path', (params['controller'] or {}).get('ca_path'))):
         if value and not os.path.isfile(value):
             _fail('%s: no such file %s; give the PEM file of the CA that signed the certificate' % (name(option), value))
     for option, value in (('jama_timeout', params['jama_timeout']), ('jci.timeout', (params['jci'] or {}).get('timeout')),
-                          ('jama.timeout', (params['jama'] or {}).get('timeout'))):
+                          ('jama.timeout', (params['jama'] or {}).get('timeout')),
+                          ('controller.timeout', (params['controller'] or {}).get('timeout'))):
         if value is not None and not 1 <= value <= TIMEOUT_MAX:
             _fail('%s must be between 1 and %d seconds, got %s' % (name(option), TIMEOUT_MAX, value))
     jci = params['jci'] or {}
@@ -183,13 +185,6 @@ def check_controller_store(params):
               'CONTROLLER_PASSWORD or CONTROLLER_OAUTH_TOKEN (attach a "Red Hat Ansible Automation Platform" '
               'credential to the job)' % (name('controller_credential'), name('controller')))
     check_url(options['url'], name('controller') + '.url')
-    controller = params['controller'] or {}
-    if controller.get('ca_path') and not os.path.isfile(controller['ca_path']):
-        _fail('%s: no such file %s; give the PEM file of the CA that signed the certificate'
-              % (name('controller.ca_path'), controller['ca_path']))
-    if controller.get('timeout') is not None and not 1 <= controller['timeout'] <= TIMEOUT_MAX:
-        _fail('%s must be between 1 and %d seconds, got %s'
-              % (name('controller.timeout'), TIMEOUT_MAX, controller['timeout']))
 
 
 def admin_configured(params):

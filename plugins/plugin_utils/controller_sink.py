@@ -21,6 +21,8 @@ import os
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import controller_session
 from ansible_collections.jama.connect.plugins.module_utils.controller_client import ENCRYPTED, ControllerClient
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import normalized_url
+from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import native
 
 DEFAULT_TYPE = 'Jama Connect OAuth client'
 TYPE_KIND = 'cloud'
@@ -111,12 +113,7 @@ class ControllerSink:
         if self.copy_of_vault_file and REVISION_INPUT in self.fields:
             inputs[REVISION_INPUT] = COPY_REVISION
         try:
-            if self.current is None:
-                written = self.client.create_credential({
-                    'name': self.options['name'], 'description': self.options['description'],
-                    'organization': self.organization_id, 'credential_type': self.type_id, 'inputs': inputs})
-            else:
-                written = self.client.update_credential(self.current['id'], {'inputs': inputs})
+            written = self.put(inputs, self.current)
         except errors.JamaConnectError as error:
             if not error.details.get('answer_lost') and (error.status or 0) < 500:
                 raise
@@ -132,6 +129,14 @@ class ControllerSink:
             return self.current['id']
         self.current = written
         return written['id']
+
+    def put(self, inputs, existing):
+        """Create the credential with ``inputs``, or replace the inputs of ``existing``; returns it as written."""
+        if existing is None:
+            return self.client.create_credential({
+                'name': self.options['name'], 'description': self.options['description'],
+                'organization': self.organization_id, 'credential_type': self.type_id, 'inputs': inputs})
+        return self.client.update_credential(existing['id'], {'inputs': inputs})
 
     def describe(self):
         return 'controller credential %r (organization %r)' % (self.options['name'], self.options['organization'])
@@ -168,13 +173,6 @@ class ControllerStore:
     def describe(self):
         return self.sink.describe()
 
-    def close(self):
-        self.sink.close()
-
-    @property
-    def retries(self):
-        return self.sink.retries
-
     def read(self):
         if self._data is None:
             self._data = self._load()
@@ -204,7 +202,7 @@ class ControllerStore:
                     % (given[ID_INPUT] or 'none', self.describe(), self.sink.options['name']))
             return {}
         inputs = current.get('inputs') or {}
-        if inputs.get(URL_INPUT) and _url(inputs[URL_INPUT]) != _url(self.jama_url):
+        if inputs.get(URL_INPUT) and normalized_url(inputs[URL_INPUT]) != normalized_url(self.jama_url):
             raise errors.ConfigurationError(
                 '%s is for the Jama at %s, but this run is for %s: the job template attaches another environment\'s '
                 'OAuth client credential (its URL overrides oauth_connector_jama_url), or the host names another '
@@ -252,12 +250,12 @@ class ControllerStore:
             inputs[URL_INPUT] = self.jama_url
         for var, key in ((self.id_var, ID_INPUT), (self.secret_var, SECRET_INPUT)):
             if data.get(var):
-                inputs[key] = _text(data[var])
+                # Values from tasks may be str subclasses (unsafe or tagged text): the controller gets plain text.
+                inputs[key] = native(data[var])
         if data.get(self.state_var):
             inputs[STATE_INPUT] = json.dumps(data[self.state_var], sort_keys=True)
-        client, options = self.sink.client, self.sink.options
         # What the controller holds now: a create whose answer was lost shows up here, and so does another job.
-        found = client.credential(options['name'], self.sink.type_id, self.sink.organization_id)
+        found = self.sink.client.credential(self.sink.options['name'], self.sink.type_id, self.sink.organization_id)
         if found is None and self.sink.current is not None or found is not None and \
                 ((found.get('inputs') or {}).get(REVISION_INPUT) or None) not in self._revisions:
             raise errors.ConflictError(
@@ -266,12 +264,7 @@ class ControllerStore:
                 hint='let one job at a time use the credential, then run again: the next job resumes from what the '
                      'credential holds')
         self._revisions.add(revision)
-        if found is None:
-            written = client.create_credential({
-                'name': options['name'], 'description': options['description'],
-                'organization': self.sink.organization_id, 'credential_type': self.sink.type_id, 'inputs': inputs})
-        else:
-            written = client.update_credential(found['id'], {'inputs': inputs})
+        written = self.sink.put(inputs, found)
         # Only a write the controller confirmed becomes this job's view; after a failure the next write still
         # carries every input, so the credential ends as this job meant either way.
         self.sink.current = written
@@ -296,15 +289,6 @@ def parse_state(value):
             'the controller credential\'s state input, injected by the "Jama Connect OAuth client" type; clear that '
             'input in the controller only if no job is running')
     return parsed
-
-
-def _url(url):
-    return (url or '').rstrip('/').lower()
-
-
-def _text(value):
-    # Values from tasks may be str subclasses (unsafe or tagged text); the controller gets plain text.
-    return str.__str__(value) if isinstance(value, str) else str(value)
 
 
 def _holding(view):

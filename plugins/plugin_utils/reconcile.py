@@ -172,6 +172,10 @@ class Engine:
         # A controller credential that gets a copy of the vault file's current credential, for jobs that only use
         # it (plugin_utils/controller_sink.py ControllerSink): written before a replaced credential is deleted.
         self.mirror = mirror
+        # What the connector used when the flow started, and every client ID the store knew of then (_read_vault):
+        # only those may be deleted as the credential the connector was moved off (_retire_and_clean).
+        self._started_on = None
+        self._held = set()
         self.jci = jci
         self._admin_factory = admin
         self._admin = None
@@ -208,8 +212,6 @@ class Engine:
         view = VaultView(data, self.s)
         self._state = {'pending': dict(view.pending), 'retire': list(view.retire)}
         self._current_id = data.get(self.s.client_id_var)
-        # Every client ID this store knew of when the run started: only these may be deleted as the credential the
-        # connector was moved off (see _retire_and_clean).
         self._held = set(str(client_id) for client_id in [
             view.current.client_id if view.current else None, view.partial_id, view.pending.get('client_id')]
             + view.retire if client_id)
@@ -236,9 +238,7 @@ class Engine:
         except Exception as error:  # pylint: disable=broad-except
             # OSError, VaultFileError or an AnsibleError from encryption: the file keeps its previous content.
             raise ReconcileError('writing %s failed (%s)' % (self.s.store, _reason(error)),
-                                 hint=getattr(self.vault, 'write_hint', None) or
-                                 'fix the cause (disk space, permissions, the vault secret) and run again; the file '
-                                 'still holds what the last successful write put there')
+                                 hint=self.vault.write_hint)
 
     def _find_connector(self):
         return self.jci.find_connector(self.s.connector_name)
@@ -739,8 +739,8 @@ class Engine:
                     if client_id)
         doomed = [cred for cred in listed if cred.get('clientId') not in keep
                   and (cred.get('clientId') in self._state['retire'] or cred.get('description') == self.s.marker)]
-        foreign = getattr(self, '_started_on', None)
-        if foreign and foreign not in getattr(self, '_held', set()):
+        foreign = self._started_on
+        if foreign and foreign not in self._held:
             # The connector used a credential this store never held: another store may hold it (a second
             # controller credential or vault file for the same connector, or a mistyped name or path for this one).
             # Deleting it could break that store's jobs, so it stays; a run of that store moves the connector back.

@@ -153,6 +153,9 @@ def write_vars(path, updates, loader, vault_id=None, password_file=None, remove=
 class VaultStore:
     """One environment's vault file, as the reconciler sees it: read, merge-write, and whether it is encrypted."""
 
+    write_hint = ('fix the cause (disk space, permissions, the vault secret) and run again; the file still holds what '
+                  'the last successful write put there')
+
     def __init__(self, path, loader, vault_id=None, password_file=None):
         self.path = path
         self.loader = loader
