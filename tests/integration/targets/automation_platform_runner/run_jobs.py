@@ -21,6 +21,7 @@ after), and a new environment's first job, broken after Jama created the credent
 the record the controller injects.
 """
 import argparse
+import datetime
 import json
 import os
 import shutil
@@ -135,6 +136,23 @@ def summary(runner, events):
     failures = [event['event_data'].get('res', {}).get('msg') for event in events
                 if event.get('event') == 'runner_on_failed']
     return 'status %s rc %s stats %s failures %s' % (runner.status, runner.rc, json.dumps(runner.stats), failures)
+
+
+def task_overlap(events):
+    """Seconds during which every environment's reconcile task was running at once (from the job's own events: each
+    host's runner_on_start to its runner_on_ok or runner_on_failed), so a job really served them side by side."""
+    starts, ends = {}, {}
+    for event in events:
+        data = event.get('event_data') or {}
+        if not str(data.get('task_action', '')).endswith('oauth_connector_reconcile'):
+            continue
+        moment = datetime.datetime.fromisoformat(event['created'].replace('Z', '+00:00')).timestamp()
+        if event.get('event') == 'runner_on_start':
+            starts[data['host']] = moment
+        elif event.get('event') in ('runner_on_ok', 'runner_on_failed'):
+            ends[data['host']] = moment
+    expect(sorted(starts) == sorted(ends) == sorted(ENVIRONMENTS), 'a reconcile task per environment in the events')
+    return min(ends.values()) - max(starts.values())
 
 
 def admin_get(config, path):
@@ -327,7 +345,10 @@ def main():
            + summary(job, events))
     for name in ENVIRONMENTS:
         expect(os.path.exists(os.path.join(persistent, '%s.vault.yml' % name)), 'vault file of %s on the persistent path' % name)
-    print('job 1 (configure, fresh directory): changed %s' % sorted(job.stats['changed']))
+    overlap = task_overlap(events)
+    expect(overlap > 0, 'the three environments of job 1 ran one after the other (overlap %.2f s)' % overlap)
+    print('job 1 (configure, fresh directory): changed %s; the three environments ran at the same time for %.2f s'
+          % (sorted(job.stats['changed']), overlap))
 
     job, events = Job(args.jobs, 'configure-2', args.collection, config, types).run('jama.connect.configure', hosts,
                                                                                     first_run, envvars=platform)
@@ -350,13 +371,16 @@ def main():
                                                                                  envvars=platform)
     expect(job.status == 'successful' and sorted(job.stats['changed']) == sorted(ENVIRONMENTS),
            'rotate job changed every environment: ' + summary(job, events))
+    rotate_overlap = task_overlap(events)
+    expect(rotate_overlap > 0, 'the three rotations ran one after the other (overlap %.2f s)' % rotate_overlap)
     expect(all(vault_client_id(persistent, name) != before[name] for name in ENVIRONMENTS),
            'the rotation put a new credential into every vault file on the persistent path')
     job, events = Job(args.jobs, 'configure-3', args.collection, config, types).run('jama.connect.configure', hosts,
                                                                                     envvars=platform)
     expect(job.status == 'successful' and not job.stats.get('changed'), 'configure after the rotation, fresh '
            'directory, changed nothing: ' + summary(job, events))
-    print('job 4 (rotate): new credential in every vault file (and its controller copy); job 5 (configure): changed=0')
+    print('job 4 (rotate): new credential in every vault file (and its controller copy), the three at the same time '
+          'for %.2f s; job 5 (configure): changed=0' % rotate_overlap)
 
     # Jama, the vault files and JCI agree: each connector uses the client ID its vault file holds, and Jama holds
     # exactly that credential for it (the rotation deleted the old one).
