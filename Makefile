@@ -14,7 +14,7 @@ install: setup
 	bash scripts/install.sh
 
 emulator: setup
-	PYTHONPATH=tests/emulator .venv/newest/bin/python -m jamaemu --workdir .work/emulator
+	PYTHONPATH=tests/emulator .venv/newest/bin/python -m jamaemu --workdir .work/emulator --show-logins
 
 clean:
 	rm -rf .venv .work tests/output

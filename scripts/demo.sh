@@ -64,11 +64,10 @@ if grep -E "changed=[1-9]" "$DEMO/second-run.log" > /dev/null; then
 fi
 echo "== 5. Summary"
 python "$ROOT/scripts/demo_summary.py" "$DEMO" "${ENVIRONMENTS[@]}"
-echo "   Read-only health check (ansible-playbook jama.connect.check):"
-# -v shows each result, whose summary says what was verified.
-ansible-playbook -v -i inventory/hosts.yml jama.connect.check "${VAULT_IDS[@]}" > "$DEMO/check.log" \
+echo "   Read-only health check (ansible-playbook jama.connect.check), one line per environment:"
+ansible-playbook -i inventory/hosts.yml jama.connect.check "${VAULT_IDS[@]}" > "$DEMO/check.log" \
     || { tail -n 40 "$DEMO/check.log"; exit 1; }
-grep -oE '"[a-z]+: healthy([^"\\]|\\.)*"' "$DEMO/check.log" | sed 's/^"/   /; s/"$//; s/\\"/"/g' | sort
+for env in "${ENVIRONMENTS[@]}"; do grep "^$env: " "$DEMO/check.log" | sed 's/^/   /'; done
 ADMIN_URLS=()
 for env in "${ENVIRONMENTS[@]}"; do
     ADMIN_URLS+=(--admin-url "$(python -c 'import json, sys; print(json.load(open(sys.argv[1]))["admin_url"])' \
@@ -76,5 +75,16 @@ for env in "${ENVIRONMENTS[@]}"; do
 done
 echo "   Every secret the emulators issued, searched for in every file of the demo:"
 python "$ROOT/tests/integration/targets/setup_jama/files/leak_check.py" "${ADMIN_URLS[@]}" "$DEMO" | sed 's/^/   /'
-echo "   The demo vault password is in $DEMO/vault-pass; each environment's files are encrypted with it, for example:"
+echo "   The demo vault password is in $DEMO/vault-pass; each environment's files are encrypted with it. To look at"
+echo "   one, in a new shell:"
+echo "     . $VENV/bin/activate"
 echo "     ansible-vault view --vault-id prod@$DEMO/vault-pass $DEMO/inventory/group_vars/prod/jama_credential.vault.yml"
+trap - EXIT
+stop_emulators
+cat <<EOF
+== Next steps
+   make install     build the collection and install it into ~/.ansible/collections (README: "Install it")
+   make emulator    one emulator in the foreground, with its seeded logins, to try your own playbooks against
+   README.md        "Install it, and use it in your own project" and "Environments" walk through your
+                    own inventory; docs/automation-platform.md does the same for AWX / Automation Platform
+EOF

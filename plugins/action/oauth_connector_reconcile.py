@@ -19,6 +19,7 @@ import re
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import (
@@ -34,6 +35,9 @@ from ansible_collections.jama.connect.plugins.plugin_utils.controller_sink impor
     ControllerSink, ControllerStore, parse_state, sink_options)
 from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import VaultFileError, VaultStore
 
+# Shown at default verbosity: one line per environment with the run's verdict (the result's headline). From a
+# fork, ansible-core sends it through the main process's display, like a callback's output.
+display = Display()
 VAR_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 TIMEOUT_MAX = 600
 # Messages name the module option and the role variable that sets it, so both audiences find the fix.
@@ -285,6 +289,7 @@ class ActionModule(ActionBase):
                     result['msg'] += '. Done before that: ' + '; '.join(engine.actions)
         else:
             result.update(report)
+            display.display(report['headline'])
             if self._task.diff:
                 result['diff'] = engine.diff
         finally:

@@ -11,8 +11,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import datetime
-import email.utils
 import random
 import re
 import traceback
@@ -85,7 +83,8 @@ class JamaRetry(Retry):
         return fresh
 
     def sleep_for_retry(self, response=None):
-        asked = _retry_after_seconds(response.headers.get('Retry-After')) if response is not None else None
+        # urllib3 parses the header (delta-seconds or an HTTP date, never below 0); None when there is none.
+        asked = self.get_retry_after(response) if response is not None else None
         if asked is not None and asked > self.retry_after_cap:
             raise RetryAfterTooLong(asked, self.retry_after_cap)
         return super(JamaRetry, self).sleep_for_retry(response)
@@ -309,20 +308,6 @@ class TokenProvider:
 def _situational_hint(error_class, oauth):
     """The hint worded for how the caller authenticated, where the two differ; None keeps the class's hint."""
     return getattr(error_class, 'oauth_hint', None) if oauth else None
-
-
-def _retry_after_seconds(value):
-    """Seconds asked for by a Retry-After header (delta-seconds or an HTTP date), unclamped; None if absent."""
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return int(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return max(0, (when - datetime.datetime.now(when.tzinfo)).total_seconds())
 
 
 def _dropped(error):

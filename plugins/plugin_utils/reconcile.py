@@ -820,10 +820,38 @@ class Engine:
 
     # --- the answer ---------------------------------------------------------------------------
     def report(self):
-        self.result.update(changed=self.changed, actions=list(self.actions), cleaned_up=list(self.cleaned_up),
-                           summary=self.summary())
         self.result.setdefault('verified', False)
+        self.result.update(changed=self.changed, actions=list(self.actions), cleaned_up=list(self.cleaned_up),
+                           summary=self.summary(), headline=self.headline())
         return self.result
+
+    def _verdict(self):
+        if self.check_mode:
+            planned = len([action for action in self.actions if action.startswith('would ')])
+            return 'check mode, %d change(s) planned' % planned if self.changed else 'check mode, no change needed'
+        if self.s.flow == 'check':
+            return 'healthy'
+        if self.s.flow == 'migrate':
+            migrated = self.result.get('migrated') or []
+            return 'moved to OAuth: %s' % ', '.join(migrated) if migrated else 'no connector left on Basic'
+        if self.changed:
+            return '%s (%d action(s))' % ('rotated' if self.s.flow == 'rotate' else 'changed', len(self.actions))
+        return 'converged, no change'
+
+    def headline(self):
+        """The one line shown at default verbosity: the environment, the verdict and what it rests on (the
+        summary's other lines, shown with -v, say what was done)."""
+        parts = [self._verdict()]
+        credential = self.result.get('credential') or {}
+        if credential.get('client_id'):
+            parts.append('credential %s%s' % (credential.get('name') or credential['client_id'],
+                                              ' verified against Jama' if self.result.get('jama_check') else ''))
+        test = self.result.get('jci_test')
+        if test:
+            parts.append('JCI test %s' % ('passed' if test['success'] else 'failed'))
+        if self.changed or self.check_mode:
+            parts.append('-v lists each step')
+        return '%s: %s' % (self.s.environment, ', '.join(parts))
 
     def summary(self):
         env = self.s.environment

@@ -9,7 +9,7 @@ import requests
 
 from jamaemu import harness
 from jamaemu.pytest_plugin import start_emulator, stop_emulator
-from helpers import SERVICE, create_credential
+from helpers import JCI_ADMIN, SERVICE, create_credential
 
 
 def test_plain_http_is_available_on_request(emulator_factory):
@@ -83,3 +83,28 @@ def test_emulator_stops_when_its_parent_is_gone(tmp_path):
         time.sleep(0.1)
     assert not harness.alive(info['pid'])
     harness.stop(str(tmp_path))
+
+
+def test_the_emulator_prints_the_seeded_logins_it_serves(tmp_path):
+    """make emulator runs it in the foreground with --show-logins: a new user reads the logins there, not in
+    seed.json. Without the flag (the harnesses' logs) no password is printed: the leak checks scan those logs."""
+    log = tmp_path / 'out.log'
+    info = harness.start(str(tmp_path), ['--parent-pid', str(os.getpid()), '--show-logins'], log_path=str(log))
+    try:
+        deadline = time.monotonic() + 10
+        while 'Connection details written' not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)  # polls the log for the emulator's last start-up line, bounded
+        printed = log.read_text()
+        for system, auth in (('Jama', SERVICE), ('JCI', JCI_ADMIN)):
+            line = next(line for line in printed.splitlines() if line.split()[:2] == [system, auth[0]])
+            assert auth[1] in line.split()
+        quiet = tmp_path / 'quiet'
+        harness.start(str(quiet), ['--parent-pid', str(os.getpid())])
+        harness.stop(str(quiet))
+        assert 'Connection details written' in (quiet / 'emulator.log').read_text()
+        assert SERVICE[1] not in (quiet / 'emulator.log').read_text()
+        # The printed login works against the server it names.
+        assert requests.get(info['jama_url'] + '/rest/v1/users/current', auth=SERVICE, verify=info['ca_file'],
+                            timeout=5).status_code == 200
+    finally:
+        harness.stop(str(tmp_path))

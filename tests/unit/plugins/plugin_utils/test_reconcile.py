@@ -480,3 +480,22 @@ def test_a_missing_jama_url_with_a_controller_store_says_which_credential_inject
     assert 'missing required arguments: jama_url (role: oauth_connector_jama_url)' in message
     assert 'attach that credential' in message
     assert 'attach that credential' not in validation_failure(validated.error_messages, {})
+
+
+def test_each_flow_ends_with_one_headline_naming_the_environment_and_its_verdict(env):
+    """The line shown at default verbosity (the action displays it): environment, verdict, what it rests on."""
+    first = env.run()
+    name = first['credential']['name']
+    assert first['headline'] == ('dev: changed (%d action(s)), credential %s verified against Jama, JCI test passed, '
+                                 '-v lists each step' % (len(first['actions']), name))
+    client_id = first['credential']['client_id']
+    assert env.run()['headline'] == 'dev: converged, no change, credential %s, JCI test passed' % client_id
+    assert env.run('check')['headline'] == ('dev: healthy, credential %s verified against Jama, JCI test passed'
+                                            % client_id)
+    planned = env.run('rotate', check_mode=True)
+    assert planned['headline'].startswith('dev: check mode, %d change(s) planned' % len(planned['actions']))
+    rotated = env.run('rotate')
+    assert rotated['headline'].startswith('dev: rotated (%d action(s)), credential %s verified against Jama, JCI '
+                                          'test passed' % (len(rotated['actions']), rotated['credential']['name']))
+    assert rotated['credential']['client_id'] != client_id
+    assert env.run('migrate')['headline'].startswith('dev: no connector left on Basic')
