@@ -18,4 +18,8 @@ PYTHONPATH="$ROOT/tests/emulator" "$VENV/bin/python" -m jamaemu.harness start --
 
 cd "$COLLECTION"
 echo "== ansible-test integration, ansible-core $("$VENV/bin/python" -c 'import ansible; print(ansible.__version__)') on Python $PYVER"
-"$VENV/bin/ansible-test" integration --python "$PYVER" --color no "$@"
+# Each target's start is stamped with the seconds since this script started, so the log shows where the time goes.
+"$VENV/bin/ansible-test" integration --python "$PYVER" --color no "$@" 2>&1 | while IFS= read -r line; do
+    if [[ "$line" == Running*integration\ test* ]]; then printf '[%4d s] %s\n' "$SECONDS" "$line"; else printf '%s\n' "$line"; fi
+done
+echo "[$(printf "%4d" "$SECONDS") s] all targets passed"

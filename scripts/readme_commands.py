@@ -105,10 +105,9 @@ def run_guide(clone, work, env):
             raise SystemExit('guide block runner: the first job did not configure the environment')
         if not re.search(r'jama-dev +: ok=1 +changed=0 .*failed=0', second):
             raise SystemExit('guide block runner: the second job changed something')
-        leak = subprocess.run([sys.executable, os.path.join(clone, 'tests', 'integration', 'targets', 'setup_jama',
-                                                             'files', 'leak_check.py'), '--admin-url',
-                               info['admin_url'], jobs, os.path.join(clone, 'credentials')],
-                              capture_output=True, text=True, check=False)
+        checker = os.path.join(clone, 'tests', 'integration', 'targets', 'setup_jama', 'files', 'leak_check.py')
+        leak = subprocess.run([sys.executable, checker, '--admin-url', info['admin_url'], jobs,
+                               os.path.join(clone, 'credentials')], capture_output=True, text=True, check=False)
         print('      ' + leak.stdout.strip().replace('\n', '\n      '))
         if leak.returncode != 0:
             raise SystemExit('guide block runner: a secret was left in a job\'s files')

@@ -29,6 +29,12 @@ from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import (
 MODULE = 'jama.connect.jama_api_credential'
 
 
+def typed(reason, heals):
+    """What a failed result says a workflow can do about it (module_utils/errors.py)."""
+    return {'reason': reason, 'heals_on_next_run': bool(heals),
+            'outcome': 'heals_next_run' if heals else 'operator_must_act'}
+
+
 class ActionModule(ActionBase):
 
     TRANSFERS_FILES = False
@@ -40,18 +46,18 @@ class ActionModule(ActionBase):
         vault_file = args.get('vault_file')
         refused = check_args(args)
         if refused:
-            result.update(failed=True, changed=False, msg=refused)
+            result.update(failed=True, changed=False, msg=refused, **typed('configuration', False))
             return result
         previous = None
         if vault_file:
             failure, previous = self._precheck(args)
             if failure:
-                result.update(failed=True, changed=False, msg=failure)
+                result.update(failed=True, changed=False, msg=failure, **typed('vault_file', False))
                 return result
         sink = None
         connections, refused = checked_connections(args)
         if refused:
-            result.update(failed=True, changed=False, msg=refused)
+            result.update(failed=True, changed=False, msg=refused, **typed('configuration', False))
             return result
         try:
             if args.get('controller_credential') is not None:
@@ -60,7 +66,8 @@ class ActionModule(ActionBase):
                     sink.prepare()
                 except errors.JamaConnectError as error:
                     result.update(failed=True, changed=False, retries=sink.retries if sink else [],
-                                  msg='Cannot hand the secret off to the controller: %s' % error.message)
+                                  msg='Cannot hand the secret off to the controller: %s' % error.message,
+                                  **typed(error.reason, error.heals_on_next_run))
                     return result
             return self._run(result, args, task_vars, vault_file, previous, sink, connections)
         finally:
@@ -88,7 +95,7 @@ class ActionModule(ActionBase):
                     write_vars(vault_file, {args.get('client_id_var') or 'jama_client_id': result['client_id'],
                                             args.get('client_secret_var') or 'jama_client_secret': secret},
                                self._loader, args.get('vault_id'), args.get('vault_password_file'))
-                except (VaultFileError, OSError, Exception) as error:  # pylint: disable=broad-except
+                except VaultFileError as error:  # write_vars raises only this (OSError and AnsibleError become one)
                     return self._revoke(result, args, task_vars, vault_file, error)
                 result['vault_file'] = vault_file
             if sink:
@@ -97,7 +104,7 @@ class ActionModule(ActionBase):
                     self._verify(connections, result['client_id'], secret)
                     credential_id = sink.write(resolve_jama(connections, require_auth=False).get('url'),
                                                result['client_id'], secret)
-                except Exception as error:  # pylint: disable=broad-except
+                except errors.JamaConnectError as error:  # the check against Jama and the controller's calls
                     result['retries'] = result.get('retries', []) + sink.retries
                     if isinstance(error, errors.JamaConnectError) and error.details.get('outcome_unknown'):
                         # The controller may hold the new secret: deleting the credential could break every job.
@@ -120,14 +127,15 @@ class ActionModule(ActionBase):
                                                                    ' and '.join(filter(None, (
                                                                        vault_file, sink and sink.describe()))),
                                                                    ', '.join(cred['name'] for cred in replaced),
-                                                                   retired.get('msg')))
+                                                                   retired.get('msg')),
+                                  **typed('retire_failed', retired.get('heals_on_next_run', False)))
                     return self._finish(result, args, sink)
         elif result.get('client_id') and not result.get('failed'):
             # Read-only checks, so check mode reports what a real run would.
             lost = (self._secret_not_in_vault(args, result['client_id']) if vault_file and not self._task.check_mode
                     else None) or (self._secret_not_in_controller(args, sink, result['client_id']) if sink else None)
             if lost:
-                result.update(failed=True, msg=lost)
+                result.update(failed=True, msg=lost, **typed('secret_not_in_store', False))
                 return result
             older = (result.get('credential') or {}).get('older') or []
             if older and (vault_file or sink):
@@ -140,7 +148,8 @@ class ActionModule(ActionBase):
                         module_args, state='absent', rotate=False, credential_ids=[cred['id'] for cred in older]))
                     if retired.get('failed'):
                         result.update(failed=True, msg='Deleting the replaced credential(s) %s failed: %s' % (
-                            ', '.join(result['retired']), retired.get('msg')))
+                            ', '.join(result['retired']), retired.get('msg')),
+                            **typed('retire_failed', retired.get('heals_on_next_run', False)))
         return self._finish(result, args, sink)
 
     @staticmethod
@@ -153,18 +162,21 @@ class ActionModule(ActionBase):
         if 'client_secret' in result:
             # Censor the output at every verbosity; the registered variable keeps the value.
             result['_ansible_no_log'] = True
+        if not result.get('failed'):
+            result['outcome'] = errors.success_outcome(result.get('changed'))
         return result
 
     @staticmethod
     def _undecided(result, args, sink, error):
         """A controller write whose outcome cannot be read back: keep everything, say what the next run does."""
-        return {'failed': True, 'changed': True, 'retries': result.get('retries', []), 'client_id': result.get('client_id'),
-                'msg': ('Handing the new credential %s (client ID %s) to the %s: %s. It is kept in Jama%s. Run the task '
-                        'again: it reads the controller credential and finishes if the controller holds the new client '
-                        'ID, or asks for rotate: true if not' % (
-                            (result.get('credential') or {}).get('name'), result.get('client_id'), sink.describe(),
-                            error.message, ', and so is the credential it was to replace'
-                            if (result.get('credential') or {}).get('replaced') else ''))}
+        return dict(typed('answer_lost', True), failed=True, changed=True, retries=result.get('retries', []),
+                    client_id=result.get('client_id'),
+                    msg=('Handing the new credential %s (client ID %s) to the %s: %s. It is kept in Jama%s. Run the '
+                         'task again: it reads the controller credential and finishes if the controller holds the new '
+                         'client ID, or asks for rotate: true if not' % (
+                             (result.get('credential') or {}).get('name'), result.get('client_id'), sink.describe(),
+                             error.message, ', and so is the credential it was to replace'
+                             if (result.get('credential') or {}).get('replaced') else '')))
 
     @staticmethod
     def _verify(connections, client_id, secret):
@@ -196,7 +208,7 @@ class ActionModule(ActionBase):
         try:
             write_vars(args['vault_file'], kept, self._loader, args.get('vault_id'), args.get('vault_password_file'),
                        remove=[key for key in (id_var, secret_var) if key not in kept])
-        except Exception:  # pylint: disable=broad-except
+        except VaultFileError:
             # The revoke message that follows names the new credential; the file then names a deleted one, which
             # the next run reports (its secret is not in the file) and rotate replaces.
             pass
@@ -228,23 +240,19 @@ class ActionModule(ActionBase):
             # The existing file must open with this run's vault secret and hold a mapping, or the write after the
             # create would fail and the new credential would have to be deleted again.
             return None, read_vars(args['vault_file'], secrets)
-        except VaultFileError as error:
+        except VaultFileError as error:  # check_writable, vault_secrets and read_vars raise only this
             return 'Cannot hand the secret off to vault_file %s: %s' % (args['vault_file'], error), None
-        except Exception as error:  # pylint: disable=broad-except
-            return 'Cannot hand the secret off to vault_file %s: %s' % (args['vault_file'], type(error).__name__), None
 
     def _revoke(self, result, args, task_vars, vault_file, error):
         """``vault_file``: where the hand-off failed (the vault file, or the controller credential)."""
-        if isinstance(error, errors.JamaConnectError):
-            reason = error.message
-        else:
-            reason = str(error) if isinstance(error, (VaultFileError, OSError)) else type(error).__name__
+        reason = error.message  # a JamaConnectError (VaultFileError is one)
         # Only the credential just created: with rotate, the one it was to replace stays and keeps working.
         revoke_args = dict(((key, value) for key, value in args.items() if key != 'controller'), state='absent', rotate=False,
                            credential_ids=[(result.get('credential') or {}).get('id')])
         revoked = self._execute_module(module_name=MODULE, module_args=revoke_args, task_vars=task_vars)
-        failed = {'failed': True, 'changed': bool(not revoked.get('failed')), 'retries': result.get('retries', []),
-                  'client_id': result.get('client_id')}
+        failed = dict(typed('handoff_failed', error.heals_on_next_run and not revoked.get('failed')), failed=True,
+                      changed=bool(not revoked.get('failed')), retries=result.get('retries', []),
+                      client_id=result.get('client_id'))
         if revoked.get('failed'):
             failed['msg'] = ('Handing the new secret to %s failed (%s), and deleting the new credential %s failed '
                              'too (%s). Delete it in Jama (My Profile > Set API Credentials) and run again.'

@@ -229,7 +229,8 @@ class ActionModule(ActionBase):
         validator = ArgumentSpecValidator(argument_spec())
         validated = validator.validate(args)
         if validated.error_messages:
-            result.update(failed=True, changed=False, msg=validation_failure(validated.error_messages, args))
+            error = errors.ConfigurationError(validation_failure(validated.error_messages, args))
+            result.update(failed=True, changed=False, **error.to_fail_json())
             return result
         params = validated.validated_parameters
         try:
@@ -239,7 +240,7 @@ class ActionModule(ActionBase):
             if params['controller_credential'] is not None:
                 params['controller'] = resolve_controller(params, require_auth=False)
         except errors.ConfigurationError as error:
-            result.update(failed=True, changed=False, msg=error.message)
+            result.update(failed=True, changed=False, **error.to_fail_json())
             return result
         if not HAS_REQUESTS:
             raise AnsibleActionFail('jama.connect.oauth_connector_reconcile needs the Python library requests on the '
@@ -279,16 +280,17 @@ class ActionModule(ActionBase):
                             basic_probe=self._basic_prober(params, sessions), admin_configured=admin_configured(params),
                             mirror=mirror)
             report = engine.run()
-        except (errors.JamaConnectError, VaultFileError) as error:
-            failure = error.to_fail_json() if isinstance(error, errors.JamaConnectError) else {'msg': str(error)}
-            result.update(failed=True, changed=bool(engine and engine.changed), **failure)
+        except errors.JamaConnectError as error:
+            # Every error of the clients, the stores and the engine; its reason and outcome say whether the next run
+            # heals it (README, "Failure reasons").
+            result.update(failed=True, changed=bool(engine and engine.changed), **error.to_fail_json())
             if engine is not None:
                 result.update(actions=list(engine.actions), cleaned_up=list(engine.cleaned_up),
                               jama_check=engine.result.get('jama_check'), jci_test=engine.result.get('jci_test'))
                 if engine.actions:
                     result['msg'] += '. Done before that: ' + '; '.join(engine.actions)
         else:
-            result.update(report)
+            result.update(report, outcome=errors.success_outcome(report['changed']))
             display.display(report['headline'])
             if self._task.diff:
                 result['diff'] = engine.diff
@@ -302,7 +304,10 @@ class ActionModule(ActionBase):
         if not params['vault_file']:
             return None
         store = VaultStore(params['vault_file'], self._loader, params['vault_id'])
-        store.read()  # a wrong vault password or a broken file is found before any call
+        try:
+            store.read()  # a wrong vault password or a broken file is found before any call
+        except VaultFileError as error:
+            raise VaultFileError('%s: %s' % (name('vault_file'), error))
         if not store.encrypted():
             result.setdefault('warnings', []).append(
                 '%s is not encrypted with Ansible Vault. Anyone who can read it can use the JCI service account; '

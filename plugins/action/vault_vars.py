@@ -25,7 +25,8 @@ class ActionModule(ActionBase):
         path = args.get('path')
         updates = args.get('vars')
         if not path or not isinstance(updates, dict) or not updates:
-            result.update(failed=True, msg='path and vars (a non-empty dict) are required')
+            result.update(failed=True, msg='path and vars (a non-empty dict) are required', reason='configuration',
+                          heals_on_next_run=False, outcome='operator_must_act')
             return result
         try:
             check_writable(path)
@@ -35,9 +36,11 @@ class ActionModule(ActionBase):
             if changed_vars and not self._task.check_mode:
                 write_vars(path, updates, self._loader, args.get('vault_id'), args.get('vault_password_file'))
         except VaultFileError as error:
-            result.update(failed=True, msg='Cannot write %s: %s' % (path, error))
+            result.update(failed=True, msg='Cannot write %s: %s' % (path, error), reason=error.reason,
+                          heals_on_next_run=error.heals_on_next_run, outcome=error.outcome)
             return result
-        result.update(changed=bool(changed_vars), changed_vars=changed_vars, path=path)
+        result.update(changed=bool(changed_vars), changed_vars=changed_vars, path=path,
+                      outcome='changed' if changed_vars else 'converged')
         if self._task.diff:
             result['diff'] = {'before': '\n'.join('%s: (unchanged or unset)' % name for name in changed_vars) + '\n',
                               'after': '\n'.join('%s: (new value)' % name for name in changed_vars) + '\n',

@@ -5,29 +5,56 @@
 
 Each error carries the HTTP status, Jama's ``meta.message`` and a hint that names the fix. Messages are
 built from URLs, statuses and server messages only: never from a request's credentials.
+
+Each error also says, as data, what a workflow can do about it: ``reason``, a stable code (README, "Failure
+reasons"), and ``heals_on_next_run``: True when running again later, with nothing changed by a person, is expected
+to succeed (a throttled or unreachable server, a lost answer the next run resolves, another job's write); False when
+a person must act first (an option, a permission, a licence, a lock). A result carries it as ``outcome``
+(``heals_next_run`` or ``operator_must_act``; a run that succeeded is ``converged`` or ``changed``).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+OUTCOMES = ('converged', 'changed', 'heals_next_run', 'operator_must_act')
+
+
+def success_outcome(changed):
+    """The outcome of a run that succeeded (or, in check mode, planned)."""
+    return 'changed' if changed else 'converged'
+
 
 class JamaConnectError(Exception):
-    """Root of every error the collection raises on purpose."""
+    """Root of every error the collection raises on purpose. ``reason`` and ``heals`` override the class's."""
 
     hint = None
+    reason = 'error'
+    heals_on_next_run = False
 
-    def __init__(self, message, status=None, server_message=None, hint=None, details=None):
+    def __init__(self, message, status=None, server_message=None, hint=None, details=None, reason=None, heals=None):
         super(JamaConnectError, self).__init__(message)
         self.message = message
         self.status = status
         self.server_message = server_message
         if hint is not None:
             self.hint = hint
+        if reason is not None:
+            self.reason = reason
         self.details = details or {}
+        if heals is not None:
+            self.heals_on_next_run = bool(heals)
+        elif self.details.get('answer_lost'):
+            # The server may have acted: the write-ahead record (or a fresh read) lets the next run settle it.
+            self.heals_on_next_run = True
+
+    @property
+    def outcome(self):
+        return 'heals_next_run' if self.heals_on_next_run else 'operator_must_act'
 
     def to_fail_json(self):
-        result = {'msg': self.message if not self.hint else '%s. Fix: %s' % (self.message.rstrip('.'), self.hint)}
+        result = {'msg': self.message if not self.hint else '%s. Fix: %s' % (self.message.rstrip('.'), self.hint),
+                  'reason': self.reason, 'heals_on_next_run': self.heals_on_next_run, 'outcome': self.outcome}
         if self.status is not None:
             result['status'] = self.status
         if self.server_message:
@@ -41,15 +68,22 @@ class JamaConnectError(Exception):
 class ConfigurationError(JamaConnectError):
     """Bad or missing options, found before anything is sent."""
 
+    reason = 'configuration'
+
 
 class TransportError(JamaConnectError):
     """The server could not be reached or did not answer in time."""
+
+    reason = 'unreachable'
+    heals_on_next_run = True
 
     hint = ('check the URL, the network path and any proxy (HTTPS_PROXY / NO_PROXY), and that the service is '
             'running')
 
 
 class TlsError(TransportError):
+    reason = 'tls'
+    heals_on_next_run = False
     hint = ("set ca_path to the CA bundle that signed the server's certificate (validate_certs=false turns "
             "verification off and is not recommended)")
 
@@ -57,12 +91,16 @@ class TlsError(TransportError):
 class ApiError(JamaConnectError):
     """The server answered with an error status."""
 
+    reason = 'api_error'
+
 
 class AuthenticationError(ApiError):
+    reason = 'authentication'
     hint = 'check the username and password, or the client id and secret, of the account the task uses'
 
 
 class AccountLockedError(AuthenticationError):
+    reason = 'account_locked'
     # Raised for a Basic login: the caller's own password logins are what lock accounts.
     hint = ('wait until the lock ends, or ask a Jama administrator to unlock the account; then use OAuth client '
             'credentials, whose failures never lock an account')
@@ -73,46 +111,57 @@ class AccountLockedError(AuthenticationError):
 
 
 class RestAccessError(AuthenticationError):
+    reason = 'no_rest_access'
     hint = ('grant the user (or one of its groups) REST API access in Jama under Admin > Organization > '
             'REST API')
 
 
 class LicenseError(AuthenticationError):
+    reason = 'license'
     hint = 'assign the user a Named Creator license in Jama; REST API access needs one'
 
 
 class TokenError(AuthenticationError):
+    reason = 'credential_rejected'
     hint = ('check the client id and client secret; a lost secret cannot be recovered: create a new API '
             'credential with jama.connect.jama_api_credential')
 
 
 class PermissionDeniedError(ApiError):
+    reason = 'permission_denied'
     hint = 'use an account with the needed role (a Jama administrator, or a JCI user with the Admin role)'
 
 
 class NotFoundError(ApiError):
-    pass
+    reason = 'not_found'
 
 
 class ConflictError(ApiError):
-    pass
+    # Another job or person changed it meanwhile: once they are done, a run starts from what is there.
+    reason = 'conflict'
+    heals_on_next_run = True
 
 
 class CredentialLimitError(ApiError):
+    reason = 'credential_limit'
     hint = ('Jama allows at most 20 API credentials per user: list them with '
             'jama.connect.jama_api_credential_info and remove unused ones with state=absent')
 
 
 class ValidationError(ApiError):
-    pass
+    reason = 'invalid_request'
 
 
 class RateLimitedError(ApiError):
+    reason = 'rate_limited'
+    heals_on_next_run = True
     hint = ('Jama allows 10 API calls per second per environment; run fewer tasks in parallel against this '
             'environment (forks, throttle) and try again')
 
 
 class ServerError(ApiError):
+    reason = 'server_error'
+    heals_on_next_run = True
     hint = 'the server failed; try again later and check its logs'
 
 

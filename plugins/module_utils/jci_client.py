@@ -14,7 +14,8 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.jama.connect.plugins.module_utils.http_session import jittered, throttle_waits
+from ansible_collections.jama.connect.plugins.module_utils.http_session import (
+    RETRY_STATUSES, jittered, throttle_waits)
 from ansible_collections.jama.connect.plugins.module_utils.paging import fetch_all
 
 API = '/api/v1'
@@ -51,15 +52,17 @@ class JciClient:
     def test_connector(self, connector_id, sleep=time.sleep):
         """Run JCI's connectivity test. JCI answers 200 whenever the test ran; ``success`` says how it went.
 
-        A test that failed only because Jama throttled JCI (429) says nothing about the connector: it is run
-        again with Jama's backoff, as the session retries our own throttled calls."""
+        A test that failed only because Jama throttled JCI (429) or failed (5xx) says nothing about the connector:
+        it is run again with Jama's backoff, as the session retries our own throttled calls (JCI keeps its token,
+        so the test run again asks Jama for one call)."""
         path = '%s/connectors/%d/test' % (API, connector_id)
         for wait in throttle_waits() + (None,):
             outcome = self.session.request('POST', path)['data']
-            if outcome.get('success') or not throttled(outcome) or wait is None:
+            status = relayed(outcome)
+            if outcome.get('success') or status is None or wait is None:
                 return outcome
-            self.session.retries.append({'method': 'POST', 'path': path, 'status': 429,
-                                         'error': 'the connector test found Jama throttling JCI'})
+            self.session.retries.append({'method': 'POST', 'path': path, 'status': status,
+                                         'error': 'the connector test found Jama answering %d to JCI' % status})
             sleep(jittered(wait))
         return outcome
 
@@ -72,6 +75,9 @@ class JciClient:
         return self.paged('%s/connectors/%d/logs' % (API, connector_id), params)
 
 
-def throttled(outcome):
-    """[MODEL] Whether a failed JCI test failed because Jama answered 429 to JCI."""
-    return outcome.get('category') == 'availability' and ' 429 ' in (outcome.get('message') or '')
+def relayed(outcome):
+    """[MODEL] The status Jama answered JCI when a failed test failed only for that, else None: a status the
+    collection's own calls retry (429, and 502-504 from a proxy or a restarting node) makes the test worth running
+    again."""
+    status = outcome.get('jamaStatus')
+    return status if not outcome.get('success') and status in RETRY_STATUSES else None

@@ -37,4 +37,5 @@ def execute(module, work, *session_factories):
     if failure is not None:
         module.fail_json(retries=retries, **failure.to_fail_json())
     result['retries'] = retries
+    result['outcome'] = errors.success_outcome(result.get('changed'))
     module.exit_json(**result)

@@ -264,9 +264,34 @@ EXAMPLES = r'''
 
 RETURN = r'''
 verified:
-  description: Whether the run ended with the environment verified (the JCI test passed; in check mode, nothing to do).
+  description:
+    - Whether this run verified the environment (the JCI test passed, and the credential was checked against Jama
+      where the flow checks it).
+    - Always false in check mode, which runs no test and requests no token.
   returned: always
   type: bool
+outcome:
+  description:
+    - How the run ended, for workflows to branch on. V(converged) or V(changed) when it succeeded (in check mode,
+      what it planned); V(heals_next_run) or V(operator_must_act) when it failed (see RV(reason)).
+  returned: always
+  type: str
+  choices: [converged, changed, heals_next_run, operator_must_act]
+reason:
+  description: Why the run failed, as a stable code (the collection README's "Failure reasons" table).
+  returned: failure
+  type: str
+  sample: answer_lost
+heals_on_next_run:
+  description: Whether running again later, with nothing changed by a person, is expected to succeed.
+  returned: failure
+  type: bool
+headline:
+  description:
+    - "The one line shown at default verbosity, for example
+      C(prod: converged, no change, credential 4f1c..., JCI test passed)."
+  returned: success
+  type: str
 actions:
   description: What the run did, in order (in check mode, what it would do). Never holds a secret.
   returned: always
@@ -313,19 +338,26 @@ connector:
         latency_ms: {description: "How long JCI's call to Jama took.", type: int, returned: success}
         message: {description: "JCI's message.", type: str, returned: success}
 jama_check:
-  description: The direct check against Jama, when one ran.
+  description: The direct check against Jama, when one ran (in check mode, that none did).
   returned: always
   type: dict
   contains:
     client_id: {description: The credential checked., type: str, returned: success}
+    checked: {description: "False in check mode: no token was requested.", type: bool, returned: in check mode}
+    note: {description: "Why it was not checked.", type: str, returned: in check mode}
     user: {description: The user the token belongs to., type: str, returned: success}
     license_type: {description: Its licence type., type: str, returned: success}
     expires_in: {description: Token lifetime in seconds., type: int, returned: success}
 jci_test:
-  description: JCI's connector test, when one ran.
+  description:
+    - JCI's connector test, when one ran.
+    - In check mode no test runs; JCI's last recorded test of the connector is reported instead, with RV(jci_test.run=false).
   returned: always
   type: dict
   contains:
+    run: {description: "False when the test was not run (check mode) and this is JCI's last recorded one.", type: bool, returned: in check mode}
+    recorded_at: {description: "When JCI recorded that test.", type: str, returned: in check mode}
+    note: {description: "What was reported instead of a test.", type: str, returned: in check mode}
     success: {description: "Passed, with no authentication errors in its log lines.", type: bool, returned: success}
     user: {description: The Jama user JCI authenticated as., type: str, returned: success}
     latency_ms: {description: How long JCI's call to Jama took., type: int, returned: success}

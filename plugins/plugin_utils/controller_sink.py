@@ -169,6 +169,7 @@ class ControllerStore:
         # Revisions the credential may carry that this job knows: the one it was given, and each it wrote (a write
         # whose answer was lost may have happened).
         self._revisions = set()
+        self._written = None  # the revision of this job's last confirmed write
 
     def describe(self):
         return self.sink.describe()
@@ -269,7 +270,29 @@ class ControllerStore:
         # carries every input, so the credential ends as this job meant either way.
         self.sink.current = written
         self._data = data
+        self._written = revision
+        # The controller has no compare-and-set: another job may write right after this one. Read it back, so a
+        # job whose write was replaced stops here instead of acting (and deleting) on a record nobody holds.
+        self.confirm()
         return copy.deepcopy(data)
+
+    def confirm(self):
+        """Stop, deleting nothing, when the credential no longer holds this job's last write (or, before any write,
+        what the job was given): another job wrote it since. Called after every write and before any deletion."""
+        if self._data is None:
+            return
+        found = self.sink.client.credential(self.sink.options['name'], self.sink.type_id, self.sink.organization_id)
+        have = ((found or {}).get('inputs') or {}).get(REVISION_INPUT) or None
+        expected = self._written if self._written is not None else self.injected.get('revision') or None
+        if found is None and self.sink.current is None and self._written is None:
+            return
+        if found is None or have != expected:
+            raise errors.ConflictError(
+                '%s was written by someone else after this job %s, probably another job using it at the same time; '
+                'this job stops here and deletes nothing' % (self.describe(), 'wrote it' if self._written else 'read it'),
+                status=409, hint='let one job at a time use the credential (job templates with concurrent jobs off, '
+                                 'docs/automation-platform.md), then run again: the next job resumes from what the '
+                                 'credential holds')
 
 
 def parse_state(value):

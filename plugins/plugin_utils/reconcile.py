@@ -50,7 +50,10 @@ REFUSED = (errors.ValidationError, errors.ConflictError, errors.CredentialLimitE
 
 
 class ReconcileError(errors.JamaConnectError):
-    """A flow stopped; the message says what state it left and what the next run will do."""
+    """A flow stopped; the message says what state it left and what the next run will do. Every raise names its
+    ``reason`` (README, "Failure reasons") and whether the next run heals it."""
+
+    reason = 'reconcile_failed'
 
 
 def marker(jci_url, connector_name):
@@ -66,6 +69,21 @@ def new_credential_name(prefix, now=None):
 
 def normalized_url(url):
     return (url or '').rstrip('/').lower()
+
+
+def connector_drift(conn, client_id, settings):
+    """The one definition of "converged": how the connector differs from what the environment wants, as (field,
+    what it has, what is wanted) for each difference; empty when it is converged. Configure acts on it, check
+    reports it. ``client_id`` None leaves the client out (no credential to compare with)."""
+    if conn is None:
+        return [('connector', None, settings.connector_name)]
+    wanted = [('authenticationType', conn.get('authenticationType'), 'oauth'),
+              ('clientSecretSet', bool(conn.get('clientSecretSet')), True),
+              ('url', normalized_url(conn.get('url')), normalized_url(settings.jama_url)),
+              ('verifySsl', conn.get('verifySsl'), settings.verify_ssl)]
+    if client_id is not None:
+        wanted.insert(1, ('clientId', conn.get('clientId'), client_id))
+    return [(field, have, want) for field, have, want in wanted if have != want]
 
 
 def is_dead(error):
@@ -136,7 +154,7 @@ class VaultView:
             fix = ('remove that key with ansible-vault edit' if settings.vault_file else
                    'clear the credential\'s "Unfinished change" input in the controller')
             raise ReconcileError('%s holds an unexpected value under %s (the record of unfinished work); %s and run '
-                                 'again' % (settings.store, settings.state_var, fix))
+                                 'again' % (settings.store, settings.state_var, fix), reason='store_record_malformed')
         self.pending = dict(state.get('pending') or {})
         self.retire = [str(item) for item in state.get('retire') or []]
         self.partial = False
@@ -235,16 +253,32 @@ class Engine:
             drop.append(self.s.state_var)
         try:
             self.vault.write(updates, remove=drop)
-        except Exception as error:  # pylint: disable=broad-except
-            # OSError, VaultFileError or an AnsibleError from encryption: the file keeps its previous content.
+        except errors.JamaConnectError as error:
+            # A store raises only these (a vault file's VaultFileError, the controller's API errors); after one the
+            # store holds either version, and the next run copes with both.
             raise ReconcileError('writing %s failed (%s)' % (self.s.store, _reason(error)),
-                                 hint=self.vault.write_hint)
+                                 hint=error.hint if isinstance(error, errors.ConflictError) else self.vault.write_hint,
+                                 reason='store_conflict' if isinstance(error, errors.ConflictError)
+                                 else 'store_write_failed', heals=error.heals_on_next_run)
+
+    def _store_unchanged(self):
+        """Before deleting a credential: the store still holds what this run read or wrote, or the run stops (another
+        job wrote it, and may use what this run would delete)."""
+        if self.vault is not None:
+            self.vault.confirm()
 
     def _find_connector(self):
         return self.jci.find_connector(self.s.connector_name)
 
     def _probe(self, cred):
-        """None when ``cred`` works against Jama, else the error. Records the successful check."""
+        """None when ``cred`` works against Jama, else the error. Records the successful check.
+
+        In check mode nothing is asked of Jama: a token request is a POST, and it moves the credential's last use,
+        which a check must not change. The credential is taken as working and the result says it was not checked."""
+        if self.check_mode:
+            self.result['jama_check'] = {'client_id': cred.client_id, 'checked': False,
+                                         'note': 'not checked against Jama in check mode (no token is requested)'}
+            return None
         try:
             checked = self.probe_credential(cred.client_id, cred.client_secret)
         except errors.JamaConnectError as error:
@@ -254,20 +288,34 @@ class Engine:
             return ReconcileError('the API credential %s belongs to %s, not to the JCI service account %s'
                                   % (cred.client_id, user, self.s.service_user),
                                   hint='create the credential while logged in as %s, or set '
-                                       'oauth_connector_service_user' % self.s.service_user)
+                                       'oauth_connector_service_user' % self.s.service_user,
+                                  reason='credential_wrong_user')
         self.result['jama_check'] = {'client_id': cred.client_id, 'user': user,
                                      'license_type': checked.get('license_type'),
                                      'expires_in': checked.get('expires_in')}
         return None
 
     def _points_at(self, conn, cred):
-        return (conn is not None and conn.get('authenticationType') == 'oauth'
-                and conn.get('clientId') == cred.client_id and bool(conn.get('clientSecretSet'))
-                and normalized_url(conn.get('url')) == normalized_url(self.s.jama_url)
-                and conn.get('verifySsl') == self.s.verify_ssl)
+        return conn is not None and not connector_drift(conn, cred.client_id, self.s)
+
+    def _recorded_test(self, conn):
+        """Check mode: JCI's last recorded test of the connector, read from the connector (running the test is a
+        POST, and JCI's own calls to Jama move the credential's last use). (passed, None); never tested counts as
+        passed, so check mode plans no change for it, and the result says so."""
+        last = conn.get('lastTest') or {}
+        passed = last.get('status') in (None, 'passed')
+        self.result['jci_test'] = {'run': False, 'success': None if not last else last.get('status') == 'passed',
+                                   'recorded_at': last.get('time'), 'user': last.get('user'),
+                                   'latency_ms': last.get('latencyMs'), 'message': last.get('message'),
+                                   'authentication_errors': [],
+                                   'note': "not run in check mode; JCI's last recorded test" if last else
+                                           'not run in check mode; JCI has no recorded test of this connector'}
+        return passed, None
 
     def _run_test(self, conn):
         """JCI's own test; returns (passed, outcome). Authentication errors in its log lines fail it too."""
+        if self.check_mode:
+            return self._recorded_test(conn)
         outcome = self.jci.test_connector(conn['id'])
         auth_errors = [entry.get('message') for entry in outcome.get('logEntries') or []
                        if entry.get('category') == 'authentication' and entry.get('level') in ('ERROR', 'error')]
@@ -297,7 +345,9 @@ class Engine:
         cur = view.current
         if view.clean and cur is not None and self._points_at(conn, cur):
             passed, _outcome = self._run_test(conn)
-            if passed:
+            # Check mode reads JCI's last recorded test: a failed one is reported, not acted on (configure would
+            # test again and replace the credential only if Jama no longer accepts it).
+            if passed or self.check_mode:
                 self._hand_to_mirror(cur)
                 self._converged(conn, cur)
                 return
@@ -305,7 +355,7 @@ class Engine:
             if error is None:
                 raise ReconcileError(self._test_failure(conn) + '; the credential %s itself works against Jama, so '
                                      'the cause is between JCI and Jama' % cur.client_id,
-                                     hint=self.result['jci_test']['hint'])
+                                     hint=self.result['jci_test']['hint'], reason='jci_test_failed')
             if not is_dead(error):
                 raise error
             self._did('found that the credential %s no longer works against Jama (%s)' % (cur.client_id, error.message),
@@ -325,10 +375,10 @@ class Engine:
         if view.current is None and not view.pending and not view.partial:
             where = (' under %s/%s' % (self.s.client_id_var, self.s.client_secret_var)) if self.s.vault_file else ''
             raise ReconcileError('nothing to rotate: %s holds no credential%s' % (self.s.store, where),
-                                 hint='run jama.connect.configure first')
+                                 hint='run jama.connect.configure first', reason='nothing_to_rotate')
         if conn is None:
             raise ReconcileError('nothing to rotate: JCI has no connector named "%s"' % self.s.connector_name,
-                                 hint='run jama.connect.configure first')
+                                 hint='run jama.connect.configure first', reason='nothing_to_rotate')
         dead = None
         if view.pending:
             # A verified credential left by an interrupted rotation finishes that rotation; anything else is
@@ -375,21 +425,33 @@ class Engine:
             problems.append('the connector still uses Basic authentication (not tested, to avoid lockouts); migrate '
                             'it with jama.connect.migrate')
         else:
-            if cur is not None and conn.get('clientId') != cur.client_id:
-                problems.append('the connector uses client ID %s but %s holds %s' % (conn.get('clientId'), source,
-                                                                                     cur.client_id))
-            if normalized_url(conn.get('url')) != normalized_url(self.s.jama_url):
-                problems.append('the connector points at %s, not %s' % (conn.get('url'), self.s.jama_url))
+            problems.extend(self._drift_problems(conn, cur, source))
             passed, _outcome = self._run_test(conn)
             if not passed:
-                problems.append('%s (%s)' % (self._test_failure(conn), self.result['jci_test']['hint']))
+                test = self.result['jci_test']
+                problems.append('%s (%s)' % (self._test_failure(conn), test.get('hint')) if test.get('run', True) else
+                                "JCI's last recorded test of the connector failed at %s: %s (check mode runs no test)"
+                                % (test.get('recorded_at'), test.get('message')))
         self.result['connector'] = connector_view(conn)
         self.result['problems'] = problems
-        self.result['verified'] = not problems
+        self.result['verified'] = not problems and not self.check_mode
         if cur is not None:
             self.result['credential'] = {'client_id': cur.client_id}
         if problems:
-            raise ReconcileError('unhealthy: ' + '; '.join(problems), details={'problems': problems})
+            raise ReconcileError('unhealthy: ' + '; '.join(problems), details={'problems': problems}, reason='unhealthy')
+
+    def _drift_problems(self, conn, cur, source):
+        """What check reports of a connector on OAuth that is not converged (connector_drift)."""
+        texts = {
+            'clientId': lambda have, want: 'the connector uses client ID %s but %s holds %s' % (have, source, want),
+            'clientSecretSet': lambda have, want: 'the connector has no client secret set',
+            'url': lambda have, want: 'the connector points at %s, not %s' % (conn.get('url'), self.s.jama_url),
+            'verifySsl': lambda have, want: ('the connector\'s certificate verification (verifySsl) is %s, but '
+                                             'oauth_connector_verify_ssl is %s; jama.connect.configure sets it'
+                                             % (have, want)),
+        }
+        drift = connector_drift(conn, cur.client_id if cur is not None else None, self.s)
+        return [texts[field](have, want) for field, have, want in drift if field in texts]
 
     def flow_migrate(self):
         view = self._read_vault()
@@ -399,13 +461,14 @@ class Engine:
         basic = [conn for conn in mine if conn.get('authenticationType') == 'basic']
         if not mine:
             raise ReconcileError('nothing to migrate: JCI has no connector for %s' % self.s.jama_url,
-                                 hint='create one with jama.connect.configure')
+                                 hint='create one with jama.connect.configure', reason='nothing_to_migrate')
         if view.pending.get('replaces'):
             # An interrupted rotation: finishing it moves the configured connector off a working credential,
             # which is rotate's (or configure's) job, not migrate's.
             raise ReconcileError('%s records an unfinished rotation (credential %s)'
                                  % (self.s.store, view.pending.get('name')),
-                                 hint='run jama.connect.configure or jama.connect.rotate to finish it, then migrate')
+                                 hint='run jama.connect.configure or jama.connect.rotate to finish it, then migrate',
+                                 reason='unfinished_rotation')
         target = self._settle_and_choose(view)
         if not target.planned and target is not view.current:
             self._promote(target)
@@ -419,7 +482,8 @@ class Engine:
                 if conn.get('clientId') == target.client_id and not self.check_mode:
                     passed, _outcome = self._run_test(conn)
                     if not passed:
-                        raise ReconcileError(self._test_failure(conn), hint=self.result['jci_test']['hint'])
+                        raise ReconcileError(self._test_failure(conn), hint=self.result['jci_test']['hint'],
+                                             reason='jci_test_failed')
                     tested += 1
                     self._did('tested the OAuth connector "%s": passed' % conn['name'], change=False)
                 elif conn.get('clientId') != target.client_id:
@@ -444,10 +508,12 @@ class Engine:
         moved_off = conn is not None and conn.get('clientId') and conn.get('clientId') != target.client_id
         self._started_on = conn.get('clientId') if conn is not None else None
         conn = self._point_connector(conn, target)
-        if not self.check_mode or unchanged:
+        if not self.check_mode:
             failure = self._verify_through_jci(conn)
             if failure is not None:
                 self._undo(conn, target, previous, *failure)
+        elif unchanged:
+            self._run_test(conn)  # check mode: JCI's last recorded test
         else:
             self.actions.append('would test the connector through JCI')
         if target is not cur:
@@ -458,7 +524,7 @@ class Engine:
                                needed=credential_changed or moved_off)
         self.result['connector'] = connector_view(conn)
         self.result['credential'] = {'client_id': target.client_id, 'name': target.name}
-        self.result['verified'] = not self.check_mode or not self.changed
+        self.result['verified'] = not self.check_mode
         self.diff['after'] = {'connector': diff_view(connector_view(conn), secret_sent=target is not cur)}
 
     def _settle_and_choose(self, view, force_new=False, dead=None):
@@ -499,14 +565,15 @@ class Engine:
         if self.vault is None:
             return ReconcileError(what, hint='give oauth_connector_client_id and oauth_connector_client_secret of a '
                                              'working credential of %s, or keep the credential in '
-                                             'oauth_connector_vault_file instead' % self.s.service_user)
+                                             'oauth_connector_vault_file instead' % self.s.service_user,
+                                  reason='no_credential')
         rotate = ', or run jama.connect.rotate, which replaces it' if (dead is not None or view.partial) else ''
         return ReconcileError(
             what, hint='set oauth_connector_create_credential=true (with a Jama administrator in '
                        'oauth_connector_jama_admin, or the JAMA_* variables a "Jama Connect administrator" credential '
                        'injects) and run again%s; or create one by hand (My Profile > Set API '
                        'Credentials, logged in as %s) and put its client ID and secret into %s'
-                       % (rotate, self.s.service_user, source))
+                       % (rotate, self.s.service_user, source), reason='no_credential')
 
     def _settle_pending(self, view):
         """Finish or undo what an earlier run recorded as pending. Returns a verified credential, or None."""
@@ -530,6 +597,7 @@ class Engine:
             if self.check_mode:
                 self._did('delete credential %s, left by an interrupted run (its secret was never stored)' % name)
             else:
+                self._store_unchanged()
                 admin.delete_credential(found[0]['id'], self._user_id)
                 self._did('deleted credential %s, left by an interrupted run' % name)
                 self.cleaned_up.append(name)
@@ -564,41 +632,47 @@ class Engine:
             raise
         except errors.JamaConnectError as error:
             # A lost answer, or one that cannot be trusted (5xx, not JSON): Jama may have acted. Keep the record.
-            raise ReconcileError(unknown % error.message, hint=error.hint)
+            raise ReconcileError(unknown % error.message, hint=error.hint, reason='answer_lost', heals=True)
         if not isinstance(created, dict) or not created.get('clientId') or not created.get('clientSecret') \
                 or not created.get('id'):
-            raise ReconcileError(unknown % 'the answer holds no client ID and secret')
+            raise ReconcileError(unknown % 'the answer holds no client ID and secret', reason='answer_lost', heals=True)
         cred = Credential(created.get('clientId'), created.get('clientSecret'), name=name, replaces=replaces)
         self._state['pending'] = {'name': name, 'client_id': cred.client_id, 'client_secret': cred.client_secret,
                                   'replaces': replaces}
         try:
             self._write_state()
-        except Exception as error:  # pylint: disable=broad-except
-            self._revoke(created, cred, 'writing its secret to %s failed (%s)' % (self.s.store, _reason(error)))
+        except errors.JamaConnectError as error:
+            self._revoke(created, cred, 'writing its secret to %s failed (%s)' % (self.s.store, _reason(error)),
+                         cause=error)
         self._did('created credential %s for %s; its secret is in %s'
                   % (cred.label(), self.s.service_user, self.s.store))
         error = self._probe(cred)
         if error is not None:
-            self._revoke(created, cred, 'it does not work against Jama (%s)' % error.message, hint=error.hint)
+            self._revoke(created, cred, 'it does not work against Jama (%s)' % error.message, hint=error.hint,
+                         cause=error)
         return cred
 
-    def _revoke(self, created, cred, why, hint=None):
-        """Delete a credential this run just created, then fail saying exactly what is left."""
+    def _revoke(self, created, cred, why, hint=None, cause=None):
+        """Delete a credential this run just created, then fail saying exactly what is left. ``cause``: the error
+        behind ``why``, which decides whether the next run is expected to succeed."""
+        heals = bool(cause is not None and cause.heals_on_next_run)
         try:
             self.admin().delete_credential(created['id'], self._user_id)
         except errors.JamaConnectError as error:
             raise ReconcileError('the new credential %s was created but %s, and deleting it failed too (%s). %s still '
                                  'names it, so the next run deletes it' % (cred.label(), why, error.message,
-                                                                           self.s.store), hint=hint)
+                                                                           self.s.store), hint=hint,
+                                 reason='new_credential_failed', heals=heals)
         cleared = True
         try:
             self._state['pending'] = {}
             self._write_state()
-        except Exception:  # pylint: disable=broad-except
+        except errors.JamaConnectError:
             cleared = False
         raise ReconcileError('the new credential %s was created but %s; it was deleted again%s'
                              % (cred.label(), why, '' if cleared else ' (%s still names it; the next run clears '
-                                                                      'that)' % self.s.store), hint=hint)
+                                                                      'that)' % self.s.store), hint=hint,
+                             reason='new_credential_failed', heals=heals)
 
     def _point_connector(self, conn, target):
         params = {'url': self.s.jama_url, 'verify_ssl': self.s.verify_ssl, 'authentication_type': 'oauth',
@@ -628,20 +702,23 @@ class Engine:
         return updated
 
     def _verify_through_jci(self, conn):
-        """None when JCI's test passed, else (failure, hint). An error answer to the test counts as a failure: the
-        connector was not shown to work."""
+        """None when JCI's test passed, else (failure, hint, heals). An error answer to the test counts as a failure:
+        the connector was not shown to work. A test that ran and failed needs a person (its hint says what); one
+        that could not run heals as its error does."""
         try:
             passed, _outcome = self._run_test(conn)
         except errors.JamaConnectError as error:
-            return 'JCI\'s test of the connector "%s" could not run: %s' % (conn.get('name'), error.message), error.hint
+            return ('JCI\'s test of the connector "%s" could not run: %s' % (conn.get('name'), error.message),
+                    error.hint, error.heals_on_next_run)
         if passed:
             return None
-        return self._test_failure(conn), self.result['jci_test']['hint']
+        return self._test_failure(conn), self.result['jci_test']['hint'], False
 
-    def _undo(self, conn, target, previous, failure, hint):
+    def _undo(self, conn, target, previous, failure, hint, heals):
         """The connector was pointed at ``target`` and not verified through JCI: go back where it is safe."""
+        typed = {'hint': hint, 'reason': 'jci_test_failed', 'heals': heals}
         if self.check_mode:
-            raise ReconcileError(failure, hint=hint)
+            raise ReconcileError(failure, **typed)
         pending = self._state.get('pending', {}).get('client_id') == target.client_id
         if previous is not None and previous.client_id != target.client_id:
             try:
@@ -654,7 +731,7 @@ class Engine:
                 raise ReconcileError('%s; putting the connector back on %s failed too (%s), so %s. %s holds both '
                                      'credentials, so the next run resumes %s and tests it again'
                                      % (failure, previous.client_id, error.message, where,
-                                        self.s.store, target.client_id), hint=hint)
+                                        self.s.store, target.client_id), **typed)
             left = []
             if pending:
                 deleted = False
@@ -673,12 +750,12 @@ class Engine:
                         left.append('%s still names the deleted credential (%s); the next run clears that'
                                     % (self.s.store, error.message))
             raise ReconcileError('%s. The connector is back on the previous credential %s%s'
-                                 % (failure, previous.client_id, ('; ' + '; '.join(left)) if left else ''), hint=hint)
+                                 % (failure, previous.client_id, ('; ' + '; '.join(left)) if left else ''), **typed)
         if pending:
             # Nothing known to work to go back to: the connector keeps the new credential, and so does the vault.
             self._promote(target)
         raise ReconcileError('%s. The connector uses credential %s, which works against Jama directly and is in %s'
-                             % (failure, target.client_id, self.s.store or 'the role options'), hint=hint)
+                             % (failure, target.client_id, self.s.store or 'the role options'), **typed)
 
     def _hand_to_mirror(self, target):
         """Copy the current credential to the mirror controller credential, unless it holds it. Runs before any
@@ -699,7 +776,8 @@ class Engine:
                                  'failed (%s); a credential it replaces is kept until a run hands it over'
                                  % (target.client_id, self.s.store, self.mirror.describe(), error.message),
                                  hint='fix the cause (the controller connection, its permissions) and run '
-                                      'jama.connect.configure again')
+                                      'jama.connect.configure again', reason='copy_failed',
+                                 heals=error.heals_on_next_run)
         self._did('handed credential %s to %s' % (target.client_id, self.mirror.describe()))
 
     def _credential_id(self, cred):
@@ -759,6 +837,8 @@ class Engine:
                           'then delete it' % (cred.get('name'), cred.get('clientId'), used[cred.get('clientId')],
                                               target.client_id), change=False)
             doomed = [cred for cred in doomed if cred.get('clientId') not in used]
+        if doomed and not self.check_mode:
+            self._store_unchanged()
         for cred in doomed:
             if self.check_mode:
                 self._did('delete credential %s (%s), which neither %s nor the connector uses'
@@ -782,7 +862,8 @@ class Engine:
     def _converged(self, conn, cur):
         self.result['connector'] = connector_view(conn)
         self.result['credential'] = {'client_id': cur.client_id}
-        self.result['verified'] = True
+        # Check mode runs no test and requests no token: nothing was verified, whatever JCI recorded before.
+        self.result['verified'] = not self.check_mode
         self.diff['after'] = dict(self.diff['before'])
 
     def _migrate_one(self, conn, target):
@@ -796,27 +877,28 @@ class Engine:
         failure = self._verify_through_jci(conn)
         if failure is None:
             return
-        failure, hint = failure
+        failure, hint, _heals = failure
         if not self.s.basic_password:
             raise ReconcileError('%s. It stays on OAuth: set oauth_connector_basic_password (from vault) to have a '
-                                 'failed switch put back on Basic' % failure, hint=hint)
+                                 'failed switch put back on Basic' % failure, hint=hint, reason='jci_test_failed')
         try:
             self.basic_probe(conn.get('url'), conn.get('username'), self.s.basic_password)
         except errors.JamaConnectError as error:
             raise ReconcileError('%s. It was NOT put back on Basic: Jama refused the password in '
                                  'oauth_connector_basic_password for %s (%s), and a wrong Basic password would count '
                                  'towards the lockout; it stays on OAuth' % (failure, conn.get('username'),
-                                                                             error.message), hint=hint)
+                                                                             error.message), hint=hint,
+                                 reason='jci_test_failed')
         try:
             self.jci.update_connector(conn['id'], {'authenticationType': 'basic', 'username': conn.get('username'),
                                                    'password': self.s.basic_password})
         except errors.JamaConnectError as error:
             raise ReconcileError('%s. Putting it back on Basic failed too (%s); it stays on OAuth'
-                                 % (failure, error.message), hint=hint)
+                                 % (failure, error.message), hint=hint, reason='jci_test_failed')
         self._did('put the connector "%s" back on Basic as %s (the password was verified against Jama first)'
                   % (name, conn.get('username')))
         raise ReconcileError('%s. The connector is back on Basic authentication as %s' % (failure, conn.get('username')),
-                             hint=hint)
+                             hint=hint, reason='jci_test_failed')
 
     # --- the answer ---------------------------------------------------------------------------
     def report(self):
@@ -844,12 +926,16 @@ class Engine:
         parts = [self._verdict()]
         credential = self.result.get('credential') or {}
         if credential.get('client_id'):
+            checked = (self.result.get('jama_check') or {}).get('user')
             parts.append('credential %s%s' % (credential.get('name') or credential['client_id'],
-                                              ' verified against Jama' if self.result.get('jama_check') else ''))
+                                              ' verified against Jama' if checked else ''))
         test = self.result.get('jci_test')
-        if test:
+        if test and test.get('run', True):
             parts.append('JCI test %s' % ('passed' if test['success'] else 'failed'))
-        if self.changed or self.check_mode:
+        elif test:
+            parts.append('JCI test not run (check mode; last recorded: %s)'
+                         % {True: 'passed', False: 'failed', None: 'none'}[test['success']])
+        if self.actions:
             parts.append('-v lists each step')
         return '%s: %s' % (self.s.environment, ', '.join(parts))
 
@@ -874,11 +960,17 @@ class Engine:
                 '' if self.changed else ' (no change)'))
         lines.extend(self.actions)
         check = self.result.get('jama_check')
-        if check:
+        if check and check.get('user'):
             lines.append('Jama check: token for %s (%s license), valid %s s' % (
                 check['user'], check.get('license_type'), check.get('expires_in')))
+        elif check:
+            lines.append('Jama check: %s' % check['note'])
         test = self.result.get('jci_test')
-        if test:
+        if test and not test.get('run', True):
+            lines.append('JCI test: %s%s' % (test['note'], ': %s at %s, %s' % (
+                'passed' if test['success'] else 'failed', test.get('recorded_at'), test.get('message'))
+                if test['success'] is not None else ''))
+        elif test:
             lines.append('JCI test: %s as %s in %s ms; %s' % (
                 'passed' if test['success'] else 'failed', test.get('user'), test.get('latency_ms'),
                 'no authentication errors in the connector log' if not test['authentication_errors']

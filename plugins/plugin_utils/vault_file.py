@@ -22,17 +22,32 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_bytes, to_text
 from ansible.parsing.vault import VaultLib, get_file_vault_secret, is_encrypted, match_encrypt_secret
 
+from ansible_collections.jama.connect.plugins.module_utils import errors
 
-class VaultFileError(Exception):
-    pass
+
+class VaultFileError(errors.JamaConnectError):
+    """Whatever goes wrong with a vault file, its vault secret or the disk under it: the one error this module
+    raises (an OSError or an AnsibleError from below becomes one), so callers catch exactly this."""
+
+    reason = 'vault_file'
+
+
+def _cause(error):
+    """An OSError's or AnsibleError's own words, never a file's content."""
+    if isinstance(error, OSError):
+        return '%s%s' % (error.strerror or type(error).__name__, ' (errno %d)' % error.errno if error.errno else '')
+    return to_text(getattr(error, 'message', None) or error).splitlines()[0][:300] or type(error).__name__
 
 
 def vault_secrets(loader, vault_id=None, password_file=None):
     """The (vault_id, secret) to encrypt with, and every secret that may decrypt the existing file."""
     secrets = list(loader._vault.secrets or [])  # pylint: disable=protected-access
     if password_file:
-        secret = get_file_vault_secret(filename=password_file, vault_id=vault_id, loader=loader)
-        secret.load()
+        try:
+            secret = get_file_vault_secret(filename=password_file, vault_id=vault_id, loader=loader)
+            secret.load()
+        except (OSError, AnsibleError) as error:
+            raise VaultFileError('the vault password file %s cannot be used: %s' % (password_file, _cause(error)))
         secrets.insert(0, (vault_id or 'default', secret))
     if not secrets:
         raise VaultFileError('no vault secret is available: run the playbook with --vault-id or '
@@ -70,8 +85,11 @@ def read_vars(path, secrets):
         return {}
     if os.path.isdir(path):
         raise VaultFileError('%s is a directory, not a vars file' % path)
-    with open(path, 'rb') as handle:
-        raw = handle.read()
+    try:
+        with open(path, 'rb') as handle:
+            raw = handle.read()
+    except OSError as error:
+        raise VaultFileError('%s cannot be read: %s' % (path, _cause(error)))
     if is_encrypted(raw):
         try:
             raw = VaultLib(secrets).decrypt(raw)
@@ -96,8 +114,11 @@ def read_vars(path, secrets):
 
 
 def is_vault_encrypted(path):
-    with open(path, 'rb') as handle:
-        return is_encrypted(handle.read())
+    try:
+        with open(path, 'rb') as handle:
+            return is_encrypted(handle.read())
+    except OSError as error:
+        raise VaultFileError('%s cannot be read: %s' % (path, _cause(error)))
 
 
 def native(value):
@@ -125,7 +146,15 @@ def native(value):
 def write_vars(path, updates, loader, vault_id=None, password_file=None, remove=()):
     """Merge ``updates`` into the vars file at ``path``, drop the keys in ``remove``, and encrypt it.
 
-    Other keys are kept. Returns the new content."""
+    Other keys are kept. Returns the new content. On any failure the file keeps its previous content and a
+    VaultFileError says why."""
+    try:
+        return _write_vars(path, updates, loader, vault_id, password_file, remove)
+    except (OSError, AnsibleError) as error:
+        raise VaultFileError('%s could not be written: %s' % (path, _cause(error)))
+
+
+def _write_vars(path, updates, loader, vault_id, password_file, remove):
     check_writable(path)
     (chosen_id, secret), secrets = vault_secrets(loader, vault_id, password_file)
     data = read_vars(path, secrets)
@@ -173,6 +202,9 @@ class VaultStore:
         if self._data is None:
             if not os.path.exists(self.path):
                 return {}
+            if os.path.isdir(self.path):
+                raise VaultFileError('%s is a directory, not a vars file: give the path of the environment\'s vault file, '
+                                     'for example %s' % (self.path, os.path.join(self.path, 'jama_credential.vault.yml')))
             self._encrypted = is_vault_encrypted(self.path)
             secrets = vault_secrets(self.loader, self.vault_id, self.password_file)[1] if self._encrypted else []
             self._data = read_vars(self.path, secrets)
@@ -190,7 +222,11 @@ class VaultStore:
         self._encrypted = True
         return dict(self._data)
 
+    def confirm(self):
+        """The store still holds this run's last write. A vault file has one writer, the run whose inventory names it
+        (jobs that share one are run one at a time, docs/automation-platform.md); nothing to read back."""
+
     def encrypted(self):
         if self._encrypted is None:
-            self._encrypted = not os.path.exists(self.path) or is_vault_encrypted(self.path)
+            self._encrypted = not os.path.isfile(self.path) or is_vault_encrypted(self.path)
         return self._encrypted

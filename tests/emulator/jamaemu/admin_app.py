@@ -3,6 +3,7 @@
 It is a separate plain-HTTP server so that nothing about it leaks into the emulated APIs.
 """
 from .envelope import ApiError, no_content, ok
+from .jama_probe import TokenCache
 from .routing import App
 
 
@@ -115,6 +116,7 @@ class AdminApp(App):
 
     def reset(self, request):
         self.store.reset()
+        self.context.jci_tokens = TokenCache()
         self.context.faults.clear()
         self.context.clear_requests()
         return no_content()

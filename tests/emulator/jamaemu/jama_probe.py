@@ -1,9 +1,13 @@
 """JCI's side of a connector test: real HTTP calls from JCI to the Jama Connect the connector names.
 
-[MODEL] For OAuth: token request, then ``users/current`` with the token. For Basic: ``users/current``
-with Basic auth, where a failure counts towards Jama's lockout exactly as it does for real JCI.
-No retries: a retried failed login is what locks service accounts.
+[MODEL] For OAuth: token request, then ``users/current`` with the token. JCI keeps the token, as an OAuth
+client does, for the same URL, client ID and secret until Jama rejects it (then it asks for a new one, once), so a
+test right after another asks Jama for ``users/current`` only. For Basic: ``users/current`` with Basic auth, where
+a failure counts towards Jama's lockout exactly as it does for real JCI. No other retries: a retried failed login
+is what locks service accounts. A failed test reports the status Jama answered (``jamaStatus``).
 """
+import hashlib
+import threading
 import time
 import warnings
 
@@ -22,6 +26,31 @@ class ProbeResult:
         self.message = ''
         self.latency_ms = 0
         self.lines = []  # (level, category, message)
+        self.jama_status = None  # what Jama answered when the test failed at Jama
+
+
+class TokenCache:
+    """The access tokens JCI holds, one per Jama URL, client ID and secret (the secret only as a digest)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.tokens = {}
+
+    @staticmethod
+    def key(base, connector):
+        digest = hashlib.sha256(connector['clientSecret'].encode('utf-8')).hexdigest()
+        return (base, connector['clientId'], digest)
+
+    def get(self, key):
+        with self.lock:
+            return self.tokens.get(key)
+
+    def put(self, key, token):
+        with self.lock:
+            if token is None:
+                self.tokens.pop(key, None)
+            else:
+                self.tokens[key] = token
 
 
 def _jama_message(response):
@@ -39,6 +68,7 @@ def _jama_message(response):
 
 def _failure(result, response, step):
     status = response.status_code
+    result.jama_status = status
     detail = _jama_message(response)
     if status in (401, 403):
         result.category = 'authentication'
@@ -49,8 +79,35 @@ def _failure(result, response, step):
     result.lines.append(('ERROR', result.category, result.message))
 
 
-def probe(connector, ca_file):
-    """Run the test against the connector's Jama URL; never raises for a remote failure."""
+def _oauth_current_user(session, base, connector, verify, tokens, result):
+    """users/current with JCI's token for this client, asking Jama for one when it has none or Jama rejected it.
+    Returns the users/current answer, or None when the token request failed (recorded in ``result``)."""
+    key = TokenCache.key(base, connector)
+    for fresh in (False, True):
+        token = None if fresh else tokens.get(key)
+        if token is None:
+            response = session.post(base + '/rest/oauth/token', data={'grant_type': 'client_credentials'},
+                                    auth=(connector['clientId'], connector['clientSecret']),
+                                    verify=verify, timeout=TIMEOUT_SECONDS)
+            if response.status_code != 200:
+                tokens.put(key, None)
+                _failure(result, response, 'the OAuth token request')
+                return None
+            token = response.json()['access_token']
+            tokens.put(key, token)
+            fresh = True
+        response = session.get(base + '/rest/v1/users/current', headers={'Authorization': 'Bearer ' + token},
+                               verify=verify, timeout=TIMEOUT_SECONDS)
+        if response.status_code != 401 or fresh:
+            return response
+        tokens.put(key, None)  # expired or revoked: one new token
+    return response
+
+
+def probe(connector, ca_file, tokens=None):
+    """Run the test against the connector's Jama URL; never raises for a remote failure. ``tokens``: JCI's
+    TokenCache (a fresh one, so a new token, when not given)."""
+    tokens = tokens if tokens is not None else TokenCache()
     result = ProbeResult()
     base = connector['url'].rstrip('/')
     verify = (ca_file or True) if connector['verifySsl'] else False
@@ -67,15 +124,9 @@ def probe(connector, ca_file):
         session.headers['User-Agent'] = USER_AGENT
         try:
             if auth_type == 'oauth':
-                response = session.post(base + '/rest/oauth/token', data={'grant_type': 'client_credentials'},
-                                        auth=(connector['clientId'], connector['clientSecret']),
-                                        verify=verify, timeout=TIMEOUT_SECONDS)
-                if response.status_code != 200:
-                    _failure(result, response, 'the OAuth token request')
+                response = _oauth_current_user(session, base, connector, verify, tokens, result)
+                if response is None:
                     return result
-                headers = {'Authorization': 'Bearer ' + response.json()['access_token']}
-                response = session.get(base + '/rest/v1/users/current', headers=headers, verify=verify,
-                                       timeout=TIMEOUT_SECONDS)
             else:
                 response = session.get(base + '/rest/v1/users/current', verify=verify, timeout=TIMEOUT_SECONDS,
                                        auth=(connector['username'], connector['password']))

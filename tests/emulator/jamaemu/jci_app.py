@@ -207,7 +207,7 @@ class JciApp(App):
         with self.store.lock:
             conn = dict(self.find(request))
         # The store lock is not held across the HTTP calls: the Jama side needs it to answer.
-        result = probe(conn, self.context.ca_file)
+        result = probe(conn, self.context.ca_file, self.context.jci_tokens)
         with self.store.lock:
             entries = [self.store.add_log(conn['id'], level, category, message)
                        for level, category, message in result.lines]
@@ -219,7 +219,7 @@ class JciApp(App):
                 live['lastTest'] = last_test
             self.store.save()
         return ok({'success': result.success, 'category': result.category, 'message': result.message,
-                   'user': result.user, 'latencyMs': result.latency_ms,
+                   'user': result.user, 'latencyMs': result.latency_ms, 'jamaStatus': result.jama_status,
                    'logEntries': [log_view(entry) for entry in entries]})
 
     def connector_logs(self, request):

@@ -10,6 +10,7 @@ from .admin_app import AdminApp
 from .controller_app import ControllerApp
 from .faults import FaultBook, RateLimiter
 from .jama_app import JamaApp
+from .jama_probe import TokenCache
 from .jci_app import JciApp
 from .routing import AppServer
 from .state import Store
@@ -19,10 +20,12 @@ REQUEST_LOG_SIZE = 20000
 
 
 class Context:
-    """What every app shares: the state, the faults, the rate limiter and the request log."""
+    """What every app shares: the state, the faults, the rate limiter, the request log and the access tokens JCI
+    holds for its connectors."""
 
     def __init__(self, store, rate_limit):
         self.store = store
+        self.jci_tokens = TokenCache()
         self.faults = FaultBook()
         self.rate_limiter = RateLimiter(rate_limit)
         self.ca_file = None

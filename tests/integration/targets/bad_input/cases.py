@@ -240,6 +240,8 @@ for changes, fragment, label in (
         ({'vault_file': '{{ matrix_dir }}/other-id.vault.yml'}, '--vault-id elsewhere@', 'vault file of another id'),
         ({'vault_file': '{{ matrix_dir }}/corrupt.vault.yml'}, 'cannot be decrypted', 'vault file corrupt'),
         ({'vault_file': '{{ matrix_dir }}/list.vault.yml'}, 'does not hold a YAML mapping', 'vault file a list'),
+        ({'vault_file': '{{ matrix_dir }}'}, 'is a directory, not a vars file: give the path of the environment',
+         'vault file a directory'),
         ({}, 'no API credential for jci_service', 'vault file without the keys'),
         ({'create_credential': True, 'jama': {}}, 'needs a Jama administrator', 'create without an administrator'),
         ({'jci': {}}, 'the JCI connection is incomplete', 'no JCI connection'),
@@ -259,12 +261,21 @@ ROLE_VARS = {'oauth_connector_jama_url': '{{ emulator_jama_url }}',
              'oauth_connector_jci': JCI_ARG, 'oauth_connector_jama_admin': ADMIN_ARG}
 for entry in ('main', 'check', 'migrate', 'rotate'):
     for changes, fragment, label in (
-            ({'oauth_connector_jama_url': None}, 'oauth_connector_jama_url', 'jama_url missing'),
+            ({'oauth_connector_jama_url': None}, 'missing required arguments: jama_url (role: oauth_connector_jama_url)',
+             'jama_url missing'),
+            # As examples/inventory sets it up: the administrator's URL is the Jama URL. Regression: on 2.21 the
+            # undefined URL inside the connection failed the task's templating instead of naming the variable.
+            ({'oauth_connector_jama_url': None,
+              'oauth_connector_jama_admin': '{{ %s | combine({"url": oauth_connector_jama_url}) }}' % ADMIN},
+             'missing required arguments: jama_url (role: oauth_connector_jama_url)',
+             'jama_url missing, the admin connection built from it'),
             ({'oauth_connector_name': ''}, 'oauth_connector_name', 'connector name empty'),
             ({'oauth_connector_vault_file': '{{ matrix_dir }}/other-pass.vault.yml'}, 'cannot be decrypted',
              'vault file with another password'),
             ({'oauth_connector_vault_file': '{{ matrix_dir }}/list.vault.yml'}, 'does not hold a YAML mapping',
              'vault file a list'),
+            ({'oauth_connector_vault_file': '{{ matrix_dir }}'}, 'is a directory, not a vars file',
+             'vault file a directory'),
             ({'oauth_connector_jci': {'url': '{{ emulator_jci_url }}'}}, 'the JCI connection is incomplete',
              'JCI connection incomplete'),
             ({'oauth_connector_create_credential': 'perhaps'}, 'oauth_connector_create_credential',

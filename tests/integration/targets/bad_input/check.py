@@ -42,6 +42,12 @@ def sections(log):
     return dict((key, '\n'.join(lines)) for key, lines in found.items())
 
 
+# Results that come from the collection's own code (Ansible's argument-spec validation runs before it for
+# 'role+spec:' rows and the modules' own options, and carries no reason).
+TYPED = ('jama.connect.oauth_connector_reconcile', 'role:')
+OUTCOMES = ('heals_next_run', 'operator_must_act')
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--config', required=True)
@@ -69,6 +75,13 @@ def main():
             problems.append('%s was accepted' % where)
         elif case['fragment'] not in message:
             problems.append('%s: expected %r in %r' % (where, case['fragment'], message[:400]))
+        elif case['target'].startswith(TYPED) and (
+                result.get('outcome') not in OUTCOMES or result.get('outcome') != (
+                    'heals_next_run' if result.get('heals_on_next_run') else 'operator_must_act')
+                or not result.get('reason')):
+            # Typed outcomes: what the collection's own code refuses says, as data, whether the next run heals it.
+            problems.append('%s: no typed outcome (reason %r, heals_on_next_run %r, outcome %r)' % (
+                where, result.get('reason'), result.get('heals_on_next_run'), result.get('outcome')))
         crashed = crash_text(output.get(key, ''), message)
         if crashed:
             problems.append('%s printed %s' % (where, ', '.join(crashed)))

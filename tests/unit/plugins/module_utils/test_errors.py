@@ -42,7 +42,44 @@ def test_tls_hint_names_ca_path():
 
 
 def test_configuration_error_has_no_hint_unless_given():
-    assert errors.ConfigurationError('name must not be empty').to_fail_json() == {'msg': 'name must not be empty'}
+    assert errors.ConfigurationError('name must not be empty').to_fail_json() == {
+        'msg': 'name must not be empty', 'reason': 'configuration', 'heals_on_next_run': False,
+        'outcome': 'operator_must_act'}
+
+
+# Typed outcomes: whether running again later, with nothing changed by a person, is expected to succeed.
+@pytest.mark.parametrize('error, reason, heals', [
+    (errors.ConfigurationError('x'), 'configuration', False),
+    (errors.TransportError('x'), 'unreachable', True),
+    (errors.TransportError('x', details={'answer_lost': True}), 'unreachable', True),
+    (errors.TlsError('x'), 'tls', False),
+    (errors.AuthenticationError('x'), 'authentication', False),
+    (errors.AccountLockedError('x'), 'account_locked', False),
+    (errors.RestAccessError('x'), 'no_rest_access', False),
+    (errors.LicenseError('x'), 'license', False),
+    (errors.TokenError('x'), 'credential_rejected', False),
+    (errors.PermissionDeniedError('x'), 'permission_denied', False),
+    (errors.NotFoundError('x'), 'not_found', False),
+    (errors.ConflictError('x'), 'conflict', True),
+    (errors.CredentialLimitError('x'), 'credential_limit', False),
+    (errors.ValidationError('x'), 'invalid_request', False),
+    (errors.RateLimitedError('x'), 'rate_limited', True),
+    (errors.ServerError('x'), 'server_error', True),
+    (errors.ServerError('x', details={'answer_lost': True}), 'server_error', True),
+    (errors.ValidationError('x', details={'answer_lost': True}), 'invalid_request', True),
+    (errors.JamaConnectError('x', reason='answer_lost', heals=True), 'answer_lost', True),
+    (errors.ServerError('x', reason='store_write_failed', heals=False), 'store_write_failed', False),
+])
+def test_every_error_says_its_reason_and_whether_the_next_run_heals_it(error, reason, heals):
+    failed = error.to_fail_json()
+    assert (failed['reason'], failed['heals_on_next_run']) == (reason, heals)
+    assert failed['outcome'] == ('heals_next_run' if heals else 'operator_must_act')
+    assert failed['outcome'] in errors.OUTCOMES
+
+
+@pytest.mark.parametrize('changed, outcome', [(True, 'changed'), (False, 'converged'), (None, 'converged')])
+def test_a_run_that_succeeded_is_converged_or_changed(changed, outcome):
+    assert errors.success_outcome(changed) == outcome
 
 
 def test_the_lockout_hint_is_worded_for_how_the_caller_logged_in(emulator):

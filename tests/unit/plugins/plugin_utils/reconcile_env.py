@@ -22,7 +22,7 @@ from ansible_collections.jama.connect.plugins.module_utils.jci_client import Jci
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import Engine, Settings, marker
 from ansible_collections.jama.connect.plugins.plugin_utils.controller_sink import (
     ControllerSink, ControllerStore, sink_options)
-from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import VaultStore
+from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import VaultFileError, VaultStore
 from ansible_collections.jama.connect.tests.unit.plugins.awx_render import render
 
 from jamaemu.accounts import CONTROLLER_ADMIN, JAMA_ADMIN, JCI_ADMIN, SERVICE  # pylint: disable=import-error
@@ -75,7 +75,8 @@ class HookedVault(VaultStore):
     def write(self, updates, remove=()):
         self.hooks.writes += 1
         if self.hooks.fail_write == self.hooks.writes:
-            raise OSError(28, 'No space left on device (injected)')
+            # As the vault file store reports a full disk (write_vars turns the OSError into a VaultFileError).
+            raise VaultFileError('%s could not be written: No space left on device (errno 28, injected)' % self.path)
         written = super(HookedVault, self).write(updates, remove)
         if self.hooks.kill_after_write == self.hooks.writes:
             raise Killed('after vault write %d' % self.hooks.writes)

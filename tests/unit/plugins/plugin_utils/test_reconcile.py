@@ -12,6 +12,7 @@ from ansible_collections.jama.connect.plugins.action.oauth_connector_reconcile i
     check_options, validation_failure, with_role_variables)
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import argument_spec
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import Settings, connector_drift
 from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import (
     CONNECTOR, JAMA_ADMIN, JCI_ADMIN, SERVICE, Environment, expect_failure)
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -58,7 +59,10 @@ def test_check_mode_first_run_changes_nothing_anywhere(env):
 def test_check_mode_of_a_converged_environment_reports_no_change(env):
     env.run()
     result = env.run(check_mode=True)
-    assert not result['changed'] and result['verified']
+    # Nothing was verified: check mode runs no test and requests no token; it reports JCI's last recorded test.
+    assert not result['changed'] and not result['verified']
+    assert result['jci_test']['run'] is False and result['jci_test']['success'] is True
+    assert result['headline'].endswith('JCI test not run (check mode; last recorded: passed)')
 
 
 # Observation 2: Jama has the credential but the vault file lacks its secret.
@@ -108,7 +112,8 @@ def test_obs3_credential_of_another_user_never_reaches_the_connector(env, emulat
 
 def test_a_failing_jci_test_of_a_converged_environment_is_diagnosed_directly(env, emulator):
     env.run()
-    emulator.fault(kind='status', system='jama', operation='createOAuthToken', status=500, count=1)
+    # JCI's test asks Jama for users/current with the token it keeps; Jama fails it (a 500 is not retried).
+    emulator.fault(kind='status', system='jama', operation='getCurrentUser', status=500, count=1)
     error = expect_failure(env)
     assert 'itself works against Jama' in error.message
     env.assert_agree()
@@ -321,17 +326,42 @@ def test_the_action_checks_every_role_variable_the_argument_spec_checks():
             assert action[option].get('required', False) >= definition.get('required', False), variable
 
 
-def test_a_jci_test_throttled_by_jama_is_run_again_with_backoff(env, emulator):
+@pytest.mark.parametrize('status', [429, 503])
+def test_a_jci_test_failed_by_jama_throttling_or_failing_is_run_again_with_backoff(env, emulator, status):
     from ansible_collections.jama.connect.plugins.module_utils.jci_client import JciClient
     env.run()
     conn = env.connector()
-    # JCI's test makes a token request to Jama; Jama throttles it once.
-    emulator.fault(kind='status', system='jama', operation='createOAuthToken', status=429, count=1)
+    # JCI's test asks Jama for users/current with the token it keeps; Jama answers it once with the status.
+    emulator.fault(kind='status', system='jama', operation='getCurrentUser', status=status, count=1)
     waits = []
     client = JciClient(env.session(emulator.jci_url, JCI_ADMIN))
     outcome = client.test_connector(conn['id'], sleep=waits.append)
     assert outcome['success'] and len(waits) == 1 and 3 <= waits[0] <= 3.75
-    assert client.session.retries[0]['status'] == 429
+    assert client.session.retries[0]['status'] == status
+
+
+def test_a_jci_test_failed_for_another_reason_is_not_run_again(env, emulator):
+    from ansible_collections.jama.connect.plugins.module_utils.jci_client import JciClient
+    env.run()
+    conn = env.connector()
+    emulator.fault(kind='status', system='jama', operation='getCurrentUser', status=500, count=1)
+    waits = []
+    outcome = JciClient(env.session(emulator.jci_url, JCI_ADMIN)).test_connector(conn['id'], sleep=waits.append)
+    assert not outcome['success'] and outcome['jamaStatus'] == 500 and waits == []
+
+
+# Issue "The engine as a house", behaviour 4: with Jama at 1 call/s, JCI's test failed on a relayed 429 on every run
+# (every try asked Jama for a token and users/current within the same second).
+def test_with_jama_at_one_call_a_second_a_converged_run_passes_after_one_wait(env, emulator):
+    created = env.create_credential('by-hand')
+    env.write_vault({'jama_client_id': created['clientId'], 'jama_client_secret': created['clientSecret']})
+    env.create_connector(authenticationType='oauth', clientId=created['clientId'],
+                         clientSecret=created['clientSecret'])  # never tested: JCI holds no token for it yet
+    emulator.admin('PUT', '/ratelimit', {'perSecond': 1})
+    engine = env.engine()
+    result = engine.run()
+    assert not result['changed'] and result['verified'] and result['jci_test']['success']
+    assert [entry['status'] for entry in engine.jci.session.retries] == [429]
 
 
 def test_a_create_that_timed_out_after_jama_acted_is_named_and_healed_by_the_next_run(env, emulator):
@@ -499,3 +529,107 @@ def test_each_flow_ends_with_one_headline_naming_the_environment_and_its_verdict
                                           'test passed' % (len(rotated['actions']), rotated['credential']['name']))
     assert rotated['credential']['client_id'] != client_id
     assert env.run('migrate')['headline'].startswith('dev: no connector left on Basic')
+
+
+def everything(env):
+    """The three systems with every field a run could touch: the connectors with their last test, JCI's logs, the
+    credentials with their last use, and the store."""
+    logs = [env.emulator.jci('GET', '/api/v1/connectors/%d/logs' % conn['id']).json()['data']
+            for conn in env.connectors()]
+    return env.connectors(), logs, env.credentials(), env.vault_data()
+
+
+# Issue "The engine as a house", behaviour 1: --check POSTed JCI's test (lastTest, two log lines, the credential's
+# lastUsedDate in Jama all moved).
+@pytest.mark.parametrize('store', ['vault', 'controller', 'mirror'])
+@pytest.mark.parametrize('flow', ['configure', 'check', 'rotate', 'migrate'])
+def test_check_mode_makes_no_call_but_get_anywhere_and_moves_nothing(emulator, tmp_path, flow, store):
+    env = Environment(emulator, tmp_path, store=store)
+    env.run()
+    emulator.advance_clock(120)  # so a token request would move lastUsedDate visibly
+    before = everything(env)
+    emulator.admin('DELETE', '/requests')
+    result = env.run(flow, check_mode=True)
+    methods = sorted(set((entry['method'], entry['system'], entry['operation']) for entry in emulator.request_log()
+                         if entry['agent'] == AGENT))
+    assert [call for call in methods if call[0] != 'GET'] == [], methods
+    assert everything(env) == before
+    assert not result['verified']
+    if flow in ('configure', 'check'):
+        assert not result['changed'] and 'JCI test not run (check mode; last recorded: passed)' in result['headline']
+
+
+# Issue "The engine as a house", code finding 2: "converged" was defined twice; check called healthy a connector
+# whose verifySsl differed from oauth_connector_verify_ssl, which the next configure then changed.
+def test_check_and_configure_share_one_converged_a_verify_ssl_drift_is_unhealthy_then_fixed(env):
+    env.run()
+    conn = env.connector()
+    response = env.emulator.jci('PATCH', '/api/v1/connectors/%d' % conn['id'], json={'verifySsl': False})
+    assert response.status_code == 200, response.text
+    error = expect_failure(env, 'check')
+    assert "the connector's certificate verification (verifySsl) is False, but oauth_connector_verify_ssl is True" \
+        in error.message
+    fixed = env.run()
+    assert fixed['changed'] and env.connector()['verifySsl'] is True
+    assert env.run('check')['verified']
+
+
+@pytest.mark.parametrize('changes, drift', [
+    ({}, []),
+    ({'verifySsl': False}, [('verifySsl', False, True)]),
+    ({'url': 'https://jama.example.com/'}, []),
+    ({'url': 'https://other.example.com'}, [('url', 'https://other.example.com', 'https://jama.example.com')]),
+    ({'clientId': 'other'}, [('clientId', 'other', 'mine')]),
+    ({'clientSecretSet': False}, [('clientSecretSet', False, True)]),
+    ({'authenticationType': 'basic', 'clientId': None},
+     [('authenticationType', 'basic', 'oauth'), ('clientId', None, 'mine')]),
+])
+def test_connector_drift_is_the_one_definition_of_converged(changes, drift):
+    settings = Settings(jama_url='https://JAMA.example.com/', connector_name='c', verify_ssl=True)
+    conn = dict({'authenticationType': 'oauth', 'clientId': 'mine', 'clientSecretSet': True,
+                 'url': 'https://jama.example.com', 'verifySsl': True}, **changes)
+    assert connector_drift(conn, 'mine', settings) == drift
+    assert connector_drift(None, 'mine', settings) == [('connector', None, 'c')]
+
+
+# Typed outcomes: each way a flow stops says, as data, whether the next run heals it or a person must act.
+def _no_credential(env, emulator):
+    return {'create_credential': False}
+
+
+def _locked(env, emulator):
+    env.run()
+    emulator.admin('POST', '/users/jci_service/lock')
+    return {}
+
+
+def _write_fails(env, emulator):
+    env.hooks.__init__()
+    env.hooks.fail_write = 1
+    return {}
+
+
+def _jama_fails(env, emulator):
+    # A 500 is not retried (a 503 would be, for about a minute): the first call to Jama fails.
+    emulator.fault(kind='status', system='jama', operation='*', status=500, count=1)
+    return {}
+
+
+def _answer_lost(env, emulator):
+    emulator.fault(kind='drop', system='jama', operation='createUserApiCredential', count=1, when='after')
+    return {}
+
+
+@pytest.mark.parametrize('arrange, reason, heals', [
+    (_no_credential, 'no_credential', False),
+    (_locked, 'account_locked', False),
+    (_write_fails, 'store_write_failed', False),
+    (_jama_fails, 'server_error', True),
+    (_answer_lost, 'answer_lost', True),
+])
+def test_a_stopped_flow_names_its_reason_and_whether_the_next_run_heals_it(env, emulator, arrange, reason, heals):
+    overrides = arrange(env, emulator)
+    error = expect_failure(env, **overrides)
+    failed = error.to_fail_json()
+    assert (failed['reason'], failed['heals_on_next_run']) == (reason, heals), failed['msg']
+    assert failed['outcome'] == ('heals_next_run' if heals else 'operator_must_act')

@@ -10,8 +10,9 @@ import json
 import pytest
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import marker
 from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import (
-    CONTROLLER_CREDENTIAL, Environment, expect_failure)
+    CONNECTOR, CONTROLLER_CREDENTIAL, Environment, expect_failure)
 
 AGENT = 'jama.connect-ansible-collection'
 
@@ -127,6 +128,37 @@ def test_a_write_by_another_job_after_this_one_started_stops_it_without_overwrit
     assert env.run('rotate')['verified']
     assert env.assert_agree() != original
     assert original not in [cred['clientId'] for cred in env.credentials()]
+
+
+# Issue "The engine as a house", behaviour 2: the controller has no compare-and-set. Another job's write landing
+# right after this job's replaced it; this job went on to delete, as orphans, credentials only that job's record named.
+def test_a_write_replaced_by_another_job_stops_this_job_before_it_deletes_anything(env, emulator):
+    env.run()
+    original = env.vault_data()['jama_client_id']
+    # The other job's new credential, recorded only in the record it writes (made by the role: it has the marker).
+    theirs = env.create_credential('another-job', description=marker(emulator.jci_url, CONNECTOR))
+    engine = env.engine('rotate')
+    real_put = engine.vault.sink.put
+    replaced = []
+
+    def put(inputs, existing):
+        written = real_put(inputs, existing)
+        if inputs.get('client_id') not in (None, original) and not replaced:
+            # Right after this job made its new credential current, the other job writes its own record.
+            record = {'pending': {'name': 'another-job', 'client_id': theirs['clientId'],
+                                  'client_secret': theirs['clientSecret']}}
+            replaced.append(edit_inputs(env, emulator, revision='another-job', state=json.dumps(record)))
+        return written
+    engine.vault.sink.put = put
+    with pytest.raises(errors.JamaConnectError) as raised:
+        engine.run()
+    assert replaced, 'the other job never wrote'
+    listed = [cred['clientId'] for cred in env.credentials()]
+    assert theirs['clientId'] in listed, 'deleted a credential the other job\'s record names'
+    assert original in listed, 'deleted the replaced credential although the store no longer says so'
+    assert 'was written by someone else after this job wrote it' in raised.value.message
+    assert 'deletes nothing' in raised.value.message
+    assert env.controller_credential()[1]['revision'] == 'another-job'
 
 
 def test_a_credential_type_without_the_state_input_is_named_with_the_fix(emulator, tmp_path):

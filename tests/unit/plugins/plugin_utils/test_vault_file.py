@@ -107,3 +107,13 @@ def test_an_unreadable_file_is_named_without_its_content(tmp_path, content, frag
         VaultStore(path, loader_with('pw')).read()
     assert fragment in str(raised.value) and path in str(raised.value)
     assert 'zzqhidden' not in str(raised.value)
+
+
+def test_a_directory_as_the_vault_file_is_named_with_the_fix_not_a_raw_os_error(tmp_path):
+    """Regression: a directory crashed the role with [Errno 21] (2.21) or a traceback (2.18)."""
+    store = VaultStore(str(tmp_path), None)
+    assert store.encrypted()  # nothing to warn about: there is no plaintext file
+    with pytest.raises(VaultFileError) as raised:
+        store.read()
+    assert str(raised.value) == ('%s is a directory, not a vars file: give the path of the environment\'s vault file, '
+                                 'for example %s/jama_credential.vault.yml' % (tmp_path, tmp_path))
