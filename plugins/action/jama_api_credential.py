@@ -13,15 +13,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
-
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import (
     controller_argument_spec, jama_argument_spec, jama_session, resolve_jama)
-from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
+from ansible_collections.jama.connect.plugins.module_utils.probe import check_credential
+from ansible_collections.jama.connect.plugins.module_utils.limits import VAR_NAME
 from ansible_collections.jama.connect.plugins.plugin_utils.controller_sink import ControllerSink, sink_options
 from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import (
     VaultFileError, check_writable, read_vars, vault_secrets, write_vars)
@@ -187,7 +186,7 @@ class ActionModule(ActionBase):
         jama.update(client_id=client_id, client_secret=secret)
         session = jama_session({'jama': jama})
         try:
-            JamaClient(session).current_user()
+            check_credential(session)
         finally:
             session.close()
 
@@ -266,7 +265,6 @@ class ActionModule(ActionBase):
         return failed
 
 
-VAR_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 
 
 def checked_connections(args):

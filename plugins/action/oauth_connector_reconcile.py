@@ -25,9 +25,11 @@ from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import (
     check_url, jama_session, jci_session, resolve_controller, resolve_jama, resolve_jci)
 from ansible_collections.jama.connect.plugins.module_utils.http_session import (
-    HAS_REQUESTS, ApiSession, TokenProvider)
+    HAS_REQUESTS, ApiSession)
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
+from ansible_collections.jama.connect.plugins.module_utils.probe import check_credential, credential_session
 from ansible_collections.jama.connect.plugins.module_utils.jci_client import JciClient
+from ansible_collections.jama.connect.plugins.module_utils.limits import TIMEOUT_MAX, VAR_NAME
 from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import argument_spec
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import (
     NAME_MAX, NAME_SUFFIX_LENGTH, Engine, Settings)
@@ -38,8 +40,6 @@ from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import Vau
 # Shown at default verbosity: one line per environment with the run's verdict (the result's headline). From a
 # fork, ansible-core sends it through the main process's display, like a callback's output.
 display = Display()
-VAR_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
-TIMEOUT_MAX = 600
 # Messages name the module option and the role variable that sets it, so both audiences find the fix.
 ROLE_VARIABLES = {
     'jama_url': 'oauth_connector_jama_url', 'jama_ca_path': 'oauth_connector_jama_ca_path',
@@ -338,12 +338,11 @@ class ActionModule(ActionBase):
     @staticmethod
     def _prober(params, sessions):
         def probe(client_id, client_secret):
-            session = ApiSession(params['jama_url'], auth=TokenProvider(client_id=client_id, client_secret=client_secret),
-                                 validate_certs=params['jama_validate_certs'], ca_path=params['jama_ca_path'],
-                                 timeout=params['jama_timeout'])
+            session = credential_session(params['jama_url'], client_id, client_secret,
+                                         validate_certs=params['jama_validate_certs'], ca_path=params['jama_ca_path'],
+                                         timeout=params['jama_timeout'])
             sessions.append(session)
-            user = JamaClient(session).current_user() or {}
-            return {'user': user, 'license_type': user.get('licenseType'), 'expires_in': session.auth.expires_in}
+            return check_credential(session)
         return probe
 
     @staticmethod

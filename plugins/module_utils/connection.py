@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.http_session import ApiSession, TokenProvider
+from ansible_collections.jama.connect.plugins.module_utils.limits import RETRY_AFTER_MAX_LIMIT, TIMEOUT_MAX
 
 # name: (type, no_log, environment variable, default)
 JAMA_OPTIONS = {
@@ -183,7 +184,6 @@ def check_url(url, option, env=None):
     return url.rstrip('/')
 
 
-TIMEOUT_MAX = 600
 
 
 def _timeout(value, option):
@@ -196,8 +196,8 @@ def _timeout(value, option):
 def _retry_after_max(value, option):
     if value is None:
         return 60
-    if not 0 <= value <= 3600:
-        raise errors.ConfigurationError('%s must be between 0 and 3600 seconds, got %s' % (option, value))
+    if not 0 <= value <= RETRY_AFTER_MAX_LIMIT:
+        raise errors.ConfigurationError('%s must be between 0 and %d seconds, got %s' % (option, RETRY_AFTER_MAX_LIMIT, value))
     return value
 
 

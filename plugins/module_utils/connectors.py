@@ -9,10 +9,11 @@ __metaclass__ = type
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import check_url
+from ansible_collections.jama.connect.plugins.module_utils.limits import CONNECTOR_NAME_MAX
 
 MASK = '********'
 # [MODEL] JCI's connector names: non-empty, at most 100 characters (the modelled contract).
-NAME_MAX = 100
+NAME_MAX = CONNECTOR_NAME_MAX
 
 # Why a connector test failed, by JCI's category and message, with the fix.
 TEST_HINTS = (

@@ -8,12 +8,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.module_utils.limits import CREDENTIAL_NAME_MAX
 
 import datetime
 import re
 
 # [MODEL] Jama documents that a name is required, not its length; the modelled contract allows 100.
-NAME_MAX = 100
+NAME_MAX = CREDENTIAL_NAME_MAX
 # A rotation creates the replacement before deleting the old credential, and names are unique per user, so the
 # replacement is named NAME@<UTC time>. A credential's family is NAME and every NAME@<time>; the newest is current.
 ROTATED = re.compile(r'^(?P<base>.+)@(?P<stamp>\d{8}T\d{6}Z)$')

@@ -105,9 +105,10 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.jama.connect.plugins.module_utils.connection import jama_argument_spec, jama_session
 from ansible_collections.jama.connect.plugins.module_utils.credentials import credential_view
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
+from ansible_collections.jama.connect.plugins.module_utils.limits import CREDENTIALS_PER_USER
 from ansible_collections.jama.connect.plugins.module_utils.module_runner import execute
 
-CREDENTIAL_LIMIT = 20
+CREDENTIAL_LIMIT = CREDENTIALS_PER_USER
 
 
 def run(module, session):

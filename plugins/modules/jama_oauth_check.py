@@ -105,18 +105,14 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import (
     jama_argument_spec, jama_session, resolve_jama)
-from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
 from ansible_collections.jama.connect.plugins.module_utils.module_runner import execute
+from ansible_collections.jama.connect.plugins.module_utils.probe import check_credential
 
 
 def run(module, session):
-    provider = session.auth
-    provider.token(session)
-    user = JamaClient(session).current_user()
-    result = {'changed': False, 'user': user, 'license_type': user.get('licenseType'), 'rest_access': True,
-              'expires_in': provider.expires_in, 'token_type': provider.token_type}
+    result = dict(check_credential(session), changed=False, rest_access=True)
     if module.params['return_token']:
-        result['access_token'] = provider.access_token
+        result['access_token'] = session.auth.access_token
     return result
 
 

@@ -35,12 +35,13 @@ import datetime
 import os
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.module_utils.limits import CREDENTIAL_NAME_MAX
 from ansible_collections.jama.connect.plugins.module_utils.connectors import (
     connector_view, diff_view, failure_hint, planned_changes)
 
 MARKER_PREFIX = 'Managed by jama.connect'
-# Jama's modelled contract allows 100 characters; a created name is the prefix plus this suffix.
-NAME_MAX = 100
+# A created credential's name is the prefix plus this suffix, within limits.CREDENTIAL_NAME_MAX.
+NAME_MAX = CREDENTIAL_NAME_MAX
 NAME_SUFFIX_LENGTH = len('-20261129T101010Z-abcd')
 
 
@@ -84,6 +85,25 @@ def connector_drift(conn, client_id, settings):
     if client_id is not None:
         wanted.insert(1, ('clientId', conn.get('clientId'), client_id))
     return [(field, have, want) for field, have, want in wanted if have != want]
+
+
+def doomed_credentials(listed, keep, retire, marker_text, foreign=None):
+    """Which of the service user's credentials may go, before the connectors are read: those the store queued for
+    deletion (``retire``) and this connector's own (``marker_text`` as description), except any in ``keep`` (in use
+    by the target, the connector, the store's current or pending credential) and ``foreign``, the credential the
+    connector used when the run started if the store never held it (another store may: decision 41).
+    Returns (doomed, kept_foreign)."""
+    doomed = [cred for cred in listed if cred.get('clientId') not in keep
+              and (cred.get('clientId') in retire or cred.get('description') == marker_text)]
+    kept = [cred for cred in doomed if foreign and cred.get('clientId') == foreign]
+    return [cred for cred in doomed if cred not in kept], kept
+
+
+def split_in_use(doomed, used):
+    """``doomed`` split by whether a connector of this JCI uses it (``used``: client ID -> connector name; migrate
+    puts several connectors on one credential): (still doomed, kept as in use)."""
+    return ([cred for cred in doomed if cred.get('clientId') not in used],
+            [cred for cred in doomed if cred.get('clientId') in used])
 
 
 def is_dead(error):
@@ -815,28 +835,21 @@ class Engine:
         keep = set([target.client_id] + [client_id for client_id in in_use if client_id])
         keep.update(client_id for client_id in (self._vault_current_id(), self._state.get('pending', {}).get('client_id'))
                     if client_id)
-        doomed = [cred for cred in listed if cred.get('clientId') not in keep
-                  and (cred.get('clientId') in self._state['retire'] or cred.get('description') == self.s.marker)]
-        foreign = self._started_on
-        if foreign and foreign not in self._held:
-            # The connector used a credential this store never held: another store may hold it (a second
-            # controller credential or vault file for the same connector, or a mistyped name or path for this one).
-            # Deleting it could break that store's jobs, so it stays; a run of that store moves the connector back.
-            for cred in [cred for cred in doomed if cred.get('clientId') == foreign]:
-                self._did('kept credential %s (%s): the connector used it when this run started, but %s never held '
-                          'it, so another store may (a mistyped oauth_connector_controller_credential name or vault '
-                          'file path?); delete it in Jama once nothing uses it'
-                          % (cred.get('name'), foreign, self.s.store), change=False)
-            doomed = [cred for cred in doomed if cred.get('clientId') != foreign]
+        foreign = self._started_on if self._started_on not in self._held else None
+        doomed, kept = doomed_credentials(listed, keep, self._state['retire'], self.s.marker, foreign)
+        for cred in kept:
+            self._did('kept credential %s (%s): the connector used it when this run started, but %s never held '
+                      'it, so another store may (a mistyped oauth_connector_controller_credential name or vault '
+                      'file path?); delete it in Jama once nothing uses it'
+                      % (cred.get('name'), foreign, self.s.store), change=False)
         if doomed and not self.check_mode:
-            # Any connector of this JCI may use a credential (migrate puts several on one): those are kept.
             used = dict((conn.get('clientId'), conn.get('name')) for conn in self.jci.list_connectors()
                         if conn.get('clientId'))
-            for cred in [cred for cred in doomed if cred.get('clientId') in used]:
+            doomed, in_use_elsewhere = split_in_use(doomed, used)
+            for cred in in_use_elsewhere:
                 self._did('kept credential %s (%s): the connector "%s" still uses it; point that connector at %s, '
                           'then delete it' % (cred.get('name'), cred.get('clientId'), used[cred.get('clientId')],
                                               target.client_id), change=False)
-            doomed = [cred for cred in doomed if cred.get('clientId') not in used]
         if doomed and not self.check_mode:
             self._store_unchanged()
         for cred in doomed:

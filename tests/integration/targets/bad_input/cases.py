@@ -261,13 +261,15 @@ ROLE_VARS = {'oauth_connector_jama_url': '{{ emulator_jama_url }}',
              'oauth_connector_jci': JCI_ARG, 'oauth_connector_jama_admin': ADMIN_ARG}
 for entry in ('main', 'check', 'migrate', 'rotate'):
     for changes, fragment, label in (
-            ({'oauth_connector_jama_url': None}, 'missing required arguments: jama_url (role: oauth_connector_jama_url)',
+            ({'oauth_connector_jama_url': None}, ('missing required arguments: jama_url (role: oauth_connector_jama_url)',
+                                                  'missing required arguments: oauth_connector_jama_url'),
              'jama_url missing'),
             # As examples/inventory sets it up: the administrator's URL is the Jama URL. Regression: on 2.21 the
             # undefined URL inside the connection failed the task's templating instead of naming the variable.
             ({'oauth_connector_jama_url': None,
               'oauth_connector_jama_admin': '{{ %s | combine({"url": oauth_connector_jama_url}) }}' % ADMIN},
-             'missing required arguments: jama_url (role: oauth_connector_jama_url)',
+             ('missing required arguments: jama_url (role: oauth_connector_jama_url)',
+              "'oauth_connector_jama_url' is undefined"),
              'jama_url missing, the admin connection built from it'),
             ({'oauth_connector_name': ''}, 'oauth_connector_name', 'connector name empty'),
             ({'oauth_connector_vault_file': '{{ matrix_dir }}/other-pass.vault.yml'}, 'cannot be decrypted',
@@ -303,9 +305,11 @@ for entry in ('main', 'check', 'migrate', 'rotate'):
             role_vars.pop(key, None)
         # role: as the collection's playbooks run it (the action's own checks only); role+spec: as include_role runs
         # it by default, the role's argument spec first. Both must name the role variable.
+        # A pair: the action's own message, and what Ansible's argument-spec pass (which runs first) says.
+        fragment, spec_fragment = fragment if isinstance(fragment, tuple) else (fragment, fragment)
         row('role:' + entry, role_vars, fragment, label)
         if entry == 'main':
-            row('role+spec:' + entry, role_vars, fragment, label)
+            row('role+spec:' + entry, role_vars, spec_fragment, label)
 row('role:main', ROLE_VARS, 'no API credential for jci_service', 'vault file without the keys, creation off')
 # The controller credential as the role's store (refused before any write; the organisation is a controller read).
 ROLE_SINK = {'name': 'Matrix role store', 'organization': 'Default'}

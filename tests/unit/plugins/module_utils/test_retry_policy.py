@@ -136,3 +136,26 @@ def test_bad_local_settings_are_refused_before_any_call(options, fragment):
     with pytest.raises(errors.ConfigurationError) as raised:
         jama_session(params)
     assert fragment in raised.value.message
+
+
+class _Answer:
+    def __init__(self, retry_after):
+        self.headers = {'Retry-After': retry_after}
+
+
+@pytest.mark.parametrize('header, refused', [
+    ('2', False), ('120', True),
+    # An HTTP date (RFC 9110), parsed by urllib3's own Retry, as delta-seconds are.
+    (time.strftime('%a, %d %b %Y %H:%M:%S GMT', time.gmtime(time.time() + 3600)), True),
+    (time.strftime('%a, %d %b %Y %H:%M:%S GMT', time.gmtime(time.time() - 60)), False),
+])
+def test_a_retry_after_over_the_cap_is_refused_whether_seconds_or_a_date(header, refused, monkeypatch):
+    from ansible_collections.jama.connect.plugins.module_utils.http_session import RetryAfterTooLong
+    policy = retry_policy(retry_after_max=60)
+    monkeypatch.setattr(time, 'sleep', lambda seconds: None)
+    try:
+        policy.sleep_for_retry(_Answer(header))
+    except RetryAfterTooLong as error:
+        assert refused and error.seconds > 60
+    else:
+        assert not refused

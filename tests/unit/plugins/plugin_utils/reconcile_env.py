@@ -17,6 +17,7 @@ from ansible.parsing.vault import VaultLib, VaultSecret
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.controller_client import ControllerClient
 from ansible_collections.jama.connect.plugins.module_utils.http_session import ApiSession, TokenProvider
+from ansible_collections.jama.connect.plugins.module_utils.probe import check_credential
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
 from ansible_collections.jama.connect.plugins.module_utils.jci_client import JciClient
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import Engine, Settings, marker
@@ -174,10 +175,9 @@ class Environment:
         settings = Settings(flow=flow, store=vault.describe(), **dict(self.settings, **overrides))
 
         def probe(client_id, client_secret):
-            session = self.session(self.emulator.jama_url, TokenProvider(client_id=client_id,
-                                                                         client_secret=client_secret))
-            user = JamaClient(session).current_user()
-            return {'user': user, 'license_type': user.get('licenseType'), 'expires_in': session.auth.expires_in}
+            # The collection's one credential check, through a session whose calls count and can be broken.
+            return check_credential(self.session(self.emulator.jama_url, TokenProvider(client_id=client_id,
+                                                                                       client_secret=client_secret)))
 
         def basic_probe(url, username, password):
             return JamaClient(self.session(url, (username, password))).current_user()

@@ -633,3 +633,34 @@ def test_a_stopped_flow_names_its_reason_and_whether_the_next_run_heals_it(env, 
     failed = error.to_fail_json()
     assert (failed['reason'], failed['heals_on_next_run']) == (reason, heals), failed['msg']
     assert failed['outcome'] == ('heals_next_run' if heals else 'operator_must_act')
+
+
+MARK = 'Managed by jama.connect for JCI https://jci, connector "c"'
+
+
+def _cred(client_id, description=MARK):
+    return {'clientId': client_id, 'name': 'n-' + client_id, 'description': description}
+
+
+@pytest.mark.parametrize('listed, keep, retire, foreign, doomed, kept', [
+    # Ours (marker) and unused: goes. In keep: stays. Someone else's (other description): never touched.
+    ([_cred('a'), _cred('b'), _cred('x', 'made by hand')], {'b'}, [], None, ['a'], []),
+    # Queued by the store for deletion goes even without the marker (a credential it replaced).
+    ([_cred('old', 'made by hand'), _cred('new')], {'new'}, ['old'], None, ['old'], []),
+    # ... unless something keeps it (the connector still on it).
+    ([_cred('old'), _cred('new')], {'new', 'old'}, ['old'], None, [], []),
+    # The connector's credential at the start, which this store never held: kept (another store may hold it).
+    ([_cred('theirs'), _cred('mine')], {'mine'}, [], 'theirs', [], ['theirs']),
+    ([], {'mine'}, ['gone'], None, [], []),
+])
+def test_which_credentials_may_be_deleted_is_one_pure_decision(listed, keep, retire, foreign, doomed, kept):
+    from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import doomed_credentials
+    got, foreign_kept = doomed_credentials(listed, keep, retire, MARK, foreign)
+    assert [cred['clientId'] for cred in got] == doomed
+    assert [cred['clientId'] for cred in foreign_kept] == kept
+
+
+def test_a_credential_another_connector_uses_is_kept():
+    from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import split_in_use
+    doomed, kept = split_in_use([_cred('a'), _cred('b')], {'b': 'Legacy'})
+    assert ([cred['clientId'] for cred in doomed], [cred['clientId'] for cred in kept]) == (['a'], ['b'])
