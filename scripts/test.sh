@@ -8,7 +8,8 @@ export PATH="$ROOT/.venv/newest/bin:$PATH"
 # "sanity", "units", "integration" and "molecule" run their newest and oldest cores side by side (each core has its
 # own copy of the collection, its own emulators and, for molecule, its own working directories; much of their time is
 # spent waiting on the emulators and injected latency); "sanity-newest", "units-oldest" and so on run one.
-ALL_STEPS=(emulator sanity units integration molecule docs lint build readme leftovers)
+# "finish" runs lint, build and readme side by side (none of them touches what another uses); each also runs alone.
+ALL_STEPS=(emulator sanity units integration molecule docs finish leftovers)
 STEPS=("${@:-${ALL_STEPS[@]}}")
 
 collection() { JAMA_CONNECT_FLAVOR="$1" "$ROOT/.venv/$1/bin/python" scripts/sync_collection.py; }
@@ -94,27 +95,53 @@ label_expected() { sed -u "${EXPECTED[@]/#/-e}" | tee -a "$RUN_LOG"; }
 LOOKS_FAILED='(FAILED|FAILURE|ERROR|CRITICAL|Traceback|fatal:|WARNING|Killed)'
 
 
-passed=0; failed=0; failures=(); timings=()
-for step in "${STEPS[@]}"; do
-    echo "=== $step"
-    started=$SECONDS
-    case "$step" in
+run_step() {
+    case "$1" in
         emulator) step_emulator ;;
         sanity) both step_sanity ;;
-        sanity-*) step_sanity "${step#sanity-}" ;;
+        sanity-*) step_sanity "${1#sanity-}" ;;
         units) both step_units_shared ;;
-        units-*) step_units "${step#units-}" ;;
+        units-*) step_units "${1#units-}" ;;
         integration) both step_integration ;;
-        integration-*) step_integration "${step#integration-}" ;;
+        integration-*) step_integration "${1#integration-}" ;;
         molecule) both step_molecule ;;
-        molecule-*) step_molecule "${step#molecule-}" ;;
+        molecule-*) step_molecule "${1#molecule-}" ;;
         docs) ANSIBLE_COLLECTIONS_PATH="$(dirname "$(dirname "$(dirname "$(collection newest)")")")" python scripts/check_docs.py ;;
         lint) step_lint ;;
         build) step_build ;;
         readme) python scripts/readme_commands.py ;;
+        finish) side_by_side lint build readme ;;
         leftovers) step_leftovers ;;
-        *) echo "unknown step $step (known: ${ALL_STEPS[*]})"; false ;;
-    esac 2>&1 | label_expected
+        *) echo "unknown step $1 (known: ${ALL_STEPS[*]} lint build readme)"; false ;;
+    esac
+}
+
+side_by_side() {  # side_by_side STEP...: the steps at once; each one's output, with its time, after all ended
+    local logs status=0 pids=() step index
+    logs="$(mktemp -d)"
+    for step in "$@"; do
+        (
+            begun=$SECONDS
+            run_step "$step" > "$logs/$step.log" 2>&1
+            rc=$?
+            echo "($step: $((SECONDS - begun)) s)" >> "$logs/$step.log"
+            exit $rc
+        ) &
+        pids+=($!)
+    done
+    for index in "${!pids[@]}"; do
+        wait "${pids[$index]}" || { status=1; echo "$(( index + 1 )). of these steps FAILED: ${*:$((index + 1)):1}"; }
+    done
+    for step in "$@"; do echo "--- $step"; cat "$logs/$step.log"; done
+    rm -rf "$logs"
+    return $status
+}
+
+passed=0; failed=0; failures=(); timings=()
+for step in "${STEPS[@]}"; do
+    echo "=== $step"
+    started=$SECONDS
+    run_step "$step" 2>&1 | label_expected
     status=${PIPESTATUS[0]}
     timings+=("$(printf '%-20s %4d s  %s' "$step" $((SECONDS - started)) "$([[ $status -eq 0 ]] && echo ok || echo FAILED)")")
     if [[ $status -eq 0 ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$step"); fi

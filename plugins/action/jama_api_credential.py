@@ -265,8 +265,6 @@ class ActionModule(ActionBase):
         return failed
 
 
-
-
 def checked_connections(args):
     """The jama and controller options as the module's argument spec makes them (types converted, paths expanded,
     unknown keys refused), for the calls this action makes itself. Returns (connections, refusal)."""

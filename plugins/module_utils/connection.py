@@ -184,8 +184,6 @@ def check_url(url, option, env=None):
     return url.rstrip('/')
 
 
-
-
 def _timeout(value, option):
     if value is None or not 1 <= value <= TIMEOUT_MAX:
         raise errors.ConfigurationError('%s must be a whole number of seconds between 1 and %d, got %s'

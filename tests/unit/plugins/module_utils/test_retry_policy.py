@@ -143,14 +143,18 @@ class _Answer:
         self.headers = {'Retry-After': retry_after}
 
 
+def _http_date(offset):
+    return time.strftime('%a, %d %b %Y %H:%M:%S GMT', time.gmtime(time.time() + offset))
+
+
+# An HTTP date (RFC 9110) is parsed by urllib3's own Retry, as delta-seconds are. The dates are made in the test:
+# parameters must be the same in every pytest-xdist worker.
 @pytest.mark.parametrize('header, refused', [
-    ('2', False), ('120', True),
-    # An HTTP date (RFC 9110), parsed by urllib3's own Retry, as delta-seconds are.
-    (time.strftime('%a, %d %b %Y %H:%M:%S GMT', time.gmtime(time.time() + 3600)), True),
-    (time.strftime('%a, %d %b %Y %H:%M:%S GMT', time.gmtime(time.time() - 60)), False),
-])
+    ('2', False), ('120', True), (3600, True), (-60, False),
+], ids=['2 s', '120 s', 'a date in an hour', 'a date a minute ago'])
 def test_a_retry_after_over_the_cap_is_refused_whether_seconds_or_a_date(header, refused, monkeypatch):
     from ansible_collections.jama.connect.plugins.module_utils.http_session import RetryAfterTooLong
+    header = _http_date(header) if isinstance(header, int) else header
     policy = retry_policy(retry_after_max=60)
     monkeypatch.setattr(time, 'sleep', lambda seconds: None)
     try:
