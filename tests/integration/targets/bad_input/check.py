@@ -52,15 +52,18 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--config', required=True)
     parser.add_argument('--expected', required=True)
-    parser.add_argument('--results', required=True)
-    parser.add_argument('--log', required=True)
+    parser.add_argument('--results', required=True, action='append', help='each part\'s results (repeatable)')
+    parser.add_argument('--log', required=True, action='append', help='each part\'s -vvv output (repeatable)')
     args = parser.parse_args()
     with open(args.expected, encoding='utf-8') as handle:
         expected = json.load(handle)
-    with open(args.results, encoding='utf-8') as handle:
-        results = json.load(handle)
-    with open(args.log, encoding='utf-8', errors='replace') as handle:
-        output = sections(handle.read())
+    results, output = {}, {}
+    for path in args.results:
+        with open(path, encoding='utf-8') as handle:
+            results.update(json.load(handle))
+    for path in args.log:
+        with open(path, encoding='utf-8', errors='replace') as handle:
+            output.update(sections(handle.read()))
     with open(args.config, encoding='utf-8') as handle:
         admin_url = json.load(handle)['emulator_admin_url']
     problems = []
