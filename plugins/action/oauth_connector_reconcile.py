@@ -29,10 +29,11 @@ from ansible_collections.jama.connect.plugins.module_utils.http_session import (
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
 from ansible_collections.jama.connect.plugins.module_utils.probe import check_credential, credential_session
 from ansible_collections.jama.connect.plugins.module_utils.jci_client import JciClient
-from ansible_collections.jama.connect.plugins.module_utils.limits import TIMEOUT_MAX, VAR_NAME
+from ansible_collections.jama.connect.plugins.module_utils.limits import (
+    CONNECTOR_NAME_MAX, CREDENTIAL_NAME_MAX, TIMEOUT_MAX, VAR_NAME)
 from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import argument_spec
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import (
-    NAME_MAX, NAME_SUFFIX_LENGTH, Engine, Settings)
+    NAME_SUFFIX_LENGTH, Engine, Settings)
 from ansible_collections.jama.connect.plugins.plugin_utils.controller_sink import (
     ControllerSink, ControllerStore, parse_state, sink_options)
 from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import VaultFileError, VaultStore
@@ -103,13 +104,13 @@ def check_options(params):
                           ('credential_name', params['credential_name'])):
         if not value or not value.strip() or value != value.strip():
             _fail('%s must be a non-empty name without leading or trailing spaces, got %r' % (name(option), value))
-    if len(params['connector_name']) > NAME_MAX:
+    if len(params['connector_name']) > CONNECTOR_NAME_MAX:
         _fail('%s is %d characters long; JCI allows at most %d'
-              % (name('connector_name'), len(params['connector_name']), NAME_MAX))
-    longest = NAME_MAX - NAME_SUFFIX_LENGTH
+              % (name('connector_name'), len(params['connector_name']), CONNECTOR_NAME_MAX))
+    longest = CREDENTIAL_NAME_MAX - NAME_SUFFIX_LENGTH
     if len(params['credential_name']) > longest:
         _fail('%s may be at most %d characters: a time stamp is appended to make each new credential\'s name '
-              'unique within Jama\'s limit of %d' % (name('credential_name'), longest, NAME_MAX))
+              'unique within Jama\'s limit of %d' % (name('credential_name'), longest, CREDENTIAL_NAME_MAX))
     variables = [params['client_id_var'], params['client_secret_var'], params['state_var']]
     for option, value in zip(('client_id_var', 'client_secret_var', 'state_var'), variables):
         if not VAR_NAME.match(value or ''):

@@ -35,13 +35,11 @@ import datetime
 import os
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
-from ansible_collections.jama.connect.plugins.module_utils.limits import CREDENTIAL_NAME_MAX
 from ansible_collections.jama.connect.plugins.module_utils.connectors import (
     connector_view, diff_view, failure_hint, planned_changes)
 
 MARKER_PREFIX = 'Managed by jama.connect'
 # A created credential's name is the prefix plus this suffix, within limits.CREDENTIAL_NAME_MAX.
-NAME_MAX = CREDENTIAL_NAME_MAX
 NAME_SUFFIX_LENGTH = len('-20261129T101010Z-abcd')
 
 
@@ -972,6 +970,11 @@ class Engine:
                 env, connector.get('name') or self.s.connector_name, credential.get('client_id'),
                 '' if self.changed else ' (no change)'))
         lines.extend(self.actions)
+        return lines + self._evidence_lines()
+
+    def _evidence_lines(self):
+        """What the verdict rests on: the direct check against Jama and JCI's test (or, in check mode, why not)."""
+        lines = []
         check = self.result.get('jama_check')
         if check and check.get('user'):
             lines.append('Jama check: token for %s (%s license), valid %s s' % (

@@ -69,8 +69,13 @@ def check_writable(path):
         raise VaultFileError('the directory %s does not exist: create it first' % directory)
     if not os.access(directory, os.W_OK):
         raise VaultFileError('the directory %s is not writable' % directory)
+    refuse_directory(path)
+
+
+def refuse_directory(path):
     if os.path.isdir(path):
-        raise VaultFileError('%s is a directory, not a file' % path)
+        raise VaultFileError('%s is a directory, not a vars file: give the path of the environment\'s vault file, '
+                             'for example %s' % (path, os.path.join(path, 'jama_credential.vault.yml')))
 
 
 def header_vault_id(raw):
@@ -83,8 +88,7 @@ def read_vars(path, secrets):
     """The mapping in the vars file at ``path`` ({} when it does not exist), decrypted with ``secrets``."""
     if not os.path.exists(path):
         return {}
-    if os.path.isdir(path):
-        raise VaultFileError('%s is a directory, not a vars file' % path)
+    refuse_directory(path)
     try:
         with open(path, 'rb') as handle:
             raw = handle.read()
@@ -202,9 +206,7 @@ class VaultStore:
         if self._data is None:
             if not os.path.exists(self.path):
                 return {}
-            if os.path.isdir(self.path):
-                raise VaultFileError('%s is a directory, not a vars file: give the path of the environment\'s vault file, '
-                                     'for example %s' % (self.path, os.path.join(self.path, 'jama_credential.vault.yml')))
+            refuse_directory(self.path)  # before the header is read: reading a directory fails with a bare OSError
             self._encrypted = is_vault_encrypted(self.path)
             secrets = vault_secrets(self.loader, self.vault_id, self.password_file)[1] if self._encrypted else []
             self._data = read_vars(self.path, secrets)
