@@ -21,8 +21,8 @@ from ansible_collections.jama.connect.plugins.module_utils.connection import (
     controller_argument_spec, jama_argument_spec, jama_session, resolve_jama)
 from ansible_collections.jama.connect.plugins.module_utils.probe import check_credential
 from ansible_collections.jama.connect.plugins.module_utils.limits import VAR_NAME
-from ansible_collections.jama.connect.plugins.plugin_utils.controller_sink import ControllerSink, sink_options
-from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import (
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller import ControllerSink, sink_options
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file import (
     VaultFileError, check_writable, read_vars, vault_secrets, write_vars)
 
 MODULE = 'jama.connect.jama_api_credential'
@@ -61,7 +61,7 @@ class ActionModule(ActionBase):
         try:
             if args.get('controller_credential') is not None:
                 try:
-                    sink = ControllerSink(connections, sink_options(args['controller_credential']))
+                    sink = ControllerSink(connections.get('controller'), sink_options(args['controller_credential']))
                     sink.prepare()
                 except errors.JamaConnectError as error:
                     result.update(failed=True, changed=False, retries=sink.retries if sink else [],

@@ -4,7 +4,7 @@
 """Runs one flow of the oauth_connector role for one environment, on the controller.
 
 Everything is validated before the first call (options, CA files, the vault file and its vault secret, both
-connections' settings), then the engine in plugin_utils/reconcile.py reads the state, decides and acts. The
+connections' settings), then the engine in plugin_utils/reconcile/ reads the state, decides and acts. The
 HTTP calls are made from this process through the same clients and session as the modules, so a converged
 environment costs two calls and no module payload. No secret is ever put into the result.
 """
@@ -32,11 +32,11 @@ from ansible_collections.jama.connect.plugins.module_utils.jci_client import Jci
 from ansible_collections.jama.connect.plugins.module_utils.limits import (
     CONNECTOR_NAME_MAX, CREDENTIAL_NAME_MAX, TIMEOUT_MAX, VAR_NAME)
 from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import argument_spec
-from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import (
-    NAME_SUFFIX_LENGTH, Engine, Settings)
-from ansible_collections.jama.connect.plugins.plugin_utils.controller_sink import (
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.engine import Engine
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import NAME_SUFFIX_LENGTH, Settings
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller import (
     ControllerSink, ControllerStore, parse_state, sink_options)
-from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import VaultFileError, VaultStore
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file import VaultFileError, VaultStore
 
 # Shown at default verbosity: one line per environment with the run's verdict (the result's headline). From a
 # fork, ansible-core sends it through the main process's display, like a callback's output.
@@ -257,7 +257,7 @@ class ActionModule(ActionBase):
                 vault = self._controller_store(params, sessions)
             elif params['controller_credential'] is not None:
                 # Both: the vault file is the store, the controller credential gets a copy of its current credential.
-                mirror = ControllerSink(params, sink_options(params['controller_credential']), copy_of_vault_file=True)
+                mirror = ControllerSink(params['controller'], sink_options(params['controller_credential']), copy_of_vault_file=True)
                 sessions.append(mirror.session)
                 mirror.prepare()
             settings = Settings(
@@ -321,7 +321,7 @@ class ActionModule(ActionBase):
     def _controller_store(params, sessions):
         """The controller credential as the engine's store, read now: the organisation, the type and what the job
         was given are checked before any call to Jama or JCI."""
-        sink = ControllerSink(params, sink_options(params['controller_credential']))
+        sink = ControllerSink(params['controller'], sink_options(params['controller_credential']))
         sessions.append(sink.session)
         injected = {'client_id': params['client_id'], 'client_secret': params['client_secret'],
                     'state': params['credential_state'], 'revision': params['credential_revision']}

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import (
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file import (
     VaultFileError, check_writable, native, read_vars, vault_secrets, write_vars)
 
 

@@ -30,6 +30,11 @@ TEST_HINTS = (
 )
 
 
+def normalized_url(url):
+    """A URL as two systems may spell it: no trailing slash, lower case."""
+    return (url or '').rstrip('/').lower()
+
+
 def connector_view(conn):
     """A connector as modules return it: snake_case, secrets reported only as set or not."""
     if not conn:

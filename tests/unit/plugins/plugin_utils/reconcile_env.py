@@ -20,10 +20,11 @@ from ansible_collections.jama.connect.plugins.module_utils.http_session import A
 from ansible_collections.jama.connect.plugins.module_utils.probe import check_credential
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
 from ansible_collections.jama.connect.plugins.module_utils.jci_client import JciClient
-from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import Engine, Settings, marker
-from ansible_collections.jama.connect.plugins.plugin_utils.controller_sink import (
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.engine import Engine
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import Settings, marker
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller import (
     ControllerSink, ControllerStore, sink_options)
-from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import VaultFileError, VaultStore
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file import VaultFileError, VaultStore
 from ansible_collections.jama.connect.tests.unit.plugins.awx_render import render
 
 from jamaemu.accounts import CONTROLLER_ADMIN, JAMA_ADMIN, JCI_ADMIN, SERVICE  # pylint: disable=import-error
@@ -146,8 +147,8 @@ class Environment:
         return session
 
     def _sink(self, copy_of_vault_file=False):
-        sink = ControllerSink({'controller': {'url': self.emulator.controller_url, 'username': CONTROLLER_ADMIN[0],
-                                              'password': CONTROLLER_ADMIN[1], 'ca_path': self.emulator.ca_file}},
+        sink = ControllerSink({'url': self.emulator.controller_url, 'username': CONTROLLER_ADMIN[0],
+                               'password': CONTROLLER_ADMIN[1], 'ca_path': self.emulator.ca_file},
                               sink_options(CONTROLLER_CREDENTIAL), copy_of_vault_file=copy_of_vault_file)
         # Its calls count, and can be broken, like the engine's own.
         sink.session = self.session(self.emulator.controller_url, CONTROLLER_ADMIN)

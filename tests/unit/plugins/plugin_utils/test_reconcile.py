@@ -12,7 +12,8 @@ from ansible_collections.jama.connect.plugins.action.oauth_connector_reconcile i
     check_options, validation_failure, with_role_variables)
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import argument_spec
-from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import Settings, connector_drift
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import Settings
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.plan import connector_drift
 from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import (
     CONNECTOR, JAMA_ADMIN, JCI_ADMIN, SERVICE, Environment, expect_failure)
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -654,13 +655,13 @@ def _cred(client_id, description=MARK):
     ([], {'mine'}, ['gone'], None, [], []),
 ])
 def test_which_credentials_may_be_deleted_is_one_pure_decision(listed, keep, retire, foreign, doomed, kept):
-    from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import doomed_credentials
+    from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.plan import doomed_credentials
     got, foreign_kept = doomed_credentials(listed, keep, retire, MARK, foreign)
     assert [cred['clientId'] for cred in got] == doomed
     assert [cred['clientId'] for cred in foreign_kept] == kept
 
 
 def test_a_credential_another_connector_uses_is_kept():
-    from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import split_in_use
+    from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.plan import split_in_use
     doomed, kept = split_in_use([_cred('a'), _cred('b')], {'b': 'Legacy'})
     assert ([cred['clientId'] for cred in doomed], [cred['clientId'] for cred in kept]) == (['a'], ['b'])

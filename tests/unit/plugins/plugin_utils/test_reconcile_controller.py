@@ -10,7 +10,7 @@ import json
 import pytest
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
-from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import marker
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import marker
 from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import (
     CONNECTOR, CONTROLLER_CREDENTIAL, Environment, expect_failure)
 

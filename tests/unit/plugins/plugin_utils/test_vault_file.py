@@ -11,7 +11,7 @@ import yaml
 from ansible.parsing.dataloader import DataLoader
 from ansible.parsing.vault import VaultLib, VaultSecret
 
-from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import VaultFileError, VaultStore, write_vars
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file import VaultFileError, VaultStore, write_vars
 
 SECRET = 'the-one-time-secret'
 

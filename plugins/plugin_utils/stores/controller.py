@@ -21,8 +21,8 @@ import os
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import controller_session
 from ansible_collections.jama.connect.plugins.module_utils.controller_client import ENCRYPTED, ControllerClient
-from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import normalized_url
-from ansible_collections.jama.connect.plugins.plugin_utils.vault_file import native
+from ansible_collections.jama.connect.plugins.module_utils.connectors import normalized_url
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.base import Store, native
 
 DEFAULT_TYPE = 'Jama Connect OAuth client'
 TYPE_KIND = 'cloud'
@@ -60,10 +60,12 @@ def sink_options(value):
 class ControllerSink:
     """One controller credential: looked up before anything is created, written after."""
 
-    def __init__(self, params, options, copy_of_vault_file=False):
+    def __init__(self, connection, options, copy_of_vault_file=False):
+        """``connection``: the controller connection's options (url, auth, ca_path, ...; connection.py);
+        ``options``: the credential's (sink_options)."""
         self.options = options
         self.copy_of_vault_file = copy_of_vault_file
-        self.session = controller_session(params)
+        self.session = controller_session({'controller': connection})
         self.client = ControllerClient(self.session, self.session.api_path)
         self.type_id = None
         self.fields = set()
@@ -142,8 +144,8 @@ class ControllerSink:
         return 'controller credential %r (organization %r)' % (self.options['name'], self.options['organization'])
 
 
-class ControllerStore:
-    """The oauth_connector role's store (see plugin_utils/reconcile.py) in an automation controller credential of
+class ControllerStore(Store):
+    """The oauth_connector role's store (see plugin_utils/reconcile/record.py) in an automation controller credential of
     the OAuth client type: its client_id and client_secret inputs are the current credential, its secret input
     ``state`` the record of unfinished work (JSON), and its plain input ``revision`` a random token that changes
     with every write.

@@ -23,6 +23,7 @@ from ansible.module_utils.common.text.converters import to_bytes, to_text
 from ansible.parsing.vault import VaultLib, get_file_vault_secret, is_encrypted, match_encrypt_secret
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.base import Store, native
 
 
 class VaultFileError(errors.JamaConnectError):
@@ -125,28 +126,6 @@ def is_vault_encrypted(path):
         raise VaultFileError('%s cannot be read: %s' % (path, _cause(error)))
 
 
-def native(value):
-    """``value`` with plain Python types that yaml.safe_dump accepts, keeping its YAML type.
-
-    Values from tasks are str subclasses (unsafe text before ansible-core 2.19, tagged values since) that
-    safe_dump refuses and whose str() may return themselves; numbers, booleans, lists and mappings keep their
-    type, so ``8080`` stays an integer and ``true`` a boolean."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        # str.__str__ on a str subclass returns an exact str copy, bypassing any override in the subclass.
-        return str.__str__(value)
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, dict):
-        return dict((native(key), native(item)) for key, item in value.items())
-    if isinstance(value, (list, tuple)):
-        return [native(item) for item in value]
-    raise VaultFileError('a value of type %s cannot be stored in a vars file' % type(value).__name__)
-
-
 def write_vars(path, updates, loader, vault_id=None, password_file=None, remove=()):
     """Merge ``updates`` into the vars file at ``path``, drop the keys in ``remove``, and encrypt it.
 
@@ -162,7 +141,7 @@ def _write_vars(path, updates, loader, vault_id, password_file, remove):
     check_writable(path)
     (chosen_id, secret), secrets = vault_secrets(loader, vault_id, password_file)
     data = read_vars(path, secrets)
-    data.update((native(key), native(value)) for key, value in updates.items())
+    data.update((native(key, VaultFileError), native(value, VaultFileError)) for key, value in updates.items())
     for key in remove:
         data.pop(key, None)
     plaintext = yaml.safe_dump(data, default_flow_style=False, allow_unicode=True, sort_keys=True)
@@ -183,7 +162,7 @@ def _write_vars(path, updates, loader, vault_id, password_file, remove):
     return data
 
 
-class VaultStore:
+class VaultStore(Store):
     """One environment's vault file, as the reconciler sees it: read, merge-write, and whether it is encrypted."""
 
     write_hint = ('fix the cause (disk space, permissions, the vault secret) and run again; the file still holds what '

@@ -1,0 +1,176 @@
+# -*- coding: utf-8 -*-
+# Copyright: jama.connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The path configure, rotate and migrate share: settle what an earlier run left, choose the credential the
+connector should use, point the connector at it, verify, promote it in the store, hand it to a mirror, and clean up
+what nothing uses any more, in that order, so nothing that works is broken. ``run`` is the run's rooms
+(engine.Rooms): these functions decide with plan.py and act through apply.py and verify.py."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.module_utils.connectors import connector_view, diff_view
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import plan
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import Credential, ReconcileError
+
+
+def converge(run, view, conn, rotate=False, dead=None):
+    cur = view.current
+    target = settle_and_choose(run, view, force_new=rotate, dead=dead)
+    previous = cur if (cur is not None and dead is None and plan.converged(conn, cur, run.s)) else None
+    unchanged = conn is not None and not target.planned and plan.converged(conn, target, run.s)
+    # A connector moved off a credential may leave orphans of ours behind (a pending one from an earlier run, say); a
+    # connector that had none, or keeps its credential, cannot. The credential it started on goes only if this store
+    # held it (retire_and_clean).
+    moved_off = conn is not None and conn.get('clientId') and conn.get('clientId') != target.client_id
+    run.started_on = conn.get('clientId') if conn is not None else None
+    conn = run.acts.point_connector(conn, target)
+    failure = run.verifier.pointed(conn, unchanged)
+    if failure is not None:
+        undo(run, conn, target, previous, *failure)
+    if target is not cur:
+        run.acts.promote(target)
+    run.acts.hand_to_mirror(target)
+    credential_changed = target is not cur or bool(run.journal.cleaned_up)
+    retire_and_clean(run, target, [conn.get('clientId') if conn else None], needed=credential_changed or moved_off)
+    run.evidence['connector'] = connector_view(conn)
+    run.evidence['credential'] = {'client_id': target.client_id, 'name': target.name}
+    run.evidence['verified'] = True
+    run.diff['after'] = {'connector': diff_view(connector_view(conn), secret_sent=target is not cur)}
+
+
+def settle_and_choose(run, view, force_new=False, dead=None):
+    """The credential the connector should use: a verified current one, a verified pending one left by an earlier
+    run, or a new one (created, handed off to the store as pending, and verified)."""
+    candidate = settle_pending(run, view) if view.pending else None
+    if candidate is not None:
+        return candidate
+    cur = view.current
+    if cur is not None and not force_new and dead is None:
+        error = run.verifier.verify(cur)
+        if error is None:
+            return cur
+        if not plan.is_dead(error):
+            raise error
+        dead = cur
+        run.journal.observed('found that the credential %s no longer works against Jama (%s)'
+                             % (cur.client_id, error.message))
+    if not (run.s.create_credential or force_new):
+        raise no_credential(run, view, dead)
+    return run.acts.create_credential(replaces=plan.replaced_by_new(force_new, view))
+
+
+def no_credential(run, view, dead):
+    source = run.s.source
+    if dead is not None:
+        what = 'the API credential %s in %s no longer works against Jama' % (dead.client_id, source)
+    elif run.record.store is not None and view.partial:
+        what = '%s holds the client ID but not the secret (%s) of the API credential' % (source, run.s.client_secret_var)
+    else:
+        what = ('no API credential for %s in %s (%s/%s)'
+                % (run.s.service_user, source, run.s.client_id_var, run.s.client_secret_var))
+    if run.record.store is None:
+        return ReconcileError(what, hint='give oauth_connector_client_id and oauth_connector_client_secret of a '
+                                         'working credential of %s, or keep the credential in '
+                                         'oauth_connector_vault_file instead' % run.s.service_user,
+                              reason='no_credential')
+    rotate = ', or run jama.connect.rotate, which replaces it' if (dead is not None or view.partial) else ''
+    return ReconcileError(
+        what, hint='set oauth_connector_create_credential=true (with a Jama administrator in '
+                   'oauth_connector_jama_admin, or the JAMA_* variables a "Jama Connect administrator" credential '
+                   'injects) and run again%s; or create one by hand (My Profile > Set API Credentials, logged in as %s) '
+                   'and put its client ID and secret into %s' % (rotate, run.s.service_user, source),
+        reason='no_credential')
+
+
+def settle_pending(run, view):
+    """Finish or undo what an earlier run recorded as pending. Returns a verified credential, or None."""
+    pending = view.pending
+    name = pending.get('name')
+    found = [cred for cred in run.observer.credentials() if cred.get('name') == name]
+    if plan.resumable(pending, found):
+        cred = Credential(str(pending['client_id']), str(pending['client_secret']), name=name,
+                          replaces=pending.get('replaces'))
+        error = run.verifier.verify(cred)
+        if error is None:
+            run.journal.observed('resumed the unfinished change to credential %s recorded in %s'
+                                 % (cred.label(), run.s.store))
+            return cred
+        if not plan.is_dead(error):
+            raise error
+    if found and run.acts.delete_credential(
+            found[0], planned='delete credential %s, left by an interrupted run (its secret was never stored)' % name,
+            done='deleted credential %s, left by an interrupted run' % name):
+        run.journal.deleted(name)
+    run.acts.clear_pending()
+    return None
+
+
+def undo(run, conn, target, previous, failure, hint, heals):
+    """The connector was pointed at ``target`` and not verified through JCI: go back where it is safe."""
+    typed = {'hint': hint, 'reason': 'jci_test_failed', 'heals': heals}
+    pending = run.record.pending.get('client_id') == target.client_id
+    if previous is not None and previous.client_id != target.client_id:
+        try:
+            run.acts.point_back(conn, previous)
+        except errors.JamaConnectError as error:
+            where = ('it may be on either credential (the answer was lost)' if error.details.get('answer_lost')
+                     else 'it stays on %s' % target.client_id)
+            raise ReconcileError('%s; putting the connector back on %s failed too (%s), so %s. %s holds both '
+                                 'credentials, so the next run resumes %s and tests it again'
+                                 % (failure, previous.client_id, error.message, where,
+                                    run.s.store, target.client_id), **typed)
+        left = _drop_new(run, target, previous) if pending else []
+        raise ReconcileError('%s. The connector is back on the previous credential %s%s'
+                             % (failure, previous.client_id, ('; ' + '; '.join(left)) if left else ''), **typed)
+    if pending:
+        # Nothing known to work to go back to: the connector keeps the new credential, and so does the store.
+        run.acts.promote(target)
+    raise ReconcileError('%s. The connector uses credential %s, which works against Jama directly and is in %s'
+                         % (failure, target.client_id, run.s.source), **typed)
+
+
+def _drop_new(run, target, previous):
+    """Undo, after the connector is back on the previous credential: delete the new one. Returns what is left."""
+    left = []
+    try:
+        listed = {'id': run.observer.credential_id(target), 'clientId': target.client_id, 'name': target.name}
+        # This run's own new credential, which the connector was just moved off: nobody else can have it yet.
+        run.acts.delete_credential(listed, keep=[previous.client_id], confirm=False,
+                                   done='deleted the new credential %s again' % target.client_id)
+    except errors.JamaConnectError as error:
+        left.append('deleting the new credential %s failed (%s); %s still names it, so the next run deletes it'
+                    % (target.client_id, error.message, run.s.store))
+        return left
+    try:
+        run.acts.clear_pending()
+    except ReconcileError as error:
+        left.append('%s still names the deleted credential (%s); the next run clears that' % (run.s.store, error.message))
+    return left
+
+
+def retire_and_clean(run, target, in_use, needed=True):
+    """Delete what was replaced and this connector's own orphans, once nothing uses them. Orphans are looked for
+    only when this run changed which credential is in use, or was told to retire one: otherwise there can be none,
+    and the listing would cost two calls."""
+    scope = plan.cleanup_scope(run.record.retire, needed, run.journal.anything_changed,
+                               run.observer.admin_configured)
+    if scope == 'skip':
+        return
+    if scope == 'unchecked':
+        run.evidence['orphans_checked'] = False
+        return
+    listed = run.observer.credentials()
+    keep = plan.keep_set(target.client_id, in_use, run.record.current_id, run.record.pending.get('client_id'))
+    foreign = plan.foreign_credential(run.started_on, run.record.held)
+    doomed, kept = plan.doomed_credentials(listed, keep, run.record.retire, run.s.marker, foreign)
+    for cred in kept:
+        run.journal.observed('kept credential %s (%s): the connector used it when this run started, but %s never held '
+                             'it, so another store may (a mistyped oauth_connector_controller_credential name or vault '
+                             'file path?); delete it in Jama once nothing uses it' % (cred.get('name'), foreign,
+                                                                                    run.s.store))
+    run.acts.delete_doomed(doomed, target)
+    run.evidence['orphans_checked'] = True
+    run.acts.clear_retired()

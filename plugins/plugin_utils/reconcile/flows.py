@@ -1,0 +1,207 @@
+# -*- coding: utf-8 -*-
+# Copyright: jama.connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The four flows as ordered steps: observe (observe.py, the store through record.py), decide (plan.py), then the
+shared path (converge.py) or the flow's own acts. Each takes the run's rooms (engine.Rooms)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.module_utils.connectors import connector_view, diff_view
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import plan
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.converge import converge, settle_and_choose
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.converge import retire_and_clean
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import ReconcileError
+
+
+def read_store(run):
+    """The store's view; unfinished work that only an administrator can finish stops every flow but check."""
+    view = run.record.read()
+    if not view.clean and not run.observer.admin_configured and run.s.flow != 'check':
+        raise errors.ConfigurationError(
+            '%s records unfinished work (%s) that only a Jama administrator can finish: set '
+            'oauth_connector_jama_admin (or module_defaults for group/jama.connect.jama, or JAMA_URL, '
+            'JAMA_USERNAME and JAMA_PASSWORD) and run again' % (
+                run.s.store, 'credential %s' % view.pending.get('name') if view.pending
+                else '%d replaced credential(s) to delete' % len(view.retire)))
+    return view
+
+
+def configure(run):
+    view = read_store(run)
+    conn = run.observer.connector()
+    run.diff['before'] = {'connector': diff_view(connector_view(conn))}
+    cur = view.current
+    if not (view.clean and plan.converged(conn, cur, run.s)):
+        converge(run, view, conn)
+        return
+    passed, _outcome = run.verifier.test(conn)
+    # A dry run reads JCI's last recorded test: a failed one is reported, not acted on (configure would test again
+    # and replace the credential only if Jama no longer accepts it).
+    if passed or not run.evidence['jci_test'].get('run', True):
+        run.acts.hand_to_mirror(cur)
+        run.evidence['connector'] = connector_view(conn)
+        run.evidence['credential'] = {'client_id': cur.client_id}
+        run.evidence['verified'] = True
+        run.diff['after'] = dict(run.diff['before'])
+        return
+    error = run.verifier.verify(cur)
+    if error is None:
+        raise ReconcileError(run.verifier.failure(conn) + '; the credential %s itself works against Jama, so the '
+                             'cause is between JCI and Jama' % cur.client_id,
+                             hint=run.evidence['jci_test']['hint'], reason='jci_test_failed')
+    if not plan.is_dead(error):
+        raise error
+    run.journal.observed('found that the credential %s no longer works against Jama (%s)' % (cur.client_id,
+                                                                                           error.message))
+    converge(run, view, conn, dead=cur)
+
+
+def rotate(run):
+    if run.record.store is None:
+        raise errors.ConfigurationError('rotation needs oauth_connector_vault_file or '
+                                        'oauth_connector_controller_credential: the new secret must be handed off '
+                                        'into one of them')
+    view = read_store(run)
+    conn = run.observer.connector()
+    run.diff['before'] = {'connector': diff_view(connector_view(conn))}
+    start = plan.rotation_start(view)
+    if start == 'nothing':
+        where = (' under %s/%s' % (run.s.client_id_var, run.s.client_secret_var)) if run.s.vault_file else ''
+        raise ReconcileError('nothing to rotate: %s holds no credential%s' % (run.s.store, where),
+                             hint='run jama.connect.configure first', reason='nothing_to_rotate')
+    if conn is None:
+        raise ReconcileError('nothing to rotate: JCI has no connector named "%s"' % run.s.connector_name,
+                             hint='run jama.connect.configure first', reason='nothing_to_rotate')
+    dead = None
+    if start == 'resume':
+        # A verified credential left by an interrupted rotation finishes that rotation; anything else is cleaned up
+        # and a new rotation starts.
+        run.journal.observed('found an unfinished change recorded in %s; resolving it first' % run.s.store)
+    elif start == 'retire':
+        # The rotation itself finished (the store holds the new credential); only deleting the old one did not.
+        # Finish that rather than rotate a second time.
+        run.journal.observed('found a finished rotation whose old credential is still to delete; deleting it')
+        converge(run, view, conn)
+        return
+    elif start == 'probe':
+        error = run.verifier.verify(view.current)
+        if error is not None and not plan.is_dead(error):
+            raise error
+        dead = view.current if error is not None else None
+    converge(run, view, conn, rotate=True, dead=dead)
+
+
+def check(run):
+    view = read_store(run)
+    conn = run.observer.connector()
+    cur = view.current
+    problems = store_problems(run, view)
+    if conn is None:
+        problems.append('no connector named "%s" in JCI' % run.s.connector_name)
+    elif conn.get('authenticationType') != 'oauth':
+        problems.append('the connector still uses Basic authentication (not tested, to avoid lockouts); migrate it '
+                        'with jama.connect.migrate')
+    else:
+        problems.extend(plan.drift_problems(conn, cur, run.s))
+        passed, _outcome = run.verifier.test(conn)
+        if not passed:
+            test = run.evidence['jci_test']
+            problems.append('%s (%s)' % (run.verifier.failure(conn), test.get('hint')) if test.get('run', True) else
+                            "JCI's last recorded test of the connector failed at %s: %s (check mode runs no test)"
+                            % (test.get('recorded_at'), test.get('message')))
+    run.evidence['connector'] = connector_view(conn)
+    run.evidence['problems'] = problems
+    run.evidence['verified'] = not problems
+    if cur is not None:
+        run.evidence['credential'] = {'client_id': cur.client_id}
+    if problems:
+        raise ReconcileError('unhealthy: ' + '; '.join(problems), details={'problems': problems}, reason='unhealthy')
+
+
+def store_problems(run, view):
+    """What check finds wrong with the store's credential (verified against Jama), its mirror and its record."""
+    problems = []
+    cur = view.current
+    source = run.s.source
+    if cur is None:
+        problems.append('no API credential in %s' % source)
+    else:
+        error = run.verifier.verify(cur)
+        if error is not None:
+            problems.append('the API credential %s fails against Jama: %s' % (cur.client_id, error.message))
+    if run.mirror is not None and cur is not None and not run.mirror.holds(cur.client_id):
+        problems.append('%s does not hold the current credential %s; jama.connect.configure hands it over'
+                        % (run.mirror.describe(), cur.client_id))
+    if view.pending:
+        problems.append('%s records an unfinished change (credential %s); jama.connect.configure finishes it'
+                        % (source, view.pending.get('name')))
+    if view.retire:
+        problems.append('%s records %d replaced credential(s) still to delete; jama.connect.configure deletes them'
+                        % (source, len(view.retire)))
+    return problems
+
+
+def migrate(run):
+    view = read_store(run)
+    mine, basic = plan.migration_scope(run.observer.connectors(), run.s.jama_url)
+    if not mine:
+        raise ReconcileError('nothing to migrate: JCI has no connector for %s' % run.s.jama_url,
+                             hint='create one with jama.connect.configure', reason='nothing_to_migrate')
+    if view.pending.get('replaces'):
+        # An interrupted rotation: finishing it moves the configured connector off a working credential, which is
+        # rotate's (or configure's) job, not migrate's.
+        raise ReconcileError('%s records an unfinished rotation (credential %s)' % (run.s.store, view.pending.get('name')),
+                             hint='run jama.connect.configure or jama.connect.rotate to finish it, then migrate',
+                             reason='unfinished_rotation')
+    target = settle_and_choose(run, view)
+    if not target.planned and target is not view.current:
+        run.acts.promote(target)
+    migrated = []
+    for conn in basic:
+        _switch(run, conn, target)
+        migrated.append(conn['name'])
+    tested = len(migrated) + _test_others(run, mine, migrated, target)
+    run.evidence['migrated'] = migrated
+    run.acts.hand_to_mirror(target)
+    retire_and_clean(run, target, [conn.get('clientId') for conn in mine], needed=target is not view.current)
+    run.evidence['credential'] = {'client_id': target.client_id, 'name': target.name}
+    # Verified means a connector on this credential passed JCI's test in this run.
+    run.evidence['verified'] = tested > 0
+
+
+def _switch(run, conn, target):
+    """One connector from Basic to OAuth, tested through JCI; put back on Basic when the test fails."""
+    if not run.acts.switch_to_oauth(conn, target):
+        return
+    failure = run.verifier.through_jci(conn)
+    if failure is not None:
+        failure, hint, _heals = failure
+        run.acts.back_to_basic(conn, failure, hint)
+
+
+def _test_others(run, mine, migrated, target):
+    """The OAuth connectors migrate did not switch: those on the target are tested, the others left alone. Returns
+    how many were tested."""
+    tested = 0
+    for conn in mine:
+        if conn.get('authenticationType') != 'oauth' or conn['name'] in migrated:
+            continue
+        if conn.get('clientId') != target.client_id:
+            run.journal.observed('left the OAuth connector "%s" alone: it uses another credential (%s)'
+                                 % (conn['name'], conn.get('clientId')))
+            continue
+        passed = run.verifier.retest(conn)
+        if passed is None:
+            continue
+        if not passed:
+            raise ReconcileError(run.verifier.failure(conn), hint=run.evidence['jci_test']['hint'],
+                                 reason='jci_test_failed')
+        tested += 1
+        run.journal.observed('tested the OAuth connector "%s": passed' % conn['name'])
+    return tested
+
+
+FLOWS = {'configure': configure, 'rotate': rotate, 'check': check, 'migrate': migrate}

@@ -1,0 +1,74 @@
+# -*- coding: utf-8 -*-
+# Copyright: jama.connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The write-ahead record of unfinished work, kept in the environment's store, and its one save path.
+
+A store (plugin_utils/stores/base.py) writes all of its updates at once; after a failed write it may hold either
+version, and the next run copes with both. Only the acts room (apply.py) saves, so check mode never writes."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import ReconcileError, StoreView, reason_of
+
+
+class Record:
+    """One environment's store as the engine uses it: read once into a StoreView, then pending/retire kept here and
+    written with every save."""
+
+    def __init__(self, settings, store):
+        self.s = settings
+        self.store = store
+        self.pending = {}
+        self.retire = []
+        # The store's current client ID as this run last read or wrote it (None when the credential comes from the
+        # options): the one credential no cleanup may delete.
+        self.current_id = None
+        self.held = set()
+
+    def read(self):
+        data = self.store.read() if self.store is not None else {}
+        view = StoreView(data, self.s)
+        self.pending = dict(view.pending)
+        self.retire = list(view.retire)
+        if self.store is not None and not self.s.client_id:
+            self.current_id = data.get(self.s.client_id_var)
+        self.held = view.held()
+        return view
+
+    def save(self, updates=None, remove=()):
+        """One atomic write of the store: ``updates`` plus the current unfinished-work record."""
+        state = dict((key, value) for key, value in (('pending', self.pending), ('retire', self.retire)) if value)
+        updates = dict(updates or {})
+        drop = list(remove)
+        if state:
+            updates[self.s.state_var] = state
+        else:
+            drop.append(self.s.state_var)
+        try:
+            self.store.write(updates, remove=drop)
+        except errors.JamaConnectError as error:
+            # A store raises only these (a vault file's VaultFileError, the controller's API errors); after one the
+            # store holds either version, and the next run copes with both.
+            conflict = isinstance(error, errors.ConflictError)
+            raise ReconcileError('writing %s failed (%s)' % (self.s.store, reason_of(error)),
+                                 hint=error.hint if conflict else self.store.write_hint,
+                                 reason='store_conflict' if conflict else 'store_write_failed',
+                                 heals=error.heals_on_next_run)
+
+    def save_current(self, target):
+        """``target`` becomes the current credential; what it replaces is queued for deletion."""
+        replaced = target.replaces
+        self.pending = {}
+        if replaced and replaced != target.client_id and replaced not in self.retire:
+            self.retire.append(replaced)
+        self.save({self.s.client_id_var: target.client_id, self.s.client_secret_var: target.client_secret})
+        self.current_id = target.client_id
+
+    def confirm(self):
+        """Before deleting a credential: the store still holds what this run read or wrote, or the run stops (another
+        job wrote it, and may use what this run would delete)."""
+        if self.store is not None:
+            self.store.confirm()

@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+# Copyright: jama.connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The answer of one run, from its evidence and journal: the result, the verdict, the one-line headline shown at
+default verbosity and the summary shown with -v. No I/O."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.journal import PLANNED
+
+
+def result(settings, journal, evidence):
+    """The task's result. A dry run verified nothing, whatever JCI recorded before."""
+    answer = dict(evidence)
+    answer['verified'] = bool(answer.get('verified')) and not journal.dry_run
+    answer.update(changed=journal.anything_changed, actions=journal.texts(), cleaned_up=list(journal.cleaned_up))
+    answer.update(summary=summary(settings, journal, answer), headline=headline(settings, journal, answer))
+    return answer
+
+
+def verdict(settings, journal, answer):
+    if journal.dry_run:
+        planned = journal.count(PLANNED)
+        return 'check mode, %d change(s) planned' % planned if journal.anything_changed else 'check mode, no change needed'
+    if settings.flow == 'check':
+        return 'healthy'
+    if settings.flow == 'migrate':
+        migrated = answer.get('migrated') or []
+        return 'moved to OAuth: %s' % ', '.join(migrated) if migrated else 'no connector left on Basic'
+    if journal.anything_changed:
+        return '%s (%d action(s))' % ('rotated' if settings.flow == 'rotate' else 'changed', len(journal.entries))
+    return 'converged, no change'
+
+
+def headline(settings, journal, answer):
+    """The one line shown at default verbosity: the environment, the verdict and what it rests on (the summary's
+    other lines, shown with -v, say what was done)."""
+    parts = [verdict(settings, journal, answer)]
+    credential = answer.get('credential') or {}
+    if credential.get('client_id'):
+        checked = (answer.get('jama_check') or {}).get('user')
+        parts.append('credential %s%s' % (credential.get('name') or credential['client_id'],
+                                          ' verified against Jama' if checked else ''))
+    test = answer.get('jci_test')
+    if test and test.get('run', True):
+        parts.append('JCI test %s' % ('passed' if test['success'] else 'failed'))
+    elif test:
+        parts.append('JCI test not run (check mode; last recorded: %s)'
+                     % {True: 'passed', False: 'failed', None: 'none'}[test['success']])
+    if journal.entries:
+        parts.append('-v lists each step')
+    return '%s: %s' % (settings.environment, ', '.join(parts))
+
+
+def summary(settings, journal, answer):
+    env = settings.environment
+    credential = answer.get('credential') or {}
+    connector = answer.get('connector') or {}
+    if settings.flow == 'check' and answer.get('verified'):
+        first = '%s: healthy; connector "%s" uses OAuth with client ID %s' % (
+            env, settings.connector_name, credential.get('client_id'))
+    elif journal.dry_run:
+        first = '%s: check mode: %s' % (env, 'no change needed' if not journal.anything_changed else
+                                        '%d change(s) planned' % journal.count(PLANNED))
+    elif settings.flow == 'migrate':
+        first = '%s: %s' % (env, ('moved to OAuth: ' + ', '.join(answer.get('migrated') or []))
+                            if answer.get('migrated') else 'no connector left on Basic')
+    else:
+        first = '%s: connector "%s" uses OAuth with client ID %s%s' % (
+            env, connector.get('name') or settings.connector_name, credential.get('client_id'),
+            '' if journal.anything_changed else ' (no change)')
+    return [first] + journal.texts() + evidence_lines(answer)
+
+
+def evidence_lines(answer):
+    """What the verdict rests on: the direct check against Jama and JCI's test (or, in check mode, why not)."""
+    lines = []
+    check = answer.get('jama_check')
+    if check and check.get('user'):
+        lines.append('Jama check: token for %s (%s license), valid %s s' % (
+            check['user'], check.get('license_type'), check.get('expires_in')))
+    elif check:
+        lines.append('Jama check: %s' % check['note'])
+    test = answer.get('jci_test')
+    if test and not test.get('run', True):
+        lines.append('JCI test: %s%s' % (test['note'], ': %s at %s, %s' % (
+            'passed' if test['success'] else 'failed', test.get('recorded_at'), test.get('message'))
+            if test['success'] is not None else ''))
+    elif test:
+        lines.append('JCI test: %s as %s in %s ms; %s' % (
+            'passed' if test['success'] else 'failed', test.get('user'), test.get('latency_ms'),
+            'no authentication errors in the connector log' if not test['authentication_errors']
+            else '%d authentication error(s) in the log' % len(test['authentication_errors'])))
+    return lines
