@@ -43,6 +43,8 @@ both() {
 step_molecule() { MOLECULE_VENV="$1" bash scripts/molecule.sh; }
 step_lint() {
     local dir; dir="$(collection newest)" || return 1
+    # Size, length, complexity and maintainability of every file in plugins/ (docs/decisions.md, the house).
+    python scripts/house_measures.py plugins || return 1
     # --nocolor: make test's output is a log, read in CI, not a terminal.
     ANSIBLE_COLLECTIONS_PATH="$(dirname "$(dirname "$(dirname "$dir")")")" ansible-lint --nocolor
 }

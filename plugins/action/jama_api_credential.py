@@ -34,6 +34,19 @@ def typed(reason, heals):
             'outcome': 'heals_next_run' if heals else 'operator_must_act'}
 
 
+def with_controller_diff(result, sink):
+    """What the controller credential holds before, and will hold after (never its secret)."""
+    if sink is None or not isinstance(result.get('diff'), dict) or result.get('failed'):
+        return
+    held = ((sink.current or {}).get('inputs') or {}).get('client_id')
+    after_id = (result.get('credential') or {}).get('client_id') or held
+    where = {'name': sink.options['name'], 'organization': sink.options['organization']}
+    result['diff']['before'] = dict(result['diff'].get('before') or {},
+                                    controller_credential=dict(where, client_id=held) if sink.current else {})
+    result['diff']['after'] = dict(result['diff'].get('after') or {},
+                                   controller_credential=dict(where, client_id=after_id))
+
+
 class ActionModule(ActionBase):
 
     TRANSFERS_FILES = False
@@ -76,80 +89,91 @@ class ActionModule(ActionBase):
     def _run(self, result, args, task_vars, vault_file, previous, sink, connections):
         # The controller connection stays here: the module has no use for it.
         module_args = dict((key, value) for key, value in args.items() if key != 'controller')
-        module_result = self._execute_module(module_name=MODULE, module_args=module_args, task_vars=task_vars)
-        result.update(module_result)
-        if sink is not None and isinstance(result.get('diff'), dict) and not result.get('failed'):
-            # What the controller credential holds before, and will hold after (never its secret).
-            held = ((sink.current or {}).get('inputs') or {}).get('client_id')
-            after_id = (result.get('credential') or {}).get('client_id') or held
-            where = {'name': sink.options['name'], 'organization': sink.options['organization']}
-            result['diff']['before'] = dict(result['diff'].get('before') or {}, controller_credential=dict(
-                where, client_id=held) if sink.current else {})
-            result['diff']['after'] = dict(result['diff'].get('after') or {}, controller_credential=dict(
-                where, client_id=after_id))
-        secret = result.get('client_secret')
-        if (vault_file or sink) and secret:
-            if vault_file:
-                try:
-                    write_vars(vault_file, {args.get('client_id_var') or 'jama_client_id': result['client_id'],
-                                            args.get('client_secret_var') or 'jama_client_secret': secret},
-                               self._loader, args.get('vault_id'), args.get('vault_password_file'))
-                except VaultFileError as error:  # write_vars raises only this (OSError and AnsibleError become one)
-                    return self._revoke(result, args, task_vars, vault_file, error)
-                result['vault_file'] = vault_file
-            if sink:
-                try:
-                    # A controller credential is what jobs use: it gets a secret that Jama has just accepted.
-                    self._verify(connections, result['client_id'], secret)
-                    credential_id = sink.write(resolve_jama(connections, require_auth=False).get('url'),
-                                               result['client_id'], secret)
-                except errors.JamaConnectError as error:  # the check against Jama and the controller's calls
-                    result['retries'] = result.get('retries', []) + sink.retries
-                    if isinstance(error, errors.JamaConnectError) and error.details.get('outcome_unknown'):
-                        # The controller may hold the new secret: deleting the credential could break every job.
-                        return self._undecided(result, args, sink, error)
-                    if vault_file:
-                        self._restore(args, previous)
-                    return self._revoke(result, args, task_vars, sink.describe(), error)
-                result['controller_credential'] = {'id': credential_id, 'name': sink.options['name'],
-                                                   'organization': sink.options['organization']}
-                result['retries'] = result.get('retries', []) + sink.retries
-            replaced = (result.get('credential') or {}).get('replaced') or []
-            if replaced:
-                # The new secret is safe in the vault file / the controller: only now do the credentials it replaces go.
-                retired = self._execute_module(module_name=MODULE, task_vars=task_vars, module_args=dict(
-                    module_args, state='absent', rotate=False, credential_ids=[cred['id'] for cred in replaced]))
-                if retired.get('failed'):
-                    result.update(failed=True, msg='The new credential %s is in %s, but deleting the one(s) it replaces '
-                                                   '(%s) failed: %s. Delete them with state: absent and credential_ids, '
-                                                   'or in Jama' % (result.get('client_id'),
-                                                                   ' and '.join(filter(None, (
-                                                                       vault_file, sink and sink.describe()))),
-                                                                   ', '.join(cred['name'] for cred in replaced),
-                                                                   retired.get('msg')),
-                                  **typed('retire_failed', retired.get('heals_on_next_run', False)))
-                    return self._finish(result, args, sink)
+        result.update(self._execute_module(module_name=MODULE, module_args=module_args, task_vars=task_vars))
+        with_controller_diff(result, sink)
+        if (vault_file or sink) and result.get('client_secret'):
+            failed = self._hand_off(result, args, task_vars, previous, sink, connections)
+            if failed is not None:
+                return failed
+            self._retire(result, args, task_vars, module_args, sink, 'replaced')
         elif result.get('client_id') and not result.get('failed'):
-            # Read-only checks, so check mode reports what a real run would.
-            lost = (self._secret_not_in_vault(args, result['client_id']) if vault_file and not self._task.check_mode
-                    else None) or (self._secret_not_in_controller(args, sink, result['client_id']) if sink else None)
+            lost = self._secret_lost(result, args, sink)
             if lost:
                 result.update(failed=True, msg=lost, **typed('secret_not_in_store', False))
                 return result
-            older = (result.get('credential') or {}).get('older') or []
-            if older and (vault_file or sink):
+            if vault_file or sink:
                 # A rotation whose hand-off finished but whose old credential(s) were not deleted (a killed run):
                 # the newest one is safe where this task keeps it, so the older ones go now.
-                result['changed'] = True
-                result['retired'] = [cred['name'] for cred in older]
-                if not self._task.check_mode:
-                    retired = self._execute_module(module_name=MODULE, task_vars=task_vars, module_args=dict(
-                        module_args, state='absent', rotate=False, credential_ids=[cred['id'] for cred in older]))
-                    if retired.get('failed'):
-                        result.update(failed=True, msg='Deleting the replaced credential(s) %s failed: %s' % (
-                            ', '.join(result['retired']), retired.get('msg')),
-                            **typed('retire_failed', retired.get('heals_on_next_run', False)))
+                self._retire(result, args, task_vars, module_args, sink, 'older')
         return self._finish(result, args, sink)
+
+    def _hand_off(self, result, args, task_vars, previous, sink, connections):
+        """The new secret into the vault file, then (verified against Jama first) the controller credential.
+        Returns the failed result when a hand-off failed, else None."""
+        vault_file = args.get('vault_file')
+        secret = result['client_secret']
+        if vault_file:
+            try:
+                write_vars(vault_file, {args.get('client_id_var') or 'jama_client_id': result['client_id'],
+                                        args.get('client_secret_var') or 'jama_client_secret': secret},
+                           self._loader, args.get('vault_id'), args.get('vault_password_file'))
+            except VaultFileError as error:  # write_vars raises only this (OSError and AnsibleError become one)
+                return self._revoke(result, args, task_vars, vault_file, error)
+            result['vault_file'] = vault_file
+        if not sink:
+            return None
+        try:
+            # A controller credential is what jobs use: it gets a secret that Jama has just accepted.
+            self._verify(connections, result['client_id'], secret)
+            credential_id = sink.write(resolve_jama(connections, require_auth=False).get('url'), result['client_id'],
+                                       secret)
+        except errors.JamaConnectError as error:  # the check against Jama and the controller's calls
+            result['retries'] = result.get('retries', []) + sink.retries
+            if error.details.get('outcome_unknown'):
+                # The controller may hold the new secret: deleting the credential could break every job.
+                return self._undecided(result, args, sink, error)
+            if vault_file:
+                self._restore(args, previous)
+            return self._revoke(result, args, task_vars, sink.describe(), error)
+        result['controller_credential'] = {'id': credential_id, 'name': sink.options['name'],
+                                           'organization': sink.options['organization']}
+        result['retries'] = result.get('retries', []) + sink.retries
+        return None
+
+    def _retire(self, result, args, task_vars, module_args, sink, which):
+        """Delete the credentials the new one replaced (``which``: 'replaced', after a hand-off) or a finished
+        rotation left behind ('older'): only once the newest one is safe where this task keeps it."""
+        gone = (result.get('credential') or {}).get(which) or []
+        if not gone:
+            return
+        if which == 'older':
+            result['changed'] = True
+            result['retired'] = [cred['name'] for cred in gone]
+            if self._task.check_mode:
+                return
+        retired = self._execute_module(module_name=MODULE, task_vars=task_vars, module_args=dict(
+            module_args, state='absent', rotate=False, credential_ids=[cred['id'] for cred in gone]))
+        if not retired.get('failed'):
+            return
+        typed_failure = typed('retire_failed', retired.get('heals_on_next_run', False))
+        if which == 'older':
+            result.update(failed=True, msg='Deleting the replaced credential(s) %s failed: %s' % (
+                ', '.join(result['retired']), retired.get('msg')), **typed_failure)
+            return
+        where = ' and '.join(filter(None, (args.get('vault_file'), sink and sink.describe())))
+        result.update(failed=True, msg='The new credential %s is in %s, but deleting the one(s) it replaces (%s) '
+                                       'failed: %s. Delete them with state: absent and credential_ids, or in Jama'
+                      % (result.get('client_id'), where, ', '.join(cred['name'] for cred in gone), retired.get('msg')),
+                      **typed_failure)
+
+    def _secret_lost(self, result, args, sink):
+        """An existing credential whose secret is not where this task keeps it. Read-only checks, so check mode
+        reports what a real run would."""
+        if args.get('vault_file') and not self._task.check_mode:
+            lost = self._secret_not_in_vault(args, result['client_id'])
+            if lost:
+                return lost
+        return self._secret_not_in_controller(args, sink, result['client_id']) if sink else None
 
     @staticmethod
     def _finish(result, args, sink):

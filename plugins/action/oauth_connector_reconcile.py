@@ -98,10 +98,19 @@ def validation_failure(messages, args):
 
 
 def check_options(params):
-    """Every input the flow may need, checked before any call."""
+    """Every input the flow may need, checked before any call, in this order (the first problem is reported)."""
     check_url(params['jama_url'], name('jama_url'))
-    for option, value in (('connector_name', params['connector_name']), ('service_user', params['service_user']),
-                          ('credential_name', params['credential_name'])):
+    check_names(params)
+    check_store_variables(params)
+    check_credential_source(params)
+    check_writes(params)
+    check_files_and_timeouts(params)
+    check_connections(params)
+
+
+def check_names(params):
+    for option in ('connector_name', 'service_user', 'credential_name'):
+        value = params[option]
         if not value or not value.strip() or value != value.strip():
             _fail('%s must be a non-empty name without leading or trailing spaces, got %r' % (name(option), value))
     if len(params['connector_name']) > CONNECTOR_NAME_MAX:
@@ -111,27 +120,24 @@ def check_options(params):
     if len(params['credential_name']) > longest:
         _fail('%s may be at most %d characters: a time stamp is appended to make each new credential\'s name '
               'unique within Jama\'s limit of %d' % (name('credential_name'), longest, CREDENTIAL_NAME_MAX))
-    variables = [params['client_id_var'], params['client_secret_var'], params['state_var']]
-    for option, value in zip(('client_id_var', 'client_secret_var', 'state_var'), variables):
-        if not VAR_NAME.match(value or ''):
-            _fail('%s must be a variable name (letters, digits and _), got %r' % (name(option), value))
-    if len(set(variables)) != 3:
-        _fail('%s, %s and %s must be three different variable names' % (
-            name('client_id_var'), name('client_secret_var'), name('state_var')))
+
+
+def check_store_variables(params):
+    options = ('client_id_var', 'client_secret_var', 'state_var')
+    for option in options:
+        if not VAR_NAME.match(params[option] or ''):
+            _fail('%s must be a variable name (letters, digits and _), got %r' % (name(option), params[option]))
+    if len(set(params[option] for option in options)) != 3:
+        _fail('%s, %s and %s must be three different variable names' % tuple(name(option) for option in options))
+
+
+def check_credential_source(params):
+    """Where the credential comes from: the options, a vault file or a controller credential, one at a time."""
     controller = params['controller_credential'] is not None
     if bool(params['client_id']) != bool(params['client_secret']) and not controller:
         _fail('set both %s and %s, or neither' % (name('client_id'), name('client_secret')))
     if params['vault_file'] and params['client_from_credential']:
-        if controller:
-            _fail('this job was given a "Jama Connect OAuth client" credential, but the host keeps its credential in %s '
-                  'and writes a copy to %s. A job that attaches the copy (a scheduled check) uses it as given: leave %s '
-                  'and %s out of that job\'s host variables (for example with a separate inventory for such jobs)'
-                  % (name('vault_file'), name('controller_credential'), ROLE_VARIABLES['vault_file'],
-                     ROLE_VARIABLES['controller_credential']))
-        _fail('this job was given a "Jama Connect OAuth client" credential, whose injected values (the Jama URL and the '
-              'client) would override this host\'s, but the host keeps its credential in %s: detach that credential '
-              'from the job template, or keep the credential in the controller with %s instead'
-              % (name('vault_file'), name('controller_credential')))
+        check_attached_client(controller)
     if controller:
         check_controller_store(params)
     if params['vault_file'] and params['client_id']:
@@ -141,35 +147,62 @@ def check_options(params):
         _fail('set %s to the environment\'s vault-encrypted vars file (it holds the client ID and secret, or receives '
               'a new credential), or %s (an automation controller credential does), or set %s and %s'
               % (name('vault_file'), name('controller_credential'), name('client_id'), name('client_secret')))
-    writes_credentials = params['create_credential'] or params['flow'] == 'rotate'
-    if writes_credentials and not params['vault_file'] and not controller:
+
+
+def check_attached_client(controller):
+    """A job was given an OAuth client credential, but the host keeps its credential in a vault file."""
+    if controller:
+        _fail('this job was given a "Jama Connect OAuth client" credential, but the host keeps its credential in %s '
+              'and writes a copy to %s. A job that attaches the copy (a scheduled check) uses it as given: leave %s '
+              'and %s out of that job\'s host variables (for example with a separate inventory for such jobs)'
+              % (name('vault_file'), name('controller_credential'), ROLE_VARIABLES['vault_file'],
+                 ROLE_VARIABLES['controller_credential']))
+    _fail('this job was given a "Jama Connect OAuth client" credential, whose injected values (the Jama URL and the '
+          'client) would override this host\'s, but the host keeps its credential in %s: detach that credential '
+          'from the job template, or keep the credential in the controller with %s instead'
+          % (name('vault_file'), name('controller_credential')))
+
+
+def writes_credentials(params):
+    return params['create_credential'] or params['flow'] == 'rotate'
+
+
+def check_writes(params):
+    """A flow that creates a credential needs a store to hand its secret to."""
+    controller = params['controller_credential'] is not None
+    if writes_credentials(params) and not params['vault_file'] and not controller:
         _fail('%s needs %s or %s: Jama shows a new secret once and it must be handed off into a vault file or a '
               'controller credential' % ('rotation' if params['flow'] == 'rotate' else name('create_credential') + '=true',
                                          name('vault_file'), name('controller_credential')))
-    if writes_credentials and params['client_id'] and not controller:
+    if writes_credentials(params) and params['client_id'] and not controller:
         _fail('%s and %s come from the options, so a new credential could not replace them: remove them and keep '
               'the credential in %s' % (name('client_id'), name('client_secret'), name('vault_file')))
     if parse_state(params['credential_state']) and (not controller or params['vault_file']):
         _fail('%s records unfinished work of an earlier job, which only a run with %s can finish: set it to the '
               'controller credential the job template attaches' % (name('credential_state'),
                                                                    name('controller_credential')))
-    for option, value in (('jama_ca_path', params['jama_ca_path']),
-                          ('jci.ca_path', (params['jci'] or {}).get('ca_path')),
-                          ('jama.ca_path', (params['jama'] or {}).get('ca_path')),
-                          ('controller.ca_path', (params['controller'] or {}).get('ca_path'))):
+
+
+def check_files_and_timeouts(params):
+    def sub(option, key):
+        return (params[option] or {}).get(key)
+    for option, value in (('jama_ca_path', params['jama_ca_path']), ('jci.ca_path', sub('jci', 'ca_path')),
+                          ('jama.ca_path', sub('jama', 'ca_path')), ('controller.ca_path', sub('controller', 'ca_path'))):
         if value and not os.path.isfile(value):
             _fail('%s: no such file %s; give the PEM file of the CA that signed the certificate' % (name(option), value))
-    for option, value in (('jama_timeout', params['jama_timeout']), ('jci.timeout', (params['jci'] or {}).get('timeout')),
-                          ('jama.timeout', (params['jama'] or {}).get('timeout')),
-                          ('controller.timeout', (params['controller'] or {}).get('timeout'))):
+    for option, value in (('jama_timeout', params['jama_timeout']), ('jci.timeout', sub('jci', 'timeout')),
+                          ('jama.timeout', sub('jama', 'timeout')), ('controller.timeout', sub('controller', 'timeout'))):
         if value is not None and not 1 <= value <= TIMEOUT_MAX:
             _fail('%s must be between 1 and %d seconds, got %s' % (name(option), TIMEOUT_MAX, value))
+
+
+def check_connections(params):
     jci = params['jci'] or {}
     if not jci.get('url') or not jci.get('username') or not jci.get('password'):
         _fail('the JCI connection is incomplete (url, username and password are needed): set %s, or module_defaults '
               'for group/jama.connect.jci, or JCI_URL, JCI_USERNAME and JCI_PASSWORD' % name('jci'))
     check_url(jci['url'], name('jci') + '.url')
-    if (writes_credentials or params['flow'] == 'rotate') and not admin_configured(params):
+    if writes_credentials(params) and not admin_configured(params):
         _fail('creating a credential needs a Jama administrator: set %s (url, username, password), or module_defaults '
               'for group/jama.connect.jama, or JAMA_URL, JAMA_USERNAME and JAMA_PASSWORD' % name('jama'))
     if admin_configured(params):
@@ -197,6 +230,30 @@ def admin_configured(params):
     return bool(admin.get('url')) and bool(admin.get('username') or admin.get('client_id') or admin.get('token'))
 
 
+def settings_of(params, task_vars, vault):
+    """What the environment wants, for the engine (plugin_utils/reconcile/model.py Settings)."""
+    from_controller = params['controller_credential'] is not None
+    return Settings(
+        flow=params['flow'], environment=params['environment_name'] or (task_vars or {}).get('inventory_hostname'),
+        jama_url=params['jama_url'], jci_url=params['jci']['url'], connector_name=params['connector_name'],
+        verify_ssl=params['verify_ssl'], service_user=params['service_user'],
+        credential_name=params['credential_name'], create_credential=params['create_credential'],
+        vault_file=params['vault_file'], store=vault.describe() if vault is not None else None,
+        client_id_var=params['client_id_var'], client_secret_var=params['client_secret_var'],
+        state_var=params['state_var'], client_id=None if from_controller else params['client_id'],
+        client_secret=None if from_controller else params['client_secret'], basic_password=params['basic_password'])
+
+
+def failed(result, error, engine):
+    """The failed result: the error's message, reason and outcome, and what the engine did before it."""
+    result.update(failed=True, changed=bool(engine and engine.changed), **error.to_fail_json())
+    if engine is not None:
+        result.update(actions=list(engine.actions), cleaned_up=list(engine.cleaned_up),
+                      jama_check=engine.result.get('jama_check'), jci_test=engine.result.get('jci_test'))
+        if engine.actions:
+            result['msg'] += '. Done before that: ' + '; '.join(engine.actions)
+
+
 class ActionModule(ActionBase):
 
     TRANSFERS_FILES = False
@@ -220,76 +277,23 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
-        args = dict((key, value) for key, value in self._task.args.items() if value is not None)
-        for option, group in (('jci', 'jama.connect.jci'), ('jama', 'jama.connect.jama'),
-                              ('controller', 'jama.connect.controller')):
-            if option not in args:
-                found = self._connection_defaults(option, group)
-                if found is not None:
-                    args[option] = found
-        validator = ArgumentSpecValidator(argument_spec())
-        validated = validator.validate(args)
-        if validated.error_messages:
-            error = errors.ConfigurationError(validation_failure(validated.error_messages, args))
-            result.update(failed=True, changed=False, **error.to_fail_json())
-            return result
-        params = validated.validated_parameters
         try:
-            # The environment fills in what neither the task nor module_defaults gave (resolve() in connection.py).
-            params['jci'] = resolve_jci(params, require_auth=False)
-            params['jama'] = resolve_jama(params, require_auth=False)
-            if params['controller_credential'] is not None:
-                params['controller'] = resolve_controller(params, require_auth=False)
+            params = self._params()
         except errors.ConfigurationError as error:
             result.update(failed=True, changed=False, **error.to_fail_json())
             return result
         if not HAS_REQUESTS:
             raise AnsibleActionFail('jama.connect.oauth_connector_reconcile needs the Python library requests on the '
                                     'controller (pip install requests)')
-        check_mode = bool(self._task.check_mode)
         sessions = []
         engine = None
         try:
-            check_options(params)
-            vault = self._vault(params, result)
-            mirror = None
-            if vault is None and params['controller_credential'] is not None:
-                vault = self._controller_store(params, sessions)
-            elif params['controller_credential'] is not None:
-                # Both: the vault file is the store, the controller credential gets a copy of its current credential.
-                mirror = ControllerSink(params['controller'], sink_options(params['controller_credential']), copy_of_vault_file=True)
-                sessions.append(mirror.session)
-                mirror.prepare()
-            settings = Settings(
-                flow=params['flow'], environment=params['environment_name'] or (task_vars or {}).get('inventory_hostname'),
-                jama_url=params['jama_url'], jci_url=params['jci']['url'], connector_name=params['connector_name'],
-                verify_ssl=params['verify_ssl'], service_user=params['service_user'],
-                credential_name=params['credential_name'], create_credential=params['create_credential'],
-                vault_file=params['vault_file'], store=vault.describe() if vault is not None else None,
-                client_id_var=params['client_id_var'],
-                client_secret_var=params['client_secret_var'], state_var=params['state_var'],
-                client_id=None if params['controller_credential'] is not None else params['client_id'],
-                client_secret=None if params['controller_credential'] is not None else params['client_secret'],
-                basic_password=params['basic_password'])
-            if params['client_secret_plaintext']:
-                result.setdefault('warnings', []).append(
-                    '%s is not encrypted with Ansible Vault. Anyone who can read the inventory can use the JCI service '
-                    'account; encrypt the value with ansible-vault encrypt_string.' % name('client_secret'))
-            jci = self._open(sessions, jci_session, params)
-            engine = Engine(settings, JciClient(jci), lambda: JamaClient(self._open(sessions, jama_session, params)),
-                            self._prober(params, sessions), vault, check_mode=check_mode,
-                            basic_probe=self._basic_prober(params, sessions), admin_configured=admin_configured(params),
-                            mirror=mirror)
+            engine = self._engine(params, task_vars, result, sessions)
             report = engine.run()
         except errors.JamaConnectError as error:
-            # Every error of the clients, the stores and the engine; its reason and outcome say whether the next run
-            # heals it (README, "Failure reasons").
-            result.update(failed=True, changed=bool(engine and engine.changed), **error.to_fail_json())
-            if engine is not None:
-                result.update(actions=list(engine.actions), cleaned_up=list(engine.cleaned_up),
-                              jama_check=engine.result.get('jama_check'), jci_test=engine.result.get('jci_test'))
-                if engine.actions:
-                    result['msg'] += '. Done before that: ' + '; '.join(engine.actions)
+            # The one boundary: every error of the clients, the stores and the engine. Its reason and outcome say
+            # whether the next run heals it (README, "Failure reasons").
+            failed(result, error, engine)
         else:
             result.update(report, outcome=errors.success_outcome(report['changed']))
             display.display(report['headline'])
@@ -300,6 +304,50 @@ class ActionModule(ActionBase):
                 session.close()
         result['retries'] = [entry for session in sessions for entry in session.retries]
         return result
+
+    def _params(self):
+        """The task's arguments validated, with connections from module_defaults and the environment."""
+        args = dict((key, value) for key, value in self._task.args.items() if value is not None)
+        for option, group in (('jci', 'jama.connect.jci'), ('jama', 'jama.connect.jama'),
+                              ('controller', 'jama.connect.controller')):
+            if option not in args:
+                found = self._connection_defaults(option, group)
+                if found is not None:
+                    args[option] = found
+        validated = ArgumentSpecValidator(argument_spec()).validate(args)
+        if validated.error_messages:
+            raise errors.ConfigurationError(validation_failure(validated.error_messages, args))
+        params = validated.validated_parameters
+        # The environment fills in what neither the task nor module_defaults gave (resolve() in connection.py).
+        params['jci'] = resolve_jci(params, require_auth=False)
+        params['jama'] = resolve_jama(params, require_auth=False)
+        if params['controller_credential'] is not None:
+            params['controller'] = resolve_controller(params, require_auth=False)
+        return params
+
+    def _engine(self, params, task_vars, result, sessions):
+        """Everything checked, the store read, and the engine wired to its clients."""
+        check_options(params)
+        vault = self._vault(params, result)
+        mirror = None
+        if vault is None and params['controller_credential'] is not None:
+            vault = self._controller_store(params, sessions)
+        elif params['controller_credential'] is not None:
+            # Both: the vault file is the store, the controller credential gets a copy of its current credential.
+            mirror = ControllerSink(params['controller'], sink_options(params['controller_credential']),
+                                    copy_of_vault_file=True)
+            sessions.append(mirror.session)
+            mirror.prepare()
+        if params['client_secret_plaintext']:
+            result.setdefault('warnings', []).append(
+                '%s is not encrypted with Ansible Vault. Anyone who can read the inventory can use the JCI service '
+                'account; encrypt the value with ansible-vault encrypt_string.' % name('client_secret'))
+        jci = self._open(sessions, jci_session, params)
+        return Engine(settings_of(params, task_vars, vault), JciClient(jci),
+                      lambda: JamaClient(self._open(sessions, jama_session, params)),
+                      self._prober(params, sessions), vault, check_mode=bool(self._task.check_mode),
+                      basic_probe=self._basic_prober(params, sessions), admin_configured=admin_configured(params),
+                      mirror=mirror)
 
     def _vault(self, params, result):
         if not params['vault_file']:

@@ -110,44 +110,60 @@ def resolve(options, table, auth, prefix, environ=None, require_auth=True, prefe
     An authentication method is taken from the environment only when the task gave none: explicit client_id and
     client_secret with JAMA_USERNAME set in the environment just work, as on Automation Platform, where a
     credential injects environment variables into every job."""
-    environ = os.environ if environ is None else environ
     given = dict((key, value) for key, value in (options or {}).items() if value is not None)
     auth_names = set(name for method in auth for name in method)
     explicit_auth = bool(auth_names & set(given))
+    skip = auth_names if explicit_auth else set()
+    resolved = _with_environment(given, table, skip, os.environ if environ is None else environ)
+    methods = _auth_methods(resolved, auth, prefix, explicit_auth, prefer)
+    if require_auth and not methods:
+        raise errors.ConfigurationError('%s: no way to authenticate: give %s, or set %s' % (
+            prefix, ', or '.join(_joined(prefix, method, ' and ') for method in auth),
+            ', or '.join(' and '.join(table[name][2] for name in method) for method in auth)))
+    for name, (_kind, _no_log, _env, default) in table.items():
+        resolved.setdefault(name, default)
+    return resolved
+
+
+def _with_environment(given, table, skip, environ):
+    """``given`` plus what the environment sets for the options it left out (except those in ``skip``)."""
     resolved = dict(given)
     for name, (kind, _no_log, env, _default) in table.items():
-        if name in resolved or (name in auth_names and explicit_auth):
-            continue
         raw = environ.get(env)
-        if raw is not None and raw != '':
+        if name not in resolved and name not in skip and raw is not None and raw != '':
             resolved[name] = _convert(raw, kind, env)
+    return resolved
+
+
+def _joined(prefix, names, separator):
+    return separator.join('%s.%s' % (prefix, name) for name in names)
+
+
+def _auth_methods(resolved, auth, prefix, explicit_auth, prefer):
+    """The authentication methods ``resolved`` gives: at most one, complete. Drops the others' values from
+    ``resolved`` when the environment gave two and one is preferred."""
     methods = [method for method in auth if any(name in resolved for name in method)]
     if len(methods) > 1 and not explicit_auth and prefer in methods:
         # The environment of a credential that holds two ways (the platform credential with a password and a
         # token): use the preferred one, as the controller's own collections do.
-        for method in methods:
-            if method != prefer:
-                for name in method:
-                    resolved.pop(name, None)
+        for name in set(name for method in methods if method != prefer for name in method):
+            resolved.pop(name, None)
         methods = [prefer]
     if len(methods) > 1:
         where = 'the task' if explicit_auth else 'the environment'
         raise errors.ConfigurationError('%s: %s gives more than one way to authenticate (%s); give one' % (
-            prefix, where, ' and '.join('/'.join('%s.%s' % (prefix, name) for name in method) for method in methods)))
+            prefix, where, ' and '.join(_joined(prefix, method, '/') for method in methods)))
     for method in methods:
-        missing = [name for name in method if name not in resolved]
-        if missing:
-            raise errors.ConfigurationError('%s: %s needs %s as well (parameters are required together)' % (
-                prefix, ', '.join('%s.%s' % (prefix, name) for name in method if name in resolved),
-                ', '.join('%s.%s' % (prefix, name) for name in missing)))
-    if require_auth and not methods:
-        raise errors.ConfigurationError('%s: no way to authenticate: give %s, or set %s' % (
-            prefix, ', or '.join(' and '.join('%s.%s' % (prefix, name) for name in method) for method in auth),
-            ', or '.join(' and '.join(table[name][2] for name in method) for method in auth)))
-    for name, (_kind, _no_log, _env, default) in table.items():
-        if name not in resolved:
-            resolved[name] = default
-    return resolved
+        _require_together(resolved, method, prefix)
+    return methods
+
+
+def _require_together(resolved, method, prefix):
+    missing = [name for name in method if name not in resolved]
+    if missing:
+        raise errors.ConfigurationError('%s: %s needs %s as well (parameters are required together)' % (
+            prefix, _joined(prefix, [name for name in method if name in resolved], ', '),
+            _joined(prefix, missing, ', ')))
 
 
 def resolve_jama(params, require_auth=True, environ=None):

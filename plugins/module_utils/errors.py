@@ -165,29 +165,32 @@ class ServerError(ApiError):
     hint = 'the server failed; try again later and check its logs'
 
 
+# The error class of each HTTP error status that needs no reading of the server's message.
+BY_STATUS = {403: PermissionDeniedError, 404: NotFoundError, 409: ConflictError, 429: RateLimitedError}
+
+
 def classify(status, server_message):
     """The error class for an HTTP error status and the server's message."""
     text = (server_message or '').lower()
     if status == 401:
-        if 'locked' in text:
-            return AccountLockedError
-        if 'rest api' in text and 'not permitted' in text:
-            return RestAccessError
-        if 'license' in text or 'licence' in text:
-            return LicenseError
-        if 'client credentials' in text:
-            return TokenError
-        return AuthenticationError
-    if status == 403:
-        return PermissionDeniedError
-    if status == 404:
-        return NotFoundError
-    if status == 409:
-        return ConflictError
-    if status == 429:
-        return RateLimitedError
+        return _unauthorized(text)
+    if status in BY_STATUS:
+        return BY_STATUS[status]
     if status >= 500:
         return ServerError
     if 'maximum of 20' in text or 'credential limit' in text:
         return CredentialLimitError
     return ValidationError
+
+
+def _unauthorized(text):
+    """Why Jama answered 401, from its message: a locked account, no REST access, no license, a refused client."""
+    if 'locked' in text:
+        return AccountLockedError
+    if 'rest api' in text and 'not permitted' in text:
+        return RestAccessError
+    if 'license' in text or 'licence' in text:
+        return LicenseError
+    if 'client credentials' in text:
+        return TokenError
+    return AuthenticationError

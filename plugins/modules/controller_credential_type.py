@@ -144,6 +144,11 @@ FILE_KEY = re.compile(r'^template(\.[A-Za-z_][A-Za-z0-9_]*)?$')
 
 def definition_problems(inputs, injectors):
     """What the controller would refuse, found before any call (and in check mode)."""
+    return input_problems(inputs) + [problem for kind, entries in injectors.items()
+                                     for problem in injector_problems(kind, entries)]
+
+
+def input_problems(inputs):
     problems = []
     fields = inputs.get('fields', [])
     well_formed = isinstance(fields, list) and all(
@@ -158,17 +163,20 @@ def definition_problems(inputs, injectors):
     for required in inputs.get('required') or []:
         if required not in ids:
             problems.append('inputs.required names %s, which is not a field' % required)
-    for kind, entries in injectors.items():
-        if kind not in ('env', 'extra_vars', 'file'):
-            problems.append('injectors may hold env, extra_vars and file, not %s' % kind)
-        elif not isinstance(entries, dict):
-            problems.append('injectors.%s must be a mapping' % kind)
-        else:
-            for key in entries:
-                if kind == 'env' and not ENV_NAME.match(key):
-                    problems.append('injectors.env: %s is not a valid environment variable name' % key)
-                if kind == 'file' and not FILE_KEY.match(key):
-                    problems.append('injectors.file: %s must be named template or template.<name>' % key)
+    return problems
+
+
+def injector_problems(kind, entries):
+    if kind not in ('env', 'extra_vars', 'file'):
+        return ['injectors may hold env, extra_vars and file, not %s' % kind]
+    if not isinstance(entries, dict):
+        return ['injectors.%s must be a mapping' % kind]
+    problems = []
+    for key in entries:
+        if kind == 'env' and not ENV_NAME.match(key):
+            problems.append('injectors.env: %s is not a valid environment variable name' % key)
+        if kind == 'file' and not FILE_KEY.match(key):
+            problems.append('injectors.file: %s must be named template or template.<name>' % key)
     return problems
 
 
@@ -212,23 +220,28 @@ def run(module, session):
         if not module.check_mode:
             result['credential_type'] = summary(client.create_credential_type(wanted))
         return result
+    return update(module, client, current, wanted, result)
+
+
+def update(module, client, current, wanted, result):
+    """An existing type: change what differs, unless the controller manages it or credentials use its inputs."""
     same = {'description': lambda a, b: a == b, 'injectors': lambda a, b: a == b,
             'inputs': lambda a, b: normalized_inputs(a) == normalized_inputs(b)}
     changes = dict((key, wanted[key]) for key in COMPARED if not same[key](current.get(key), wanted[key]))
-    if changes:
-        if current.get('managed'):
-            module.fail_json(msg='%s is a credential type the controller manages itself; choose another name'
-                             % params['name'])
-        if 'inputs' in changes:
-            users = client.credentials_of_type(current['id'])
-            if users:
-                module.fail_json(msg='The inputs of credential type %r differ from the controller\'s, but %d '
-                                     'credential(s) use it and the controller does not allow changing the inputs of a '
-                                     'type in use. Create the type under a new name and move the credentials to it, or '
-                                     'keep its inputs' % (params['name'], users), credential_type=summary(current))
-        result.update(changed=True, diff={'before': view(current), 'after': dict(view(current), **changes)})
-        if not module.check_mode:
-            result['credential_type'] = summary(client.update_credential_type(current['id'], changes))
+    if not changes:
+        return result
+    if current.get('managed'):
+        module.fail_json(msg='%s is a credential type the controller manages itself; choose another name'
+                         % wanted['name'])
+    users = client.credentials_of_type(current['id']) if 'inputs' in changes else 0
+    if users:
+        module.fail_json(msg='The inputs of credential type %r differ from the controller\'s, but %d '
+                             'credential(s) use it and the controller does not allow changing the inputs of a '
+                             'type in use. Create the type under a new name and move the credentials to it, or '
+                             'keep its inputs' % (wanted['name'], users), credential_type=summary(current))
+    result.update(changed=True, diff={'before': view(current), 'after': dict(view(current), **changes)})
+    if not module.check_mode:
+        result['credential_type'] = summary(client.update_credential_type(current['id'], changes))
     return result
 
 

@@ -314,32 +314,55 @@ def owner_id(client, username):
     return None if not username else client.find_user(username)['id']
 
 
+def hands_off(params):
+    """Whether the action plugin hands the new secret to a store before anything it replaces is deleted."""
+    return bool(params['vault_file'] or params['controller_credential'])
+
+
 def ensure_present(module, client, user_id):
     params = module.params
     members = family(client.list_credentials(user_id), params['name'])
     existing = members[-1] if members else None
     if existing and not params['rotate']:
-        if params['description'] is not None and params['description'] != existing.get('description', ''):
-            module.warn('Jama cannot change the description of API credential %r; it is left as it is.'
-                        % params['name'])
-        view = credential_view(existing)
-        if len(members) > 1 and (params['vault_file'] or params['controller_credential']):
-            # Left by a rotation whose old credential was not deleted: the action deletes these once it has checked
-            # the newest is where the secret is kept.
-            view['older'] = [credential_view(cred) for cred in members[:-1]]
-        return False, view, None, {'before': view, 'after': view}
+        return keep_existing(module, members)
     before = credential_view(existing) if existing else {}
     name = rotated_name(params['name']) if existing else params['name']
     after = {'name': name, 'description': params['description'] or '', 'client_id': '(new)'}
     if module.check_mode:
         return True, after, None, {'before': before, 'after': after}
     # The replacement first: the old credential keeps working until the new secret is safe.
+    created = create(client, params, name, user_id)
+    view = credential_view(created)
+    view['replaced'] = [credential_view(cred) for cred in members]
+    if members and not hands_off(params):
+        # No hand-off to wait for: the result holds the new secret, so the old credentials go now.
+        for cred in members:
+            client.delete_credential(cred['id'], user_id)
+    return True, view, created.get('clientSecret'), {'before': before, 'after': view}
+
+
+def keep_existing(module, members):
+    """The credential exists and no rotation was asked for: report it (Jama shows no secret again)."""
+    params = module.params
+    existing = members[-1]
+    if params['description'] is not None and params['description'] != existing.get('description', ''):
+        module.warn('Jama cannot change the description of API credential %r; it is left as it is.' % params['name'])
+    view = credential_view(existing)
+    if len(members) > 1 and hands_off(params):
+        # Left by a rotation whose old credential was not deleted: the action deletes these once it has checked
+        # the newest is where the secret is kept.
+        view['older'] = [credential_view(cred) for cred in members[:-1]]
+    return False, view, None, {'before': view, 'after': view}
+
+
+def create(client, params, name, user_id):
+    """Create the credential; a lost answer says what the next run does about a credential Jama may have made."""
     try:
-        created = client.create_credential(name, params['description'], user_id)
+        return client.create_credential(name, params['description'], user_id)
     except errors.TransportError as error:
         if not error.details.get('answer_lost'):
             raise
-        if params['vault_file'] or params['controller_credential']:
+        if hands_off(params):
             next_run = ('as vault_file (or the controller credential) does not hold its secret, stops and asks for '
                         'rotate: true, which replaces it')
         else:
@@ -347,13 +370,6 @@ def ensure_present(module, client, user_id):
         raise errors.TransportError(
             '%s. Jama may have created the credential %r, and its secret was in the lost answer. The next run finds '
             'it and, %s' % (error.message.rstrip('.'), name, next_run), hint=error.hint)
-    view = credential_view(created)
-    view['replaced'] = [credential_view(cred) for cred in members]
-    if members and not (params['vault_file'] or params['controller_credential']):
-        # No hand-off to wait for: the result holds the new secret, so the old credentials go now.
-        for cred in members:
-            client.delete_credential(cred['id'], user_id)
-    return True, view, created.get('clientSecret'), {'before': before, 'after': view}
 
 
 def ensure_absent(module, client, user_id):

@@ -196,15 +196,30 @@ class ControllerStore(Store):
                  STATE_INPUT: parse_state(self.injected.get('state')),
                  REVISION_INPUT: self.injected.get('revision') or None}
         if current is None:
-            if given[ID_INPUT] or given[SECRET_INPUT] or given[STATE_INPUT]:
-                raise errors.ConfigurationError(
-                    'this job was given an OAuth client credential (client ID %s), but the controller has no %s. To '
-                    'keep using that client, create %s in the controller with its URL, client ID and secret (or '
-                    'correct oauth_connector_controller_credential to name the attached credential); to start '
-                    'afresh, detach it and remove oauth_connector_client_id and oauth_connector_client_secret'
-                    % (given[ID_INPUT] or 'none', self.describe(), self.sink.options['name']))
+            self._check_nothing_given(given)
             return {}
-        inputs = current.get('inputs') or {}
+        stored = self._stored(current.get('inputs') or {})
+        self._check_given(stored, given)
+        self._revisions.add(stored[REVISION_INPUT])
+        data = {}
+        for var, key in ((self.id_var, ID_INPUT), (self.secret_var, SECRET_INPUT), (self.state_var, STATE_INPUT)):
+            if given[key]:
+                data[var] = given[key]
+        return data
+
+    def _check_nothing_given(self, given):
+        """No controller credential: the job must not have been given one either."""
+        if given[ID_INPUT] or given[SECRET_INPUT] or given[STATE_INPUT]:
+            raise errors.ConfigurationError(
+                'this job was given an OAuth client credential (client ID %s), but the controller has no %s. To '
+                'keep using that client, create %s in the controller with its URL, client ID and secret (or '
+                'correct oauth_connector_controller_credential to name the attached credential); to start '
+                'afresh, detach it and remove oauth_connector_client_id and oauth_connector_client_secret'
+                % (given[ID_INPUT] or 'none', self.describe(), self.sink.options['name']))
+
+    def _stored(self, inputs):
+        """What the API shows of the credential (never a secret: whether one is set), after checking it is this
+        environment's own and not a copy."""
         if inputs.get(URL_INPUT) and normalized_url(inputs[URL_INPUT]) != normalized_url(self.jama_url):
             raise errors.ConfigurationError(
                 '%s is for the Jama at %s, but this run is for %s: the job template attaches another environment\'s '
@@ -218,28 +233,25 @@ class ControllerStore(Store):
                 'store: name the environment\'s own controller credential in oauth_connector_controller_credential. '
                 'A job that only uses the copy (a scheduled check) needs neither variable for its host'
                 % self.describe())
-        stored = {ID_INPUT: inputs.get(ID_INPUT) or None, SECRET_INPUT: inputs.get(SECRET_INPUT) == ENCRYPTED,
-                  STATE_INPUT: inputs.get(STATE_INPUT) == ENCRYPTED, REVISION_INPUT: inputs.get(REVISION_INPUT) or None}
+        return {ID_INPUT: inputs.get(ID_INPUT) or None, SECRET_INPUT: inputs.get(SECRET_INPUT) == ENCRYPTED,
+                STATE_INPUT: inputs.get(STATE_INPUT) == ENCRYPTED, REVISION_INPUT: inputs.get(REVISION_INPUT) or None}
+
+    def _check_given(self, stored, given):
+        """What the API shows and what the controller injected into the job agree, or the job has another
+        credential (or this one changed after the job started)."""
         if any(stored.values()) and not any(given.values()):
             raise errors.ConfigurationError(
                 '%s holds %s, but this job was not given it: attach that credential to the job template (the '
                 'controller injects its secret and record into the job), and run again'
                 % (self.describe(), _holding(stored)))
-        if stored[ID_INPUT] != given[ID_INPUT] or stored[SECRET_INPUT] != bool(given[SECRET_INPUT]) \
-                or stored[STATE_INPUT] != bool(given[STATE_INPUT]) or stored[REVISION_INPUT] != given[REVISION_INPUT]:
+        as_shown = dict((key, bool(value) if key in (SECRET_INPUT, STATE_INPUT) else value)
+                        for key, value in given.items())
+        if stored != as_shown:
             raise errors.ConfigurationError(
                 '%s holds %s, but this job was given %s: the job template attaches another credential of the type, '
                 'or the credential changed after this job started (another job?). Attach %s, let one job at a time '
-                'use it, and run again' % (self.describe(), _holding(stored),
-                                           _holding(dict((key, bool(value) if key in (SECRET_INPUT, STATE_INPUT)
-                                                          else value) for key, value in given.items())),
+                'use it, and run again' % (self.describe(), _holding(stored), _holding(as_shown),
                                            self.sink.options['name']))
-        self._revisions.add(stored[REVISION_INPUT])
-        data = {}
-        for var, key in ((self.id_var, ID_INPUT), (self.secret_var, SECRET_INPUT), (self.state_var, STATE_INPUT)):
-            if given[key]:
-                data[var] = given[key]
-        return data
 
     def write(self, updates, remove=()):
         """Store ``updates`` without the keys in ``remove``: one create or update carrying every input."""
