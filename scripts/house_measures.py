@@ -38,8 +38,7 @@ def blocks(tree_blocks):
     """radon lists functions, classes and methods flat; closures only inside their function."""
     for block in tree_blocks:
         yield block
-        for closure in getattr(block, 'closures', []):
-            yield closure
+        yield from getattr(block, 'closures', [])
 
 
 def measure(path):

@@ -31,7 +31,7 @@ from ansible_collections.jama.connect.plugins.module_utils.probe import check_cr
 from ansible_collections.jama.connect.plugins.module_utils.jci_client import JciClient
 from ansible_collections.jama.connect.plugins.module_utils.limits import (
     CONNECTOR_NAME_MAX, CREDENTIAL_NAME_MAX, TIMEOUT_MAX, VAR_NAME)
-from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import argument_spec
+from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import ROLE_VARIABLES, argument_spec
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.engine import Engine
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import NAME_SUFFIX_LENGTH, Settings
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller import (
@@ -41,25 +41,6 @@ from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file imp
 # Shown at default verbosity: one line per environment with the run's verdict (the result's headline). From a
 # fork, ansible-core sends it through the main process's display, like a callback's output.
 display = Display()
-# Messages name the module option and the role variable that sets it, so both audiences find the fix.
-ROLE_VARIABLES = {
-    'jama_url': 'oauth_connector_jama_url', 'jama_ca_path': 'oauth_connector_jama_ca_path',
-    'vault_file': 'oauth_connector_vault_file',
-    'client_id_var': 'oauth_connector_client_id_var', 'client_secret_var': 'oauth_connector_client_secret_var',
-    'state_var': 'oauth_connector_state_var', 'client_id': 'oauth_connector_client_id',
-    'client_secret': 'oauth_connector_client_secret', 'create_credential': 'oauth_connector_create_credential',
-    'service_user': 'oauth_connector_service_user', 'credential_name': 'oauth_connector_credential_name',
-    'connector_name': 'oauth_connector_name', 'jama': 'oauth_connector_jama_admin', 'jci': 'oauth_connector_jci',
-    'jama.ca_path': 'oauth_connector_jama_admin.ca_path', 'jci.ca_path': 'oauth_connector_jci.ca_path',
-    'jama.timeout': 'oauth_connector_jama_admin.timeout', 'jci.timeout': 'oauth_connector_jci.timeout',
-    'jama_validate_certs': 'oauth_connector_jama_validate_certs', 'verify_ssl': 'oauth_connector_verify_ssl',
-    'vault_id': 'oauth_connector_vault_id', 'basic_password': 'oauth_connector_basic_password',
-    'environment_name': 'oauth_connector_environment',
-    'controller_credential': 'oauth_connector_controller_credential', 'controller': 'oauth_connector_controller',
-    'credential_state': 'oauth_connector_credential_state', 'credential_revision': 'oauth_connector_credential_revision',
-    'client_from_credential': 'oauth_connector_client_secret_from_credential', 'controller.ca_path': 'oauth_connector_controller.ca_path',
-    'controller.timeout': 'oauth_connector_controller.timeout',
-}
 # How ansible's ArgumentSpecValidator names an option: argument 'x', value of x, found in 'x', missing required
 # arguments: x, y.
 VALIDATOR_NAMES = re.compile(r"(argument '|value of '?|found in ')(\w+)('?)")

@@ -263,4 +263,3 @@ class Acts:
                              'first)' % (conn['name'], conn.get('username')))
         raise ReconcileError('%s. The connector is back on Basic authentication as %s' % (failure, conn.get('username')),
                              hint=hint, reason='jci_test_failed')
-

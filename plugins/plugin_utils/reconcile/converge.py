@@ -169,8 +169,8 @@ def retire_and_clean(run, target, in_use, needed=True):
     for cred in kept:
         run.journal.observed('kept credential %s (%s): the connector used it when this run started, but %s never held '
                              'it, so another store may (a mistyped oauth_connector_controller_credential name or vault '
-                             'file path?); delete it in Jama once nothing uses it' % (cred.get('name'), foreign,
-                                                                                    run.s.store))
+                             'file path?); delete it in Jama once nothing uses it'
+                             % (cred.get('name'), foreign, run.s.store))
     run.acts.delete_doomed(doomed, target)
     run.evidence['orphans_checked'] = True
     run.acts.clear_retired()

@@ -54,8 +54,8 @@ def configure(run):
                              hint=run.evidence['jci_test']['hint'], reason='jci_test_failed')
     if not plan.is_dead(error):
         raise error
-    run.journal.observed('found that the credential %s no longer works against Jama (%s)' % (cur.client_id,
-                                                                                           error.message))
+    run.journal.observed('found that the credential %s no longer works against Jama (%s)'
+                         % (cur.client_id, error.message))
     converge(run, view, conn, dead=cur)
 
 

@@ -24,6 +24,7 @@ import datetime
 import os
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import DEFAULTS
 
 MARKER_PREFIX = 'Managed by jama.connect'
 # A created credential's name is the prefix plus this suffix, within limits.CREDENTIAL_NAME_MAX.
@@ -77,25 +78,26 @@ class Credential:
 
 
 class Settings:
-    """What one environment wants. Built by the action plugin from validated options (reconcile_options.py)."""
+    """What one environment wants. Built by the action plugin from validated options; what it leaves out falls back
+    on the option table's defaults (module_utils/reconcile_options.py)."""
 
     def __init__(self, **values):
-        self.flow = values.get('flow', 'configure')
+        self.flow = values.get('flow', DEFAULTS['flow'])
         self.environment = values.get('environment')
         self.jama_url = values['jama_url'].rstrip('/')
         self.jci_url = values.get('jci_url') or ''
-        self.connector_name = values.get('connector_name', 'Jama Connect')
-        self.verify_ssl = values.get('verify_ssl', True)
-        self.service_user = values.get('service_user', 'jci_service')
-        self.credential_name = values.get('credential_name', 'jci-oauth')
-        self.create_credential = values.get('create_credential', False)
+        self.connector_name = values.get('connector_name', DEFAULTS['connector_name'])
+        self.verify_ssl = values.get('verify_ssl', DEFAULTS['verify_ssl'])
+        self.service_user = values.get('service_user', DEFAULTS['service_user'])
+        self.credential_name = values.get('credential_name', DEFAULTS['credential_name'])
+        self.create_credential = values.get('create_credential', DEFAULTS['create_credential'])
         self.vault_file = values.get('vault_file')
         # Where the credential and the record of unfinished work live, as messages name it: the vault file's path or
         # the automation controller credential (plugin_utils/stores/controller.py).
         self.store = values.get('store') or self.vault_file
-        self.client_id_var = values.get('client_id_var', 'jama_client_id')
-        self.client_secret_var = values.get('client_secret_var', 'jama_client_secret')
-        self.state_var = values.get('state_var', 'jama_credential_state')
+        self.client_id_var = values.get('client_id_var', DEFAULTS['client_id_var'])
+        self.client_secret_var = values.get('client_secret_var', DEFAULTS['client_secret_var'])
+        self.state_var = values.get('state_var', DEFAULTS['state_var'])
         self.client_id = values.get('client_id')
         self.client_secret = values.get('client_secret')
         self.basic_password = values.get('basic_password')
