@@ -140,12 +140,25 @@ def probe(connector, ca_file, tokens=None):
             result.message = 'Jama Connect at %s is unreachable: %s' % (base, type(error).__name__)
             result.lines.append(('ERROR', 'connection', result.message))
             return result
+        except (requests.exceptions.RequestException, ValueError) as error:
+            # A URL requests cannot use (a host name IDNA refuses, say), or an answer that is not Jama's JSON: JCI
+            # reports a failed test, never an error of its own.
+            result.category = 'connection'
+            result.message = 'Jama Connect at %s could not be tested: %s' % (base, type(error).__name__)
+            result.lines.append(('ERROR', 'connection', result.message))
+            return result
         finally:
             result.latency_ms = int((time.monotonic() - started) * 1000)
         if response.status_code != 200:
             _failure(result, response, 'users/current')
             return result
-        user = response.json()['data']
+        try:
+            user = response.json()['data']
+        except (ValueError, KeyError, TypeError):
+            result.category = 'availability'
+            result.message = 'The answer at %s/rest/v1/users/current is not Jama Connect\'s' % base
+            result.lines.append(('ERROR', 'availability', result.message))
+            return result
         result.success = True
         result.user = {key: user.get(key) for key in ('id', 'username', 'licenseType')}
         result.message = 'Connection test succeeded: authenticated as %s' % user.get('username')

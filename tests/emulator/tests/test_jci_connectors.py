@@ -73,6 +73,15 @@ def test_basic_connector_failures_count_towards_lockout(emulator):
     assert emulator.jama('GET', '/rest/v1/users/current', auth=SERVICE).status_code == 401
 
 
+@pytest.mark.parametrize('url', ['http://a..b', 'http://a b'])
+def test_a_url_requests_cannot_use_fails_the_test_instead_of_an_error(emulator, url):
+    # Found by the contract fuzzer: such a URL made JCI's test answer 500 instead of a failed test.
+    conn = oauth_connector(emulator, url=url)
+    response = emulator.jci('POST', '%s/%d/test' % (CONNECTORS, conn['id']))
+    assert response.status_code == 200, response.text
+    assert response.json()['data']['success'] is False
+
+
 def test_unreachable_jama_is_reported_as_connection(emulator):
     cred = create_credential(emulator)
     # Port 9 on loopback (discard) has no listener here: the connection is refused at once.
@@ -127,6 +136,9 @@ def test_jci_user_role_can_read_but_not_write(emulator):
 @pytest.mark.parametrize('body, message', [
     ({'url': 'https://x', 'authenticationType': 'oauth'}, 'name is required'),
     ({'name': 'n', 'url': 'ftp://x', 'authenticationType': 'basic'}, 'url must be'),
+    # Found by the contract fuzzer: a port out of range passed, and the connector's test then failed with a 500.
+    ({'name': 'n', 'url': 'https://x:99999', 'authenticationType': 'basic'}, 'url must be'),
+    ({'name': 'n', 'url': 'https://x:port', 'authenticationType': 'basic'}, 'url must be'),
     ({'name': 'n', 'url': 'https://x', 'authenticationType': 'saml'}, 'authenticationType must be'),
     ({'name': 'n', 'url': 'https://x', 'authenticationType': 'oauth', 'clientId': 'a'}, 'clientSecret'),
     ({'name': 'n', 'url': 'https://x', 'authenticationType': 'basic', 'username': 'a'}, 'password'),
