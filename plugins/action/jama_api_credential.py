@@ -19,11 +19,14 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import (
     controller_argument_spec, jama_argument_spec, jama_session, resolve_jama)
+from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
 from ansible_collections.jama.connect.plugins.module_utils.probe import check_credential
 from ansible_collections.jama.connect.plugins.module_utils.limits import VAR_NAME
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller import ControllerSink, sink_options
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.handoff import FamilyHandoff
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import Settings
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file import (
-    VaultFileError, check_writable, read_vars, vault_secrets, write_vars)
+    VaultFileError, VaultStore, check_writable, read_vars, vault_secrets, write_vars)
 
 MODULE = 'jama.connect.jama_api_credential'
 
@@ -47,6 +50,14 @@ def with_controller_diff(result, sink):
                                    controller_credential=dict(where, client_id=after_id))
 
 
+def handoff_settings(args):
+    """The vault file's variables, as the engine's record names them (plugin_utils/reconcile/record.py)."""
+    return Settings(jama_url='', vault_file=args['vault_file'], store=args['vault_file'],
+                    client_id_var=args.get('client_id_var') or 'jama_client_id',
+                    client_secret_var=args.get('client_secret_var') or 'jama_client_secret',
+                    state_var=args.get('state_var') or 'jama_credential_state')
+
+
 class ActionModule(ActionBase):
 
     TRANSFERS_FILES = False
@@ -54,6 +65,7 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
+        self._sessions = []
         args = dict(self._task.args)
         vault_file = args.get('vault_file')
         refused = check_args(args)
@@ -81,18 +93,77 @@ class ActionModule(ActionBase):
                                   msg='Cannot hand the secret off to the controller: %s' % error.message,
                                   **typed(error.reason, error.heals_on_next_run))
                     return result
-            return self._run(result, args, task_vars, vault_file, previous, sink, connections)
+            handoff, failed = self._settle(result, args, task_vars, connections)
+            if failed is not None:
+                return failed
+            return self._run(result, args, task_vars, previous, sink, connections, handoff)
         finally:
             if sink is not None:
                 sink.close()
+            for session in self._sessions:
+                session.close()
 
-    def _run(self, result, args, task_vars, vault_file, previous, sink, connections):
+    def _settle(self, result, args, task_vars, connections):
+        """With a vault file: the credentials an interrupted earlier run created and never handed off are deleted,
+        then the family is recorded ahead of a create (plugin_utils/reconcile/handoff.py). Returns (handoff or None,
+        the failed result or None)."""
+        if not args.get('vault_file') or args.get('state') == 'absent' or not args.get('name'):
+            return None, None
+        try:
+            client = JamaClient(self._session(connections))
+        except errors.ConfigurationError:
+            return None, None  # the module reports the incomplete connection in its own words
+        handoff = FamilyHandoff(handoff_settings(args), VaultStore(args['vault_file'], self._loader, args.get('vault_id'),
+                                                                  args.get('vault_password_file')),
+                                args['name'], lambda: client, args.get('user'))
+        try:
+            handoff.read()
+            orphans = handoff.orphans()
+            if self._task.check_mode:
+                if orphans:
+                    result['warnings'] = ['%s records an interrupted create: a run deletes %s, whose secret was never '
+                                          'stored' % (args['vault_file'], ', '.join(cred['name'] for cred in orphans))]
+                return handoff, None
+            if orphans:
+                deleted = self._execute_module(module_name=MODULE, task_vars=task_vars, module_args=dict(
+                    self._module_args(args), state='absent', rotate=False,
+                    credential_ids=[cred['id'] for cred in orphans]))
+                if deleted.get('failed'):
+                    return None, dict(typed('retire_failed', deleted.get('heals_on_next_run', False)), failed=True,
+                                      changed=False, msg='Deleting %s, created by an interrupted run whose secret '
+                                      'was never stored, failed: %s' % (', '.join(cred['name'] for cred in orphans),
+                                                                       deleted.get('msg')))
+                result['cleaned_up'] = [cred['name'] for cred in orphans]
+            if handoff.view.pending:
+                handoff.settled()
+            handoff.write_ahead(args.get('rotate'))
+        except errors.JamaConnectError as error:
+            return None, dict(typed(error.reason, error.heals_on_next_run), failed=True,
+                              changed=bool(result.get('cleaned_up')), msg=error.message)
+        return handoff, None
+
+    def _session(self, connections):
+        session = jama_session(connections)
+        self._sessions.append(session)
+        return session
+
+    @staticmethod
+    def _module_args(args):
         # The controller connection stays here: the module has no use for it.
-        module_args = dict((key, value) for key, value in args.items() if key != 'controller')
+        return dict((key, value) for key, value in args.items() if key != 'controller')
+
+    def _run(self, result, args, task_vars, previous, sink, connections, handoff):
+        vault_file = args.get('vault_file')
+        module_args = self._module_args(args)
+        cleaned_up = result.pop('cleaned_up', None)
         result.update(self._execute_module(module_name=MODULE, module_args=module_args, task_vars=task_vars))
+        if cleaned_up:
+            result.update(cleaned_up=cleaned_up, changed=True)
         with_controller_diff(result, sink)
+        if handoff is not None and not result.get('client_secret') and not result.get('failed'):
+            handoff.nothing_created()
         if (vault_file or sink) and result.get('client_secret'):
-            failed = self._hand_off(result, args, task_vars, previous, sink, connections)
+            failed = self._hand_off(result, args, task_vars, previous, sink, connections, handoff)
             if failed is not None:
                 return failed
             self._retire(result, args, task_vars, module_args, sink, 'replaced')
@@ -107,17 +178,15 @@ class ActionModule(ActionBase):
                 self._retire(result, args, task_vars, module_args, sink, 'older')
         return self._finish(result, args, sink)
 
-    def _hand_off(self, result, args, task_vars, previous, sink, connections):
-        """The new secret into the vault file, then (verified against Jama first) the controller credential.
-        Returns the failed result when a hand-off failed, else None."""
+    def _hand_off(self, result, args, task_vars, previous, sink, connections, handoff):
+        """The new secret into the vault file (removing the write-ahead record in the same write), then (verified
+        against Jama first) the controller credential. Returns the failed result when a hand-off failed, else None."""
         vault_file = args.get('vault_file')
         secret = result['client_secret']
         if vault_file:
             try:
-                write_vars(vault_file, {args.get('client_id_var') or 'jama_client_id': result['client_id'],
-                                        args.get('client_secret_var') or 'jama_client_secret': secret},
-                           self._loader, args.get('vault_id'), args.get('vault_password_file'))
-            except VaultFileError as error:  # write_vars raises only this (OSError and AnsibleError become one)
+                handoff.hand_off(result['client_id'], secret)
+            except errors.JamaConnectError as error:  # the store's write, typed by the record
                 return self._revoke(result, args, task_vars, vault_file, error)
             result['vault_file'] = vault_file
         if not sink:
@@ -310,13 +379,15 @@ def check_args(args):
         return ('user must be a Jama username (for example jci_service); leave it out to manage the authenticated '
                 "user's own credential")
     names = {}
-    for option in ('client_id_var', 'client_secret_var'):
+    for option in ('client_id_var', 'client_secret_var', 'state_var'):
         if option in args and args[option] is not None:
             value = args[option]
             if not isinstance(value, str) or not VAR_NAME.match(value):
                 return ('%s must be a variable name (letters, digits and _, not starting with a digit), got %r'
                         % (option, value))
             names[option] = value
-    if names.get('client_id_var', 'jama_client_id') == names.get('client_secret_var', 'jama_client_secret'):
-        return 'client_id_var and client_secret_var must be different variable names'
+    chosen = [names.get('client_id_var', 'jama_client_id'), names.get('client_secret_var', 'jama_client_secret'),
+              names.get('state_var', 'jama_credential_state')]
+    if len(set(chosen)) != 3:
+        return 'client_id_var, client_secret_var and state_var must be three different variable names'
     return None

@@ -101,6 +101,16 @@ options:
       - Variable name for the client secret in O(vault_file).
     type: str
     default: jama_client_secret
+  state_var:
+    description:
+      - Variable in O(vault_file) under which the task records a credential it is about to create (the credential's
+        family and the client IDs it had), removed in the same write that stores the new secret. A run killed (or an
+        answer lost) between the create and that write leaves the record, and the next run deletes the credential
+        whose secret was lost and creates a new one, without O(rotate).
+      - The default is the O(jama.connect.oauth_connector_reconcile#module:state_var) of the role, whose engine
+        reads the same record, so a task and the role can share one vault file.
+    type: str
+    default: jama_credential_state
   return_secret:
     description:
       - Whether a newly created client secret is returned in RV(client_secret).
@@ -299,6 +309,7 @@ def argument_spec():
         vault_password_file={'type': 'path', 'no_log': False},
         client_id_var={'type': 'str', 'default': 'jama_client_id'},
         client_secret_var={'type': 'str', 'default': 'jama_client_secret', 'no_log': False},
+        state_var={'type': 'str', 'default': 'jama_credential_state'},
         return_secret={'type': 'bool'},
         credential_ids={'type': 'list', 'elements': 'int'},
         controller_credential={'type': 'dict', 'options': {
@@ -362,9 +373,11 @@ def create(client, params, name, user_id):
     except errors.TransportError as error:
         if not error.details.get('answer_lost'):
             raise
-        if hands_off(params):
-            next_run = ('as vault_file (or the controller credential) does not hold its secret, stops and asks for '
-                        'rotate: true, which replaces it')
+        if params['vault_file']:
+            next_run = ('as vault_file records the attempt, deletes it (its secret is lost) and creates a new one')
+        elif hands_off(params):
+            next_run = ('as the controller credential does not hold its secret, stops and asks for rotate: true, '
+                        'which replaces it')
         else:
             next_run = 'reports it unchanged and without a secret: run with rotate: true to replace it, or delete it with state: absent'
         raise errors.TransportError(

@@ -89,7 +89,18 @@ def settle_pending(run, view):
     """Finish or undo what an earlier run recorded as pending. Returns a verified credential, or None."""
     pending = view.pending
     name = pending.get('name')
-    found = [cred for cred in run.observer.credentials() if cred.get('name') == name]
+    listed = run.observer.credentials()
+    if pending.get('family'):
+        # Left by jama_api_credential's action on the same vault file (handoff.py): its lost credentials go.
+        for cred in plan.unfinished_family(listed, pending, run.record.current_id):
+            if run.acts.delete_credential(cred, planned='delete credential %s, left by an interrupted '
+                                          'jama_api_credential run' % cred.get('name'),
+                                          done='deleted credential %s, left by an interrupted jama_api_credential run'
+                                          % cred.get('name')):
+                run.journal.deleted(cred.get('name'))
+        run.acts.clear_pending()
+        return None
+    found = [cred for cred in listed if cred.get('name') == name]
     if plan.resumable(pending, found):
         cred = Credential(str(pending['client_id']), str(pending['client_secret']), name=name,
                           replaces=pending.get('replaces'))

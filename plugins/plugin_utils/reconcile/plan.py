@@ -10,6 +10,7 @@ __metaclass__ = type
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connectors import normalized_url
+from ansible_collections.jama.connect.plugins.module_utils.credentials import family
 
 
 def connector_drift(conn, client_id, settings):
@@ -140,3 +141,11 @@ def recorded_verdict(last):
     """Check mode's reading of JCI's last recorded test: never tested counts as passed, so check mode plans no
     change for it (the result says so)."""
     return last.get('status') in (None, 'passed')
+
+
+def unfinished_family(listed, pending, current_id):
+    """jama_api_credential's write-ahead record (handoff.py): the members of the recorded family that the record did
+    not know and the store does not hold, created by a run killed before its hand-off, their secret lost."""
+    known = set(pending.get('known') or [])
+    return [cred for cred in family(listed, pending.get('name'))
+            if cred.get('clientId') not in known and cred.get('clientId') != current_id]

@@ -134,7 +134,7 @@ for args, fragment, label in (
         ({'user': '  '}, 'user must be a Jama username', 'user of spaces'),
         ({'user': ['jci_service']}, 'user must be a string', 'user a list'),
         ({'user': 'ghost'}, "No Jama user named 'ghost'", 'user unknown'),
-        ({'client_id_var': 'same', 'client_secret_var': 'same'}, 'must be different variable names', 'same var names'),
+        ({'client_id_var': 'same', 'client_secret_var': 'same'}, 'must be three different variable names', 'same var names'),
         ({'client_secret_var': ''}, 'client_secret_var must be a variable name', 'secret var empty'),
         ({'client_secret_var': 'not a var-name!'}, 'client_secret_var must be a variable name', 'secret var invalid'),
         ({'client_id_var': '1abc'}, 'client_id_var must be a variable name', 'id var starts with a digit'),

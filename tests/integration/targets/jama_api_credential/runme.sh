@@ -19,5 +19,6 @@ run_playbook vault_vars_types.yml --vault-id "integration@$VAULT_DIR/pass" -e "v
 run_playbook errors.yml
 run_playbook check_diff.yml --check --diff
 run_playbook lost_answer.yml
+run_playbook lost_answer_vault.yml --vault-id "integration@$VAULT_DIR/pass" -e "vault_dir=$VAULT_DIR"
 run_playbook controller_sink.yml
 leak_check

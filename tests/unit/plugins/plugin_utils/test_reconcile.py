@@ -665,3 +665,18 @@ def test_a_credential_another_connector_uses_is_kept():
     from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.plan import split_in_use
     doomed, kept = split_in_use([_cred('a'), _cred('b')], {'b': 'Legacy'})
     assert ([cred['clientId'] for cred in doomed], [cred['clientId'] for cred in kept]) == (['a'], ['b'])
+
+
+def test_the_engine_finishes_a_jama_api_credential_hand_off_recorded_in_the_same_vault_file(env):
+    # jama_api_credential's action recorded a create in the family "shared" (plugin_utils/reconcile/handoff.py) and
+    # was killed before its hand-off: the role's engine, on the same vault file, deletes the lost credential and
+    # converges; a family member the record knew is left alone.
+    known = env.create_credential('shared')
+    lost = env.create_credential('shared@20261206T101010Z')
+    env.write_vault({'jama_credential_state': {'pending': {'name': 'shared', 'family': True,
+                                                           'known': [known['clientId']]}}})
+    result = env.run()
+    client_id = env.assert_agree()
+    remaining = [cred['clientId'] for cred in env.credentials()]
+    assert lost['clientId'] not in remaining and known['clientId'] in remaining and client_id in remaining
+    assert 'shared@20261206T101010Z' in result['cleaned_up']

@@ -180,3 +180,16 @@ def test_the_one_delete_function_refuses_a_credential_in_use(client_id, keep):
     with pytest.raises(ReconcileError) as raised:
         acts.delete_credential({'id': 1, 'clientId': client_id, 'name': 'n'}, keep=keep)
     assert raised.value.reason == 'internal_guard'
+
+
+@pytest.mark.parametrize('listed, known, current, lost', [
+    # The record knew "a"; the killed run made "b": only "b" goes.
+    ([{'name': 'f', 'clientId': 'a'}, {'name': 'f@20261206T101010Z', 'clientId': 'b'}], ['a'], 'a', ['b']),
+    # The store holds the new one (the hand-off happened): nothing is lost.
+    ([{'name': 'f', 'clientId': 'a'}], [], 'a', []),
+    # Another family and a credential made by hand are never touched.
+    ([{'name': 'other', 'clientId': 'x'}, {'name': 'f-by-hand', 'clientId': 'y'}], [], None, []),
+])
+def test_which_credentials_an_interrupted_jama_api_credential_run_lost(listed, known, current, lost):
+    pending = {'name': 'f', 'family': True, 'known': known}
+    assert [cred['clientId'] for cred in plan.unfinished_family(listed, pending, current)] == lost
