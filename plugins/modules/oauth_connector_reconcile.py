@@ -29,6 +29,10 @@ description:
   - "A converged environment costs two calls: reading the connector and JCI's connector test (with
     O(controller_credential), three reads of the controller more). The direct check
     against Jama runs when it adds information: after a change, in O(flow=check), and to diagnose a failed JCI test."
+  - "Connections: O(jama) is Jama as an administrator, to list, create and delete the service user's credentials
+    (needed with O(create_credential), for O(flow=rotate), and to finish unfinished work); O(jci) is JCI as a JCI
+    Admin. Each falls back to C(module_defaults) for C(group/jama.connect.jama) or C(group/jama.connect.jci), then
+    to the C(JAMA_*) or C(JCI_*) environment variables."
   - This is an action plugin; it runs on the controller, where the vault file and the vault secrets are, and makes
     its HTTP calls from there. The secret is never in the result, the diff or a message.
   - Jama publishes no API for managing API credentials and JCI none at all; those calls follow the collection's
@@ -37,6 +41,8 @@ description:
 author:
   - jama.connect maintainers (@jama-connect)
 extends_documentation_fragment:
+  - jama.connect.connection.JAMA
+  - jama.connect.connection.JCI
   - jama.connect.connection.CONTROLLER
 options:
   flow:
@@ -182,36 +188,6 @@ options:
   basic_password:
     description: For O(flow=migrate), the service account's current Jama password, to put a connector back on Basic.
     type: str
-  jama:
-    description:
-      - Connection to Jama as an administrator, to list, create and delete the service user's credentials. Needed
-        with O(create_credential), for O(flow=rotate), and to finish unfinished work.
-      - When left out, C(module_defaults) for C(group/jama.connect.jama), then the C(JAMA_*) environment variables.
-    type: dict
-    suboptions:
-      url: {description: Base URL of Jama Connect., type: str}
-      username: {description: Administrator username., type: str}
-      password: {description: Administrator password., type: str}
-      client_id: {description: An administrator's API client ID., type: str}
-      client_secret: {description: Its client secret., type: str}
-      token: {description: A bearer token., type: str}
-      validate_certs: {description: Verify the certificate (default C(true))., type: bool}
-      ca_path: {description: CA bundle (PEM)., type: path}
-      timeout: {description: Seconds to wait for an answer (default C(30))., type: int}
-      retry_after_max: {description: Longest Retry-After wait in seconds (default C(60))., type: int}
-  jci:
-    description:
-      - Connection to JCI as a JCI Admin. When left out, C(module_defaults) for C(group/jama.connect.jci), then the
-        C(JCI_*) environment variables.
-    type: dict
-    suboptions:
-      url: {description: Base URL of JCI., type: str}
-      username: {description: JCI username., type: str}
-      password: {description: JCI password., type: str}
-      validate_certs: {description: Verify the certificate (default C(true))., type: bool}
-      ca_path: {description: CA bundle (PEM)., type: path}
-      timeout: {description: Seconds to wait for an answer (default C(30))., type: int}
-      retry_after_max: {description: Longest Retry-After wait in seconds (default C(60))., type: int}
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying target.

@@ -14,8 +14,8 @@ from ansible_collections.jama.connect.plugins.module_utils.reconcile_options imp
 from ansible_collections.jama.connect.plugins.modules.oauth_connector_reconcile import DOCUMENTATION
 
 ROLE = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'roles', 'oauth_connector')
-# Documented through the collection's doc fragment (jama.connect.connection.CONTROLLER), not inline.
-FROM_FRAGMENTS = {'controller'}
+# Documented through the collection's doc fragments (jama.connect.connection.JAMA, JCI, CONTROLLER), not inline.
+FROM_FRAGMENTS = {'jama', 'jci', 'controller'}
 
 
 def load(*parts):
