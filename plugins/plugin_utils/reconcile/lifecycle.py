@@ -1,0 +1,217 @@
+# -*- coding: utf-8 -*-
+# Copyright: jama.connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The credential lifecycle as pure decisions: the age policy, the service user's credentials sorted into an
+inventory, and the conditions of one environment, each computed from the current time on every run (never from the
+last transition: cert-manager's users see Ready=True on expired certificates because of that). No I/O; "now" is
+given. Tested as tables (tests/unit/plugins/plugin_utils/test_reconcile_lifecycle.py)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import re
+
+from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.module_utils.limits import CREDENTIALS_PER_USER
+
+# One format for every duration option: a whole number and a unit, d (days), h (hours) or m (minutes).
+DURATION = re.compile(r'^([0-9]+)([dhm])$')
+UNIT_SECONDS = {'d': 86400, 'h': 3600, 'm': 60}
+# [OURS] SlotsLow: this many of Jama's CREDENTIALS_PER_USER used.
+SLOTS_LOW = CREDENTIALS_PER_USER - 2
+# [OURS] How many failed rotations in a row are retried before the environment is RotationStalled.
+MAX_FAILED_ROTATIONS = 3
+
+
+def parse_duration(value, option):
+    """Seconds in ``value`` (for example ``90d``), or None when it is not given. Raises ConfigurationError naming
+    ``option`` for anything else."""
+    if value is None or value == '':
+        return None
+    match = DURATION.match(str(value).strip())
+    if not match or int(match.group(1)) == 0:
+        raise errors.ConfigurationError('%s must be a duration such as 90d, 36h or 30m (a whole number above 0 and d, '
+                                        'h or m), got %r' % (option, value))
+    return int(match.group(1)) * UNIT_SECONDS[match.group(2)]
+
+
+def parse_time(text):
+    """Jama's timestamp (``2015-10-28T22:33:16.524+0000``) or ISO 8601 UTC (``...Z``) as an aware datetime; None
+    for None."""
+    if not text:
+        return None
+    for layout in ('%Y-%m-%dT%H:%M:%S.%f%z', '%Y-%m-%dT%H:%M:%S%z'):
+        try:
+            return datetime.datetime.strptime(str(text).replace('Z', '+0000'), layout)
+        except ValueError:
+            continue
+    raise ValueError('not a timestamp: %r' % (text,))
+
+
+def iso(moment):
+    return moment.astimezone(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ') if moment else None
+
+
+class Policy:
+    """The age policy, validated. Durations in seconds; None where not set (no age limit, no unused limit)."""
+
+    def __init__(self, max_age=None, rotate_before=None, warn_before=None, max_unused=None,
+                 max_failed_rotations=MAX_FAILED_ROTATIONS, rotate_when_due=False):
+        self.max_age = max_age
+        # cert-manager's default: renew at two thirds of the lifetime.
+        self.rotate_before = rotate_before if rotate_before is not None or max_age is None else max_age // 3
+        self.warn_before = warn_before
+        self.max_unused = max_unused
+        self.max_failed_rotations = max_failed_rotations
+        self.rotate_when_due = rotate_when_due
+
+    @classmethod
+    def from_options(cls, options):
+        """From the role's options (``max_age`` ... as given, durations as text). Raises ConfigurationError naming
+        the option and the fix."""
+        values = dict((name, parse_duration(options.get(name), 'oauth_connector_' + name))
+                      for name in ('max_age', 'rotate_before', 'warn_before', 'max_unused'))
+        limit = options.get('max_failed_rotations', MAX_FAILED_ROTATIONS)
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise errors.ConfigurationError('oauth_connector_max_failed_rotations must be a whole number of at least 1, '
+                                            'got %r' % (limit,))
+        for name in ('rotate_before', 'warn_before'):
+            if values[name] is not None and values['max_age'] is None:
+                raise errors.ConfigurationError('oauth_connector_%s needs oauth_connector_max_age: it counts back from '
+                                                'the end of the lifetime' % name)
+            if values[name] is not None and values[name] >= values['max_age']:
+                raise errors.ConfigurationError('oauth_connector_%s must be shorter than oauth_connector_max_age (%s '
+                                                'and %s given)' % (name, options.get(name), options.get('max_age')))
+        if options.get('rotate_when_due') and values['max_age'] is None:
+            raise errors.ConfigurationError('oauth_connector_rotate_when_due needs oauth_connector_max_age: without a '
+                                            'lifetime no rotation is ever due')
+        return cls(max_failed_rotations=limit, rotate_when_due=bool(options.get('rotate_when_due')), **values)
+
+
+# --- the inventory ------------------------------------------------------------------------------
+IN_USE, PENDING, RETIRING, ORPHAN, FOREIGN = 'in_use', 'pending', 'retiring', 'orphan', 'foreign'
+
+
+def inventory(listed, in_use, current_id, pending_id, retire, marker_text):
+    """The service user's credentials sorted: in use (by a connector, or the store's current one), the store's
+    pending and retiring ones, the role's orphans (its marker, in no store, used by no connector) and foreign ones
+    (not made by the role, never touched). Returns {kind: [credential as listed]}."""
+    sorted_out = dict((kind, []) for kind in (IN_USE, PENDING, RETIRING, ORPHAN, FOREIGN))
+    for cred in listed:
+        client_id = cred.get('clientId')
+        if client_id in in_use or (client_id and client_id == current_id):
+            kind = IN_USE
+        elif client_id and client_id == pending_id:
+            kind = PENDING
+        elif client_id in retire:
+            kind = RETIRING
+        else:
+            kind = ORPHAN if cred.get('description') == marker_text else FOREIGN
+        sorted_out[kind].append(cred)
+    return sorted_out
+
+
+# --- the conditions -----------------------------------------------------------------------------
+def condition(kind, status, reason, message, now, remediation=None):
+    entry = {'type': kind, 'status': bool(status), 'reason': reason, 'message': message, 'computed_at': iso(now)}
+    if remediation:
+        entry['remediation'] = remediation
+    return entry
+
+
+def age_conditions(now, created, last_used, policy):
+    """RotationDue, Expired and Unused, and the times they rest on."""
+    times = {'not_before': iso(created), 'not_after': None, 'renewal_time': None, 'last_used': iso(last_used),
+             'age_days': int((now - created).total_seconds() // 86400) if created else None}
+    found = []
+    if created is not None and policy.max_age is not None:
+        not_after = created + datetime.timedelta(seconds=policy.max_age)
+        renewal = not_after - datetime.timedelta(seconds=policy.rotate_before)
+        times.update(not_after=iso(not_after), renewal_time=iso(renewal))
+        found.extend(lifetime_conditions(now, renewal, not_after, policy))
+    if policy.max_unused is not None:
+        found.append(unused_condition(now, created, last_used, policy))
+    return times, found
+
+
+def lifetime_conditions(now, renewal, not_after, policy):
+    fix = 'the next configure run rotates it' if policy.rotate_when_due else \
+        'run jama.connect.rotate, or configure with oauth_connector_rotate_when_due: true'
+    due, expired = now >= renewal, now >= not_after
+    return [
+        condition('RotationDue', due, 'RenewalTimeReached' if due else 'NotDue',
+                  ('rotation is due since %s' if due else 'rotation falls due at %s') % iso(renewal), now,
+                  fix if due else None),
+        condition('Expired', expired, 'PastMaxAge' if expired else 'WithinMaxAge',
+                  ('older than oauth_connector_max_age since %s' if expired else 'within its lifetime until %s')
+                  % iso(not_after), now, fix if expired else None),
+    ]
+
+
+def unused_condition(now, created, last_used, policy):
+    since = last_used or created
+    idle = since is not None and (now - since).total_seconds() >= policy.max_unused
+    if idle:
+        message = 'no token was issued with it since %s' % iso(since)
+    else:
+        message = 'last used %s' % (iso(last_used) or 'never, created %s' % iso(created))
+    return condition('Unused', idle, 'NotUsedRecently' if idle else 'UsedRecently', message, now,
+                     'check the connector: a connector that works requests tokens' if idle else None)
+
+
+def inventory_conditions(now, sorted_out, slots_used):
+    orphans = sorted_out[ORPHAN]
+    foreign = sorted_out[FOREIGN]
+    names = lambda creds: ', '.join('%s (%s)' % (cred.get('name'), cred.get('clientId')) for cred in creds)
+    return [
+        condition('Orphans', bool(orphans), 'OrphansFound' if orphans else 'NoOrphans',
+                  'credentials of the role that no store holds and no connector uses: %s' % names(orphans)
+                  if orphans else 'no orphaned credential of the role', now,
+                  'run jama.connect.configure, which deletes them' if orphans else None),
+        condition('ForeignCredentials', bool(foreign), 'ForeignFound' if foreign else 'NoForeign',
+                  'credentials of the service user the role did not make (never touched): %s' % names(foreign)
+                  if foreign else 'no credential the role did not make', now,
+                  'review them in Jama (My Profile > Set API Credentials, as the service user)' if foreign else None),
+        condition('SlotsLow', slots_used >= SLOTS_LOW, 'SlotsLow' if slots_used >= SLOTS_LOW else 'SlotsFree',
+                  '%d of Jama\'s %d API credentials of the service user are used' % (slots_used, CREDENTIALS_PER_USER),
+                  now, 'delete unused credentials of the service user so rotations keep working'
+                  if slots_used >= SLOTS_LOW else None),
+    ]
+
+
+def stalled_condition(now, failed_rotations, policy):
+    stalled = failed_rotations >= policy.max_failed_rotations
+    return condition('RotationStalled', stalled, 'TooManyFailures' if stalled else 'NotStalled',
+                     '%d rotation(s) in a row failed (the limit is %d); automation stopped rotating'
+                     % (failed_rotations, policy.max_failed_rotations) if stalled
+                     else '%d failed rotation(s) in a row' % failed_rotations, now,
+                     'read the last failure, fix its cause, then run jama.connect.rotate' if stalled else None)
+
+
+def ready_condition(now, problems, verified):
+    """Ready: the connector uses the store's credential, both verified in this run, and nothing else is wrong."""
+    ready = verified and not problems
+    return condition('Ready', ready, 'Ready' if ready else ('NotVerified' if not problems else 'Problems'),
+                     'the connector uses the store\'s credential and both were verified' if ready else
+                     '; '.join(problems) or 'not verified in this run (check mode reads only)', now,
+                     None if ready else 'run jama.connect.configure')
+
+
+def test_conditions(now, test):
+    """TestFailed and AuthErrorsInLog from JCI's test as the run saw it (run now, or in check mode as recorded)."""
+    test = test or {}
+    failed = test.get('success') is False
+    auth_errors = list(test.get('authentication_errors') or [])
+    return [
+        condition('TestFailed', failed, 'TestFailed' if failed else ('TestPassed' if test.get('success') else 'NotTested'),
+                  test.get('message') or ('JCI\'s test of the connector failed' if failed else
+                                          'JCI\'s test passed' if test.get('success') else 'no test result'), now,
+                  test.get('hint') or 'run jama.connect.check and read the connector\'s log in JCI' if failed else None),
+        condition('AuthErrorsInLog', bool(auth_errors), 'AuthErrors' if auth_errors else 'NoAuthErrors',
+                  '%d authentication error(s) in the connector\'s log: %s' % (len(auth_errors), '; '.join(auth_errors))
+                  if auth_errors else 'no authentication error in the connector\'s log', now,
+                  'read the connector\'s log in JCI; jama.connect.configure replaces a credential Jama refuses'
+                  if auth_errors else None),
+    ]
