@@ -113,9 +113,8 @@ class ActionModule(ActionBase):
             client = JamaClient(self._session(connections))
         except errors.ConfigurationError:
             return None, None  # the module reports the incomplete connection in its own words
-        handoff = FamilyHandoff(handoff_settings(args), VaultStore(args['vault_file'], self._loader, args.get('vault_id'),
-                                                                  args.get('vault_password_file')),
-                                args['name'], lambda: client, args.get('user'))
+        store = VaultStore(args['vault_file'], self._loader, args.get('vault_id'), args.get('vault_password_file'))
+        handoff = FamilyHandoff(handoff_settings(args), store, args['name'], lambda: client, args.get('user'))
         try:
             handoff.read()
             orphans = handoff.orphans()
@@ -129,10 +128,10 @@ class ActionModule(ActionBase):
                     self._module_args(args), state='absent', rotate=False,
                     credential_ids=[cred['id'] for cred in orphans]))
                 if deleted.get('failed'):
+                    names = ', '.join(cred['name'] for cred in orphans)
                     return None, dict(typed('retire_failed', deleted.get('heals_on_next_run', False)), failed=True,
                                       changed=False, msg='Deleting %s, created by an interrupted run whose secret '
-                                      'was never stored, failed: %s' % (', '.join(cred['name'] for cred in orphans),
-                                                                       deleted.get('msg')))
+                                      'was never stored, failed: %s' % (names, deleted.get('msg')))
                 result['cleaned_up'] = [cred['name'] for cred in orphans]
             if handoff.view.pending:
                 handoff.settled()

@@ -161,17 +161,20 @@ def unused_condition(now, created, last_used, policy):
                      'check the connector: a connector that works requests tokens' if idle else None)
 
 
+def _names(creds):
+    return ', '.join('%s (%s)' % (cred.get('name'), cred.get('clientId')) for cred in creds)
+
+
 def inventory_conditions(now, sorted_out, slots_used):
     orphans = sorted_out[ORPHAN]
     foreign = sorted_out[FOREIGN]
-    names = lambda creds: ', '.join('%s (%s)' % (cred.get('name'), cred.get('clientId')) for cred in creds)
     return [
         condition('Orphans', bool(orphans), 'OrphansFound' if orphans else 'NoOrphans',
-                  'credentials of the role that no store holds and no connector uses: %s' % names(orphans)
+                  'credentials of the role that no store holds and no connector uses: %s' % _names(orphans)
                   if orphans else 'no orphaned credential of the role', now,
                   'run jama.connect.configure, which deletes them' if orphans else None),
         condition('ForeignCredentials', bool(foreign), 'ForeignFound' if foreign else 'NoForeign',
-                  'credentials of the service user the role did not make (never touched): %s' % names(foreign)
+                  'credentials of the service user the role did not make (never touched): %s' % _names(foreign)
                   if foreign else 'no credential the role did not make', now,
                   'review them in Jama (My Profile > Set API Credentials, as the service user)' if foreign else None),
         condition('SlotsLow', slots_used >= SLOTS_LOW, 'SlotsLow' if slots_used >= SLOTS_LOW else 'SlotsFree',
