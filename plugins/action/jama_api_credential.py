@@ -14,7 +14,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import (
@@ -48,6 +50,18 @@ def with_controller_diff(result, sink):
                                     controller_credential=dict(where, client_id=held) if sink.current else {})
     result['diff']['after'] = dict(result['diff'].get('after') or {},
                                    controller_credential=dict(where, client_id=after_id))
+
+
+def planned_deletion(result, args, lost):
+    """Check mode with credentials an interrupted run lost: a real run deletes them and then creates a new one, so
+    the module's view of the family (which still lists them) is not what a real run acts on."""
+    names = [cred['name'] for cred in lost]
+    result.pop('client_id', None)
+    result.update(changed=True, would_delete=names, credential={'name': args['name'], 'client_id': '(new)'})
+    # Shown, not put into the result's warnings: on ansible-core 2.19+ those hold the module's own warning objects.
+    Display().warning('%s records an interrupted create: a real run deletes %s, whose secret was never stored, and '
+                      'creates a new credential' % (args['vault_file'], ', '.join(names)))
+    return result
 
 
 def handoff_settings(args):
@@ -109,37 +123,44 @@ class ActionModule(ActionBase):
         the failed result or None)."""
         if not args.get('vault_file') or args.get('state') == 'absent' or not args.get('name'):
             return None, None
-        try:
-            client = JamaClient(self._session(connections))
-        except errors.ConfigurationError:
-            return None, None  # the module reports the incomplete connection in its own words
         store = VaultStore(args['vault_file'], self._loader, args.get('vault_id'), args.get('vault_password_file'))
-        handoff = FamilyHandoff(handoff_settings(args), store, args['name'], lambda: client, args.get('user'))
+        handoff = FamilyHandoff(handoff_settings(args), store, args['name'], self._client(connections),
+                                args.get('user'))
         try:
             handoff.read()
             orphans = handoff.orphans()
             if self._task.check_mode:
-                if orphans:
-                    result['warnings'] = ['%s records an interrupted create: a run deletes %s, whose secret was never '
-                                          'stored' % (args['vault_file'], ', '.join(cred['name'] for cred in orphans))]
-                return handoff, None
+                return handoff, None  # _run reports what a real run would delete
             if orphans:
-                deleted = self._execute_module(module_name=MODULE, task_vars=task_vars, module_args=dict(
-                    self._module_args(args), state='absent', rotate=False,
-                    credential_ids=[cred['id'] for cred in orphans]))
-                if deleted.get('failed'):
-                    names = ', '.join(cred['name'] for cred in orphans)
-                    return None, dict(typed('retire_failed', deleted.get('heals_on_next_run', False)), failed=True,
-                                      changed=False, msg='Deleting %s, created by an interrupted run whose secret '
-                                      'was never stored, failed: %s' % (names, deleted.get('msg')))
-                result['cleaned_up'] = [cred['name'] for cred in orphans]
-            if handoff.view.pending:
-                handoff.settled()
-            handoff.write_ahead(args.get('rotate'))
+                failed = self._delete_lost(result, args, task_vars, orphans)
+                if failed is not None:
+                    return None, failed
+            handoff.settled()
+            handoff.write_ahead(boolean(args.get('rotate') or False, strict=False))
         except errors.JamaConnectError as error:
             return None, dict(typed(error.reason, error.heals_on_next_run), failed=True,
                               changed=bool(result.get('cleaned_up')), msg=error.message)
         return handoff, None
+
+    def _client(self, connections):
+        """A JamaClient for the task's connection from here, or None when it cannot be made here (the module, which
+        may run elsewhere, reports an incomplete connection in its own words)."""
+        try:
+            return JamaClient(self._session(connections))
+        except errors.ConfigurationError:
+            return None
+
+    def _delete_lost(self, result, args, task_vars, orphans):
+        """Delete, through the module, credentials whose secret an interrupted run never stored."""
+        names = [cred['name'] for cred in orphans]
+        deleted = self._execute_module(module_name=MODULE, task_vars=task_vars, module_args=dict(
+            self._module_args(args), state='absent', rotate=False, credential_ids=[cred['id'] for cred in orphans]))
+        if deleted.get('failed'):
+            return dict(typed('retire_failed', deleted.get('heals_on_next_run', False)), failed=True, changed=False,
+                        msg='Deleting %s, created by an interrupted run whose secret was never stored, failed: %s'
+                        % (', '.join(names), deleted.get('msg')))
+        result['cleaned_up'] = names
+        return None
 
     def _session(self, connections):
         session = jama_session(connections)
@@ -159,8 +180,9 @@ class ActionModule(ActionBase):
         if cleaned_up:
             result.update(cleaned_up=cleaned_up, changed=True)
         with_controller_diff(result, sink)
-        if handoff is not None and not result.get('client_secret') and not result.get('failed'):
-            handoff.nothing_created()
+        ended = self._record_outcome(result, args, sink, handoff)
+        if ended is not None:
+            return ended
         if (vault_file or sink) and result.get('client_secret'):
             failed = self._hand_off(result, args, task_vars, previous, sink, connections, handoff)
             if failed is not None:
@@ -177,6 +199,21 @@ class ActionModule(ActionBase):
                 self._retire(result, args, task_vars, module_args, sink, 'older')
         return self._finish(result, args, sink)
 
+    def _record_outcome(self, result, args, sink, handoff):
+        """What the module's answer means for the vault file's record: in check mode with lost credentials, the
+        plan of a real run; without a new secret, the record goes. Returns the final result, or None to go on."""
+        if handoff is None:
+            return None
+        if self._task.check_mode and handoff.found:
+            return self._finish(planned_deletion(result, args, handoff.found), args, sink)
+        if not result.get('client_secret') and not result.get('failed'):
+            try:
+                handoff.nothing_created()
+            except errors.JamaConnectError as error:
+                result.update(failed=True, msg=error.message, **typed(error.reason, error.heals_on_next_run))
+                return result
+        return None
+
     def _hand_off(self, result, args, task_vars, previous, sink, connections, handoff):
         """The new secret into the vault file (removing the write-ahead record in the same write), then (verified
         against Jama first) the controller credential. Returns the failed result when a hand-off failed, else None."""
@@ -185,8 +222,8 @@ class ActionModule(ActionBase):
         if vault_file:
             try:
                 handoff.hand_off(result['client_id'], secret)
-            except errors.JamaConnectError as error:  # the store's write, typed by the record
-                return self._revoke(result, args, task_vars, vault_file, error)
+            except errors.JamaConnectError as error:  # the store's write, typed by the record; its cause says why
+                return self._revoke(result, args, task_vars, vault_file, error.__cause__ or error)
             result['vault_file'] = vault_file
         if not sink:
             return None

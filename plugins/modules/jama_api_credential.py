@@ -262,6 +262,19 @@ retired:
   returned: when there were any
   type: list
   elements: str
+cleaned_up:
+  description:
+    - Names of credentials an interrupted earlier run created and never handed off to O(vault_file) (its record under
+      O(state_var) named their family), deleted by this run before it created the new one.
+  returned: when there were any
+  type: list
+  elements: str
+would_delete:
+  description:
+    - In check mode, the credentials a real run would delete first, as RV(cleaned_up) says of a real run.
+  returned: in check mode, when there were any
+  type: list
+  elements: str
 controller_credential:
   description: The automation controller credential that received the client ID and secret.
   returned: when the secret was handed off to O(controller_credential)

@@ -91,14 +91,7 @@ def settle_pending(run, view):
     name = pending.get('name')
     listed = run.observer.credentials()
     if pending.get('family'):
-        # Left by jama_api_credential's action on the same vault file (handoff.py): its lost credentials go.
-        for cred in plan.unfinished_family(listed, pending, run.record.current_id):
-            if run.acts.delete_credential(cred, planned='delete credential %s, left by an interrupted '
-                                          'jama_api_credential run' % cred.get('name'),
-                                          done='deleted credential %s, left by an interrupted jama_api_credential run'
-                                          % cred.get('name')):
-                run.journal.deleted(cred.get('name'))
-        run.acts.clear_pending()
+        settle_family(run, listed, pending)
         return None
     found = [cred for cred in listed if cred.get('name') == name]
     if plan.resumable(pending, found):
@@ -117,6 +110,26 @@ def settle_pending(run, view):
         run.journal.deleted(name)
     run.acts.clear_pending()
     return None
+
+
+def settle_family(run, listed, pending):
+    """A record left by jama_api_credential's action on the same vault file (handoff.py): its lost credentials go,
+    only when they are the service user's and no connector uses them."""
+    if pending.get('user') != run.s.service_user:
+        raise ReconcileError('%s records an interrupted jama_api_credential run for %s\'s credential %s'
+                             % (run.s.store, pending.get('user'), pending.get('name')),
+                             hint='run that jama_api_credential task again: it finishes its own record',
+                             reason='unfinished_rotation')
+    used = set(conn.get('clientId') for conn in run.observer.connectors() if conn.get('clientId'))
+    lost = [cred for cred in plan.unfinished_family(listed, pending, run.record.current_id)
+            if cred.get('clientId') not in used]  # a connector that uses one proves its secret was not lost
+    for cred in lost:
+        if run.acts.delete_credential(cred, keep=used, planned='delete credential %s, left by an interrupted '
+                                      'jama_api_credential run' % cred.get('name'),
+                                      done='deleted credential %s, left by an interrupted jama_api_credential run'
+                                      % cred.get('name')):
+            run.journal.deleted(cred.get('name'))
+    run.acts.clear_pending()
 
 
 def undo(run, conn, target, previous, failure, hint, heals):

@@ -20,28 +20,26 @@ from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.record impo
 
 
 class FamilyHandoff:
-    """``jama``: a callable returning a JamaClient for the task's Jama connection; ``user``: the credential owner's
-    username, or None for the authenticated user."""
+    """``client``: a JamaClient for the task's Jama connection, or None when the action cannot reach Jama itself
+    (then nothing is recorded or settled, and the hand-off still writes); ``user``: the credential owner's username,
+    or None for the authenticated user.
 
-    def __init__(self, settings, store, name, jama, user=None):
+    Like the engine, it takes the vault file as its own: runs that share one run one at a time (a run cannot tell a
+    record left by a killed run from one a running job just wrote)."""
+
+    def __init__(self, settings, store, name, client, user=None):
         self.s = settings
         self.name = name
         self.record = Record(settings, store)
         self.view = None
-        self._jama = jama
-        self._client = None
+        self.client = client
         self.user = user
         self.written_ahead = False
-
-    def client(self):
-        if self._client is None:
-            self._client = self._jama()
-        return self._client
+        self.found = []
 
     def members(self):
-        client = self.client()
-        user_id = client.find_user(self.user)['id'] if self.user else None
-        return family(client.list_credentials(user_id), self.name)
+        user_id = self.client.find_user(self.user)['id'] if self.user else None
+        return family(self.client.list_credentials(user_id), self.name)
 
     def read(self):
         self.view = self.record.read()
@@ -55,22 +53,30 @@ class FamilyHandoff:
 
     def orphans(self):
         """Credentials a killed run created after writing its record (the record is pending): their secret is in no
-        store. Empty when nothing is recorded."""
-        if not self.view.pending:
+        store. Empty when nothing is recorded, or Jama cannot be reached from here."""
+        if not self.view.pending or self.client is None:
             return []
-        return plan.unfinished_family(self.members(), self.view.pending, self.record.current_id)
+        self.found = plan.unfinished_family(self.members(), self.view.pending, self.record.current_id)
+        return self.found
 
     def settled(self):
         """The orphans were deleted: the record goes."""
-        self.record.pending = {}
-        self.record.save()
+        if self.view.pending and self.client is not None:
+            self.record.pending = {}
+            self.record.save()
 
     def write_ahead(self, rotate):
-        """Record the family before the module may create in it: when it will (a rotation, or no member yet)."""
+        """Record the family before the module may create in it: when it will (a rotation, or no member yet). A store
+        that holds a credential without a rotation asked costs no call (the module then creates only if that
+        credential is gone from Jama: not recorded, and the next run asks for rotate as before)."""
+        if self.client is None or (self.record.current_id and not rotate):
+            return
         members = self.members()
         if members and not rotate:
             return
-        self.record.pending = {'name': self.name, 'family': True,
+        # Whose credentials the record covers: the engine on a shared vault file settles it only for its service user.
+        owner = self.user or self.client.current_user().get('username')
+        self.record.pending = {'name': self.name, 'family': True, 'user': owner,
                                'known': [cred.get('clientId') for cred in members if cred.get('clientId')]}
         self.record.save()
         self.written_ahead = True
@@ -83,4 +89,5 @@ class FamilyHandoff:
     def nothing_created(self):
         """The module made no credential after the record was written: remove the record."""
         if self.written_ahead:
-            self.settled()
+            self.record.pending = {}
+            self.record.save()

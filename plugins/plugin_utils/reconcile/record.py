@@ -56,7 +56,7 @@ class Record:
             raise ReconcileError('writing %s failed (%s)' % (self.s.store, reason_of(error)),
                                  hint=error.hint if conflict else self.store.write_hint,
                                  reason='store_conflict' if conflict else 'store_write_failed',
-                                 heals=error.heals_on_next_run)
+                                 heals=error.heals_on_next_run) from error
 
     def save_current(self, target):
         """``target`` becomes the current credential; what it replaces is queued for deletion."""

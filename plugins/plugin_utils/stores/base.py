@@ -38,7 +38,7 @@ class Store:
         """A store with one writer (the run whose inventory names it) has nothing to read back."""
 
 
-def native(value, error=errors.ConfigurationError):
+def native(value, error=errors.ConfigurationError, where=''):
     """``value`` with plain Python types that yaml.safe_dump accepts, keeping its YAML type.
 
     Values from tasks are str subclasses (unsafe text before ansible-core 2.19, tagged values since) that
@@ -54,7 +54,7 @@ def native(value, error=errors.ConfigurationError):
     if isinstance(value, float):
         return float(value)
     if isinstance(value, dict):
-        return dict((native(key, error), native(item, error)) for key, item in value.items())
+        return dict((native(key, error, where), native(item, error, where)) for key, item in value.items())
     if isinstance(value, (list, tuple)):
-        return [native(item, error) for item in value]
-    raise error('a value of type %s cannot be stored' % type(value).__name__)
+        return [native(item, error, where) for item in value]
+    raise error('a value of type %s cannot be stored%s' % (type(value).__name__, where))

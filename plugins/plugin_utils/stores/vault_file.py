@@ -23,7 +23,8 @@ from ansible.module_utils.common.text.converters import to_bytes, to_text
 from ansible.parsing.vault import VaultLib, get_file_vault_secret, is_encrypted, match_encrypt_secret
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
-from ansible_collections.jama.connect.plugins.plugin_utils.stores.base import Store, native
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.base import Store
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.base import native as _native
 
 
 class VaultFileError(errors.JamaConnectError):
@@ -126,6 +127,11 @@ def is_vault_encrypted(path):
         raise VaultFileError('%s cannot be read: %s' % (path, _cause(error)))
 
 
+def native(value):
+    """A task's value as a vars file stores it (stores/base.py); what cannot be stored is a VaultFileError."""
+    return _native(value, VaultFileError, ' in a vars file')
+
+
 def write_vars(path, updates, loader, vault_id=None, password_file=None, remove=()):
     """Merge ``updates`` into the vars file at ``path``, drop the keys in ``remove``, and encrypt it.
 
@@ -141,7 +147,7 @@ def _write_vars(path, updates, loader, vault_id, password_file, remove):
     check_writable(path)
     (chosen_id, secret), secrets = vault_secrets(loader, vault_id, password_file)
     data = read_vars(path, secrets)
-    data.update((native(key, VaultFileError), native(value, VaultFileError)) for key, value in updates.items())
+    data.update((native(key), native(value)) for key, value in updates.items())
     for key in remove:
         data.pop(key, None)
     plaintext = yaml.safe_dump(data, default_flow_style=False, allow_unicode=True, sort_keys=True)

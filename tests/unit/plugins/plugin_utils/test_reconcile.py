@@ -673,10 +673,19 @@ def test_the_engine_finishes_a_jama_api_credential_hand_off_recorded_in_the_same
     # converges; a family member the record knew is left alone.
     known = env.create_credential('shared')
     lost = env.create_credential('shared@20261206T101010Z')
-    env.write_vault({'jama_credential_state': {'pending': {'name': 'shared', 'family': True,
+    env.write_vault({'jama_credential_state': {'pending': {'name': 'shared', 'family': True, 'user': 'jci_service',
                                                            'known': [known['clientId']]}}})
     result = env.run()
     client_id = env.assert_agree()
     remaining = [cred['clientId'] for cred in env.credentials()]
     assert lost['clientId'] not in remaining and known['clientId'] in remaining and client_id in remaining
     assert 'shared@20261206T101010Z' in result['cleaned_up']
+
+
+def test_the_engine_leaves_a_hand_off_record_of_another_users_credentials_alone(env):
+    lost = env.create_credential('theirs@20261206T101010Z')
+    env.write_vault({'jama_credential_state': {'pending': {'name': 'theirs', 'family': True, 'user': 'someone_else',
+                                                           'known': []}}})
+    error = expect_failure(env)
+    assert error.reason == 'unfinished_rotation' and "someone_else's credential theirs" in error.message
+    assert lost['clientId'] in [cred['clientId'] for cred in env.credentials()]
