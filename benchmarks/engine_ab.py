@@ -1,0 +1,81 @@
+"""A converged jama.connect.configure from this checkout against the same from another commit, interleaved, on one
+emulated environment: does a change to the engine cost anything?
+
+    .venv/newest/bin/python benchmarks/engine_ab.py COMMIT [--reps 16]
+
+Writes benchmarks/results/engine-ab-<ansible-core X.Y>.json. A benchmark, not a test: nothing asserts on the
+numbers. The other commit is checked out in a temporary git worktree, removed at the end; every loop is bounded.
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import role_vs_uri as bench  # noqa: E402  pylint: disable=wrong-import-position,import-error
+
+
+def synced(work, label, root):
+    out = subprocess.run([sys.executable, os.path.join(root, 'scripts', 'sync_collection.py')],
+                         env=dict(os.environ, JAMA_CONNECT_WORK=os.path.join(work, label)),
+                         capture_output=True, text=True, check=True).stdout.strip()
+    return os.path.dirname(os.path.dirname(os.path.dirname(out)))
+
+
+def measure(work, collections, reps):
+    infos = bench.start(work, ['env00'], ['--rate-limit', '0'])
+    walls = dict((label, []) for label in collections)
+    try:
+        env = bench.Environment('env00', infos[0], work)
+        env.provision()
+        inventory = bench.inventory(work, [env], 'inventory')
+        os.environ['BENCH_COLLECTIONS'] = collections['this']
+        bench.run(work, inventory, 'jama.connect.configure', 1)  # the first run; the rest are converged
+        for rep in range(reps):
+            # Alternate which goes first, so neither always follows the other.
+            for label in (('this', 'other') if rep % 2 else ('other', 'this')):
+                os.environ['BENCH_COLLECTIONS'] = collections[label]
+                walls[label].append(bench.run(work, inventory, 'jama.connect.configure', 1)['wall'])
+    finally:
+        bench.stop(work, ['env00'])
+    return walls
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('commit')
+    parser.add_argument('--reps', type=int, default=16)
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix='engine-ab-')
+    os.makedirs(os.path.join(work, 'vault'))
+    os.makedirs(os.path.join(work, 'tmp'))
+    with open(os.path.join(work, 'pass'), 'w', encoding='utf-8') as handle:
+        handle.write(bench.PASSWORD + '\n')
+    tree = os.path.join(work, 'other-tree')
+    subprocess.run(['git', 'worktree', 'add', '--detach', '-q', tree, args.commit], cwd=bench.ROOT, check=True)
+    try:
+        collections = {'this': synced(work, 'this', bench.ROOT), 'other': synced(work, 'other', tree)}
+        walls = measure(work, collections, args.reps)
+    finally:
+        subprocess.run(['git', 'worktree', 'remove', '--force', tree], cwd=bench.ROOT, check=False)
+        shutil.rmtree(work, ignore_errors=True)
+    import ansible  # pylint: disable=import-outside-toplevel
+    head = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=bench.ROOT, capture_output=True, text=True,
+                          check=True).stdout.strip()
+    report = {'ansible_core': ansible.__version__, 'date': time.strftime('%Y-%m-%d'), 'repetitions': args.reps,
+              'this': head, 'other': args.commit,
+              'median_wall_s': dict((key, round(statistics.median(values), 3)) for key, values in walls.items()),
+              'min_wall_s': dict((key, round(min(values), 3)) for key, values in walls.items())}
+    path = os.path.join(bench.RESULTS, 'engine-ab-%s.json' % '.'.join(ansible.__version__.split('.')[:2]))
+    with open(path, 'w', encoding='utf-8') as handle:
+        json.dump(report, handle, indent=1)
+    print(json.dumps(report))
+
+
+if __name__ == '__main__':
+    main()
