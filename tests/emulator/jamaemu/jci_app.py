@@ -39,7 +39,6 @@ def valid_http_url(url):
         return False
     try:
         parts = urlsplit(url)
-        parts.port  # pylint: disable=pointless-statement  # raises ValueError for a port out of range or not a number
     except ValueError:  # e.g. an unbalanced '[' taken for an IPv6 literal
         return False
     return parts.scheme in ('http', 'https') and bool(parts.hostname)
