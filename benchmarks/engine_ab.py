@@ -7,14 +7,10 @@ Writes benchmarks/results/engine-ab-<ansible-core X.Y>.json. A benchmark, not a 
 numbers. The other commit is checked out in a temporary git worktree, removed at the end; every loop is bounded.
 """
 import argparse
-import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
-import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import role_vs_uri as bench  # noqa: E402  pylint: disable=wrong-import-position,import-error
@@ -51,11 +47,7 @@ def main():
     parser.add_argument('commit')
     parser.add_argument('--reps', type=int, default=16)
     args = parser.parse_args()
-    work = tempfile.mkdtemp(prefix='engine-ab-')
-    os.makedirs(os.path.join(work, 'vault'))
-    os.makedirs(os.path.join(work, 'tmp'))
-    with open(os.path.join(work, 'pass'), 'w', encoding='utf-8') as handle:
-        handle.write(bench.PASSWORD + '\n')
+    work = bench.workdir('engine-ab-')
     tree = os.path.join(work, 'other-tree')
     subprocess.run(['git', 'worktree', 'add', '--detach', '-q', tree, args.commit], cwd=bench.ROOT, check=True)
     try:
@@ -64,17 +56,9 @@ def main():
     finally:
         subprocess.run(['git', 'worktree', 'remove', '--force', tree], cwd=bench.ROOT, check=False)
         shutil.rmtree(work, ignore_errors=True)
-    import ansible  # pylint: disable=import-outside-toplevel
     head = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=bench.ROOT, capture_output=True, text=True,
                           check=True).stdout.strip()
-    report = {'ansible_core': ansible.__version__, 'date': time.strftime('%Y-%m-%d'), 'repetitions': args.reps,
-              'this': head, 'other': args.commit,
-              'median_wall_s': dict((key, round(statistics.median(values), 3)) for key, values in walls.items()),
-              'min_wall_s': dict((key, round(min(values), 3)) for key, values in walls.items())}
-    path = os.path.join(bench.RESULTS, 'engine-ab-%s.json' % '.'.join(ansible.__version__.split('.')[:2]))
-    with open(path, 'w', encoding='utf-8') as handle:
-        json.dump(report, handle, indent=1)
-    print(json.dumps(report))
+    bench.save_report('engine-ab', bench.interleaved_report(walls, args.reps, this=head, other=args.commit))
 
 
 if __name__ == '__main__':

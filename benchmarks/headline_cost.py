@@ -7,13 +7,9 @@ Writes benchmarks/results/headline-cost-<ansible-core X.Y>.json. A benchmark, no
 numbers. One emulator on 127.0.0.1; every loop is bounded.
 """
 import argparse
-import json
 import os
-import statistics
 import subprocess
 import sys
-import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import role_vs_uri as bench  # noqa: E402  pylint: disable=wrong-import-position,import-error
@@ -44,11 +40,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--reps', type=int, default=12)
     args = parser.parse_args()
-    work = tempfile.mkdtemp(prefix='headline-')
-    os.makedirs(os.path.join(work, 'vault'))
-    os.makedirs(os.path.join(work, 'tmp'))
-    with open(os.path.join(work, 'pass'), 'w', encoding='utf-8') as handle:
-        handle.write(bench.PASSWORD + '\n')
+    work = bench.workdir('headline-')
     collections = copies(work)
     infos = bench.start(work, ['env00'], ['--rate-limit', '0'])
     walls = {'with': [], 'without': [], 'uri': []}
@@ -65,16 +57,10 @@ def main():
             walls['uri'].append(bench.run(work, inventory, bench.URI_PLAYBOOK, 1)['wall'])
     finally:
         bench.stop(work, ['env00'])
-    import ansible  # pylint: disable=import-outside-toplevel
-    report = {'ansible_core': ansible.__version__, 'date': time.strftime('%Y-%m-%d'), 'repetitions': args.reps,
-              'median_wall_s': dict((key, round(statistics.median(values), 3)) for key, values in walls.items()),
-              'min_wall_s': dict((key, round(min(values), 3)) for key, values in walls.items())}
+    report = bench.interleaved_report(walls, args.reps)
     report['converged_ratio_with_line'] = round(report['median_wall_s']['with'] / report['median_wall_s']['uri'], 3)
     report['converged_ratio_without_line'] = round(report['median_wall_s']['without'] / report['median_wall_s']['uri'], 3)
-    path = os.path.join(bench.RESULTS, 'headline-cost-%s.json' % '.'.join(ansible.__version__.split('.')[:2]))
-    with open(path, 'w', encoding='utf-8') as handle:
-        json.dump(report, handle, indent=1)
-    print(json.dumps(report))
+    bench.save_report('headline-cost', report)
 
 
 if __name__ == '__main__':

@@ -244,6 +244,34 @@ def shared_jama(work, size):
         stop(work, ['shared'])
 
 
+def workdir(prefix):
+    """A fresh working directory with the vault and temp directories and the vault password file a run needs."""
+    work = tempfile.mkdtemp(prefix=prefix)
+    os.makedirs(os.path.join(work, 'vault'))
+    os.makedirs(os.path.join(work, 'tmp'))
+    with open(os.path.join(work, 'pass'), 'w', encoding='utf-8') as handle:
+        handle.write(PASSWORD + '\n')
+    return work
+
+
+def interleaved_report(walls, reps, **extra):
+    """The figures of an interleaved comparison (headline_cost.py, engine_ab.py): medians and minimums per label."""
+    import ansible  # pylint: disable=import-outside-toplevel
+    report = {'ansible_core': ansible.__version__, 'date': time.strftime('%Y-%m-%d'), 'repetitions': reps}
+    report.update(extra)
+    report['median_wall_s'] = dict((key, round(statistics.median(values), 3)) for key, values in walls.items())
+    report['min_wall_s'] = dict((key, round(min(values), 3)) for key, values in walls.items())
+    return report
+
+
+def save_report(name, report):
+    """benchmarks/results/<name>-<ansible-core X.Y>.json, and the same on standard output."""
+    path = os.path.join(RESULTS, '%s-%s.json' % (name, '.'.join(report['ansible_core'].split('.')[:2])))
+    with open(path, 'w', encoding='utf-8') as handle:
+        json.dump(report, handle, indent=1)
+    print(json.dumps(report))
+
+
 def markdown(report):
     lines = ['# jama.connect.configure against a hand-written uri playbook', '',
              'Machine: %s, %d cores; ansible-core %s; measured %s.'

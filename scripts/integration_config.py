@@ -42,10 +42,6 @@ def main(info_path, output_path):
     # The collection copy under test (output_path is its tests/integration/integration_config.yml): targets read
     # shipped data (extensions/) from it, as ansible-test's temporary tree holds only tests/.
     config['collection_root'] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(output_path))))
-    # How many playbooks the bad-input matrix runs at once (tests/integration/targets/bad_input/cases.py). In make
-    # test both cores run side by side and the newest core's matrix is the suite's longest path (ansible-core 2.21
-    # spends more CPU a task): more processes give it a larger share of the machine while both run.
-    config['matrix_parts'] = 4 if os.environ.get('JAMA_CONNECT_FLAVOR') == 'newest' else 2
     with open(output_path, 'w', encoding='utf-8') as handle:
         json.dump(config, handle, indent=2)
     os.chmod(output_path, 0o600)

@@ -15,8 +15,7 @@ STEPS=("${@:-${ALL_STEPS[@]}}")
 collection() { JAMA_CONNECT_FLAVOR="$1" "$ROOT/.venv/$1/bin/python" scripts/sync_collection.py; }
 pyver() { "$ROOT/.venv/$1/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])'; }
 
-# Two workers, each with its own shared emulator (jamaemu/pytest_plugin.py): one process left a core idle.
-step_emulator() { (cd tests/emulator && "$ROOT/.venv/newest/bin/python" -m pytest -q -p no:cacheprovider -n 2); }
+step_emulator() { (cd tests/emulator && "$ROOT/.venv/newest/bin/python" -m pytest -q -p no:cacheprovider); }
 step_sanity() { local dir; dir="$(collection "$1")" && (cd "$dir" && "$ROOT/.venv/$1/bin/ansible-test" sanity --python "$(pyver "$1")" --color no); }
 step_units() {  # step_units newest|oldest [INDEX/COUNT: this core's share of the fault suite, tests/unit/conftest.py]
     local dir; dir="$(collection "$1")" || return 1

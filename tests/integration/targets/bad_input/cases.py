@@ -355,20 +355,15 @@ def task(case, check):
 
 
 # The matrix is CPU-bound (about 0.13 s of CPU a task): runme.sh runs it as this many playbooks at once, each
-# with every PARTS-th row, so the core whose matrix is slower gets its share of the machine. The integration
-# config's matrix_parts (scripts/integration_config.py) sets it per core.
+# with every PARTS-th row, so the core whose matrix is slower gets its share of the machine.
 PARTS = 2
 
 
-def main(output_dir, expected_path, config_path=None):
-    count = PARTS
-    if config_path:
-        with open(config_path, encoding='utf-8') as handle:
-            count = int(json.load(handle).get('matrix_parts') or PARTS)
-    parts = [([], {}) for _part in range(count)]
+def main(output_dir, expected_path):
+    parts = [([], {}) for _part in range(PARTS)]
     expected = {}
     for case in ROWS:
-        tasks, keys = parts[case['id'] % count]
+        tasks, keys = parts[case['id'] % PARTS]
         runs = (True,) if case['check_only'] else ((False, True) if case['check'] else (False,))
         for check in runs:
             tasks.append(task(case, check))
@@ -379,15 +374,15 @@ def main(output_dir, expected_path, config_path=None):
         collect = {'name': 'Keep every result', 'ansible.builtin.copy': {
             'dest': '{{ matrix_dir }}/results-%d.json' % number, 'mode': '0600',
             'content': '{{ %s | to_json }}' % ('{' + ', '.join("'%s': %s" % (key, key) for key in keys) + '}')}}
-        play = [{'name': 'The bad-input matrix, part %d of %d' % (number + 1, count), 'hosts': 'testhost',
+        play = [{'name': 'The bad-input matrix, part %d of %d' % (number + 1, PARTS), 'hosts': 'testhost',
                  'gather_facts': False, 'tasks': tasks + [collect]}]
         with open('%s/matrix-%d.yml' % (output_dir, number), 'w', encoding='utf-8') as handle:
             yaml.safe_dump(play, handle, sort_keys=False, width=200)
     with open(expected_path, 'w', encoding='utf-8') as handle:
         json.dump(expected, handle, indent=1)
     print('matrix: %d rows, %d tasks in %d playbooks run at once' % (
-        len(ROWS), sum(len(tasks) for tasks, _keys in parts), count))
+        len(ROWS), sum(len(tasks) for tasks, _keys in parts), PARTS))
 
 
 if __name__ == '__main__':
-    main(*sys.argv[1:4])
+    main(sys.argv[1], sys.argv[2])

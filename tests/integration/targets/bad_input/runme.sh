@@ -17,7 +17,7 @@ ansible-vault encrypt --vault-id "matrix@$MATRIX/pass" "$MATRIX/list.vault.yml" 
 printf 'unrelated: 1\n' > "$MATRIX/nokeys.vault.yml"
 ansible-vault encrypt --vault-id "matrix@$MATRIX/pass" "$MATRIX/nokeys.vault.yml" > /dev/null
 
-"$PYTHON" cases.py "$MATRIX" "$MATRIX/expected.json" "$CONFIG"
+"$PYTHON" cases.py "$MATRIX" "$MATRIX/expected.json"
 "$PYTHON" "$SETUP_FILES/admin.py" --config "$CONFIG" DELETE /requests
 # The parts of the matrix (cases.py PARTS) run at once, each its own -vvv log. Failures are the point here; check.py
 # judges them.
