@@ -33,9 +33,12 @@ setsid ansible-playbook -i "$INVENTORY_PATH" -e "@$CONFIG" "${VAULT[@]}" "${KILL
     > "$LOG_DIR/oauth_connector_role-killed.log" 2>&1 &
 RUNNING=$!
 "$PYTHON" "$SETUP_FILES/admin.py" --config "$CONFIG" --wait-for createUserApiCredential
+# bash reports the killed job ("Killed setsid ansible-playbook ...") on its own stderr whenever it reaps it, which
+# may be while kill itself runs: the kill is the test's own, so the shell's stderr is closed until the job is reaped.
+exec 3>&2 2> /dev/null
 kill -KILL -- "-$RUNNING"
-# bash reports the killed job ("Killed setsid ansible-playbook ...") when it reaps it; the kill is the test's own.
-{ wait "$RUNNING"; } 2> /dev/null || true
+wait "$RUNNING" || true
+exec 2>&3 3>&-
 echo "ok: killed the run after Jama created the credential (on purpose); the next run must heal it"
 "$PYTHON" "$SETUP_FILES/admin.py" --config "$CONFIG" DELETE /faults
 run_playbook via_roles.yml "${VAULT[@]}" "${KILLED[@]}"
