@@ -1,6 +1,6 @@
 """The house measures of plugins/, enforced by make test's lint step (issue "The engine as a house"):
 
-- no Python file over 400 source lines (modules counted without DOCUMENTATION, EXAMPLES and RETURN);
+- no Python file over 400 lines (modules counted without DOCUMENTATION, EXAMPLES and RETURN);
 - no function of 50 lines or more;
 - no block (function, method, class) with a cyclomatic complexity over 15;
 - a maintainability index of at least 20 for every file (modules measured without their documentation).
@@ -25,13 +25,15 @@ DOCS = ('DOCUMENTATION', 'EXAMPLES', 'RETURN')
 
 def without_docs(source):
     """The source with a module's DOCUMENTATION, EXAMPLES and RETURN strings blanked (their lines kept as empty
-    lines, so line numbers stay true)."""
+    lines, so line numbers stay true), and how many lines they took."""
     lines = source.splitlines()
+    blanked = 0
     for node in ast.parse(source).body:
         if isinstance(node, ast.Assign) and any(getattr(target, 'id', None) in DOCS for target in node.targets):
             for index in range(node.lineno - 1, node.end_lineno):
                 lines[index] = ''
-    return '\n'.join(lines) + '\n'
+                blanked += 1
+    return '\n'.join(lines) + '\n', blanked
 
 
 def blocks(tree_blocks):
@@ -44,8 +46,9 @@ def blocks(tree_blocks):
 def measure(path):
     """(figures, breaches) of one file."""
     with open(path, encoding='utf-8') as handle:
-        source = without_docs(handle.read())
-    sloc = analyze(source).sloc
+        source, blanked = without_docs(handle.read())
+    # Every line but the module documentation's, as reviews count them (docstrings, comments and blanks too).
+    sloc = analyze(source).loc - blanked
     maintainability = mi_visit(source, multi=True)
     breaches = []
     if sloc > MAX_SLOC:

@@ -13,63 +13,21 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
-from ansible.utils.display import Display
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
-from ansible_collections.jama.connect.plugins.module_utils.connection import (
-    controller_argument_spec, jama_argument_spec, jama_session, resolve_jama)
+from ansible_collections.jama.connect.plugins.module_utils.connection import jama_session, resolve_jama
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
 from ansible_collections.jama.connect.plugins.module_utils.probe import check_credential
-from ansible_collections.jama.connect.plugins.module_utils.limits import VAR_NAME
+from ansible_collections.jama.connect.plugins.plugin_utils.credential_task import (
+    check_args, checked_connections, handoff_settings, planned_deletion, typed, with_controller_diff)
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller import ControllerSink, sink_options
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.handoff import FamilyHandoff
-from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import Settings
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file import (
     VaultFileError, VaultStore, check_writable, read_vars, vault_secrets, write_vars)
 
 MODULE = 'jama.connect.jama_api_credential'
-
-
-def typed(reason, heals):
-    """What a failed result says a workflow can do about it (module_utils/errors.py)."""
-    return {'reason': reason, 'heals_on_next_run': bool(heals),
-            'outcome': 'heals_next_run' if heals else 'operator_must_act'}
-
-
-def with_controller_diff(result, sink):
-    """What the controller credential holds before, and will hold after (never its secret)."""
-    if sink is None or not isinstance(result.get('diff'), dict) or result.get('failed'):
-        return
-    held = ((sink.current or {}).get('inputs') or {}).get('client_id')
-    after_id = (result.get('credential') or {}).get('client_id') or held
-    where = {'name': sink.options['name'], 'organization': sink.options['organization']}
-    result['diff']['before'] = dict(result['diff'].get('before') or {},
-                                    controller_credential=dict(where, client_id=held) if sink.current else {})
-    result['diff']['after'] = dict(result['diff'].get('after') or {},
-                                   controller_credential=dict(where, client_id=after_id))
-
-
-def planned_deletion(result, args, lost):
-    """Check mode with credentials an interrupted run lost: a real run deletes them and then creates a new one, so
-    the module's view of the family (which still lists them) is not what a real run acts on."""
-    names = [cred['name'] for cred in lost]
-    result.pop('client_id', None)
-    result.update(changed=True, would_delete=names, credential={'name': args['name'], 'client_id': '(new)'})
-    # Shown, not put into the result's warnings: on ansible-core 2.19+ those hold the module's own warning objects.
-    Display().warning('%s records an interrupted create: a real run deletes %s, whose secret was never stored, and '
-                      'creates a new credential' % (args['vault_file'], ', '.join(names)))
-    return result
-
-
-def handoff_settings(args):
-    """The vault file's variables, as the engine's record names them (plugin_utils/reconcile/record.py)."""
-    return Settings(jama_url='', vault_file=args['vault_file'], store=args['vault_file'],
-                    client_id_var=args.get('client_id_var') or 'jama_client_id',
-                    client_secret_var=args.get('client_secret_var') or 'jama_client_secret',
-                    state_var=args.get('state_var') or 'jama_credential_state')
 
 
 class ActionModule(ActionBase):
@@ -392,38 +350,3 @@ class ActionModule(ActionBase):
                                 ', and the credential it was to replace is untouched and still works'
                                 if (result.get('credential') or {}).get('replaced') else ''))
         return failed
-
-
-def checked_connections(args):
-    """The jama and controller options as the module's argument spec makes them (types converted, paths expanded,
-    unknown keys refused), for the calls this action makes itself. Returns (connections, refusal)."""
-    given = dict((key, args[key]) for key in ('jama', 'controller') if args.get(key) is not None)
-    spec = jama_argument_spec()
-    spec.update(controller_argument_spec())
-    validated = ArgumentSpecValidator(spec).validate(given)
-    if validated.error_messages:
-        return None, '; '.join(validated.error_messages)
-    return validated.validated_parameters, None
-
-
-def check_args(args):
-    """Input the module would silently turn into something else, refused before any call."""
-    for option in ('name', 'description', 'user'):
-        if option in args and args[option] is not None and not isinstance(args[option], str):
-            return '%s must be a string, got a %s' % (option, type(args[option]).__name__)
-    if 'user' in args and args['user'] is not None and not args['user'].strip():
-        return ('user must be a Jama username (for example jci_service); leave it out to manage the authenticated '
-                "user's own credential")
-    names = {}
-    for option in ('client_id_var', 'client_secret_var', 'state_var'):
-        if option in args and args[option] is not None:
-            value = args[option]
-            if not isinstance(value, str) or not VAR_NAME.match(value):
-                return ('%s must be a variable name (letters, digits and _, not starting with a digit), got %r'
-                        % (option, value))
-            names[option] = value
-    chosen = [names.get('client_id_var', 'jama_client_id'), names.get('client_secret_var', 'jama_client_secret'),
-              names.get('state_var', 'jama_credential_state')]
-    if len(set(chosen)) != 3:
-        return 'client_id_var, client_secret_var and state_var must be three different variable names'
-    return None
