@@ -22,8 +22,9 @@ from ansible_collections.jama.connect.plugins.module_utils.jama_client import Ja
 from ansible_collections.jama.connect.plugins.module_utils.probe import check_credential
 from ansible_collections.jama.connect.plugins.plugin_utils.credential_task import (
     check_args, checked_connections, handoff_settings, planned_deletion, typed, with_controller_diff)
-from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller import ControllerSink, sink_options
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.handoff import FamilyHandoff
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller_handoff import HandoffStore
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller_sink import ControllerSink, sink_options
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file import (
     VaultFileError, VaultStore, check_writable, read_vars, vault_secrets, write_vars)
 
@@ -65,7 +66,7 @@ class ActionModule(ActionBase):
                                   msg='Cannot hand the secret off to the controller: %s' % error.message,
                                   **typed(error.reason, error.heals_on_next_run))
                     return result
-            handoff, failed = self._settle(result, args, task_vars, connections)
+            handoff, failed = self._settle(result, args, task_vars, connections, sink)
             if failed is not None:
                 return failed
             return self._run(result, args, task_vars, previous, sink, connections, handoff)
@@ -75,15 +76,24 @@ class ActionModule(ActionBase):
             for session in self._sessions:
                 session.close()
 
-    def _settle(self, result, args, task_vars, connections):
-        """With a vault file: the credentials an interrupted earlier run created and never handed off are deleted,
-        then the family is recorded ahead of a create (plugin_utils/reconcile/handoff.py). Returns (handoff or None,
-        the failed result or None)."""
-        if not args.get('vault_file') or args.get('state') == 'absent' or not args.get('name'):
+    def _settle(self, result, args, task_vars, connections, sink):
+        """With a store for the record (the vault file, else a controller credential whose type has the input for
+        it): the credentials an interrupted earlier run created and never handed off are deleted, then the family is
+        recorded ahead of a create (plugin_utils/reconcile/handoff.py). Returns (handoff or None, the failed result
+        or None)."""
+        if args.get('state') == 'absent' or not args.get('name') or not (args.get('vault_file') or sink):
             return None, None
-        store = VaultStore(args['vault_file'], self._loader, args.get('vault_id'), args.get('vault_password_file'))
-        handoff = FamilyHandoff(handoff_settings(args), store, args['name'], self._client(connections),
-                                args.get('user'))
+        client = self._client(connections)
+        if args.get('vault_file'):
+            settings = handoff_settings(args, sink)
+            store = VaultStore(args['vault_file'], self._loader, args.get('vault_id'), args.get('vault_password_file'))
+        elif HandoffStore.usable(sink) and client is not None:
+            settings = handoff_settings(args, sink)
+            store = HandoffStore(sink, resolve_jama(connections, require_auth=False).get('url'),
+                                 (settings.client_id_var, settings.client_secret_var, settings.state_var))
+        else:
+            return None, None
+        handoff = FamilyHandoff(settings, store, args['name'], client, args.get('user'))
         try:
             handoff.read()
             orphans = handoff.orphans()
@@ -163,7 +173,7 @@ class ActionModule(ActionBase):
         if handoff is None:
             return None
         if self._task.check_mode and handoff.found:
-            return self._finish(planned_deletion(result, args, handoff.found), args, sink)
+            return self._finish(planned_deletion(result, args, handoff.found, handoff.s.store), args, sink)
         if not result.get('client_secret') and not result.get('failed'):
             try:
                 handoff.nothing_created()
@@ -188,16 +198,21 @@ class ActionModule(ActionBase):
         try:
             # A controller credential is what jobs use: it gets a secret that Jama has just accepted.
             self._verify(connections, result['client_id'], secret)
-            credential_id = sink.write(resolve_jama(connections, require_auth=False).get('url'), result['client_id'],
-                                       secret)
+            if vault_file or handoff is None:
+                credential_id = sink.write(resolve_jama(connections, require_auth=False).get('url'),
+                                           result['client_id'], secret)
+            else:  # the controller credential holds the record: the same write removes it
+                handoff.hand_off(result['client_id'], secret)
+                credential_id = sink.current['id']
         except errors.JamaConnectError as error:  # the check against Jama and the controller's calls
             result['retries'] = result.get('retries', []) + sink.retries
-            if error.details.get('outcome_unknown'):
+            cause = error.__cause__ or error  # the record's save wraps the store's error
+            if cause.details.get('outcome_unknown'):
                 # The controller may hold the new secret: deleting the credential could break every job.
-                return self._undecided(result, args, sink, error)
+                return self._undecided(result, sink, cause, recorded=handoff is not None and not vault_file)
             if vault_file:
                 self._restore(args, previous)
-            return self._revoke(result, args, task_vars, sink.describe(), error)
+            return self._revoke(result, args, task_vars, sink.describe(), cause, handoff)
         result['controller_credential'] = {'id': credential_id, 'name': sink.options['name'],
                                            'organization': sink.options['organization']}
         result['retries'] = result.get('retries', []) + sink.retries
@@ -253,16 +268,20 @@ class ActionModule(ActionBase):
         return result
 
     @staticmethod
-    def _undecided(result, args, sink, error):
-        """A controller write whose outcome cannot be read back: keep everything, say what the next run does."""
+    def _undecided(result, sink, error, recorded):
+        """A controller write whose outcome cannot be read back: keep everything, say what the next run does.
+        ``recorded``: the controller credential records the create, so the next run also heals a write that did
+        not happen."""
+        otherwise = ('deletes it (the record written ahead names it) and creates a new one' if recorded
+                     else 'asks for rotate: true')
         return dict(typed('answer_lost', True), failed=True, changed=True, retries=result.get('retries', []),
                     client_id=result.get('client_id'),
                     msg=('Handing the new credential %s (client ID %s) to the %s: %s. It is kept in Jama%s. Run the '
                          'task again: it reads the controller credential and finishes if the controller holds the new '
-                         'client ID, or asks for rotate: true if not' % (
+                         'client ID, or %s if not' % (
                              (result.get('credential') or {}).get('name'), result.get('client_id'), sink.describe(),
                              error.message, ', and so is the credential it was to replace'
-                             if (result.get('credential') or {}).get('replaced') else '')))
+                             if (result.get('credential') or {}).get('replaced') else '', otherwise)))
 
     @staticmethod
     def _verify(connections, client_id, secret):
@@ -329,13 +348,19 @@ class ActionModule(ActionBase):
         except VaultFileError as error:  # check_writable, vault_secrets and read_vars raise only this
             return 'Cannot hand the secret off to vault_file %s: %s' % (args['vault_file'], error), None
 
-    def _revoke(self, result, args, task_vars, vault_file, error):
-        """``vault_file``: where the hand-off failed (the vault file, or the controller credential)."""
+    def _revoke(self, result, args, task_vars, vault_file, error, handoff=None):
+        """``vault_file``: where the hand-off failed (the vault file, or the controller credential); ``handoff``:
+        the record written ahead, removed once the new credential is deleted (if the store takes the write)."""
         reason = error.message  # a JamaConnectError (VaultFileError is one)
         # Only the credential just created: with rotate, the one it was to replace stays and keeps working.
         revoke_args = dict(((key, value) for key, value in args.items() if key != 'controller'), state='absent', rotate=False,
                            credential_ids=[(result.get('credential') or {}).get('id')])
         revoked = self._execute_module(module_name=MODULE, module_args=revoke_args, task_vars=task_vars)
+        if handoff is not None and not revoked.get('failed'):
+            try:
+                handoff.nothing_created()
+            except errors.JamaConnectError:
+                pass  # the next run finds the record, nothing of it left in Jama, and removes it
         failed = dict(typed('handoff_failed', error.heals_on_next_run and not revoked.get('failed')), failed=True,
                       changed=bool(not revoked.get('failed')), retries=result.get('retries', []),
                       client_id=result.get('client_id'))

@@ -34,8 +34,8 @@ from ansible_collections.jama.connect.plugins.module_utils.limits import (
 from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import ROLE_VARIABLES, argument_spec
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.engine import Engine
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import NAME_SUFFIX_LENGTH, Settings
-from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller import (
-    ControllerSink, ControllerStore, parse_state, sink_options)
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller import ControllerStore, parse_state
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller_sink import ControllerSink, sink_options
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file import VaultFileError, VaultStore
 
 # Shown at default verbosity: one line per environment with the run's verdict (the result's headline). From a

@@ -125,7 +125,12 @@ options:
         returns, and only after Jama accepted the new secret (a token and the user it belongs to). If that fails, the
         new Jama credential is deleted again (and O(vault_file), if given, is put back), so nothing is left half done.
       - A lost controller answer is settled by reading the credential back; the controller never shows the secret,
-        so the client ID decides.
+        so the client ID (or the revision this task wrote) decides.
+      - Without O(vault_file), the controller credential takes the record of a create about to happen (the family and
+        the client IDs it had) in its plain C(revision) input, where this task can read it back, so a run killed
+        between the create and the hand-off is healed by the next run without O(rotate), as with O(vault_file). A
+        first run creates the controller credential with the record, before the Jama credential. A credential type
+        without the C(revision) input records nothing; then the next run asks for O(rotate).
       - The credential type, the organization and the connection are checked before anything is created.
       - With O(rotate), the old Jama credential is deleted only after the controller holds the new one.
     type: dict
@@ -389,8 +394,9 @@ def create(client, params, name, user_id):
         if params['vault_file']:
             next_run = ('as vault_file records the attempt, deletes it (its secret is lost) and creates a new one')
         elif hands_off(params):
-            next_run = ('as the controller credential does not hold its secret, stops and asks for rotate: true, '
-                        'which replaces it')
+            next_run = ('as the controller credential records the attempt, deletes it (its secret is lost) and creates '
+                        'a new one (a credential type without the revision input records nothing: then the next run '
+                        'asks for rotate: true)')
         else:
             next_run = 'reports it unchanged and without a secret: run with rotate: true to replace it, or delete it with state: absent'
         raise errors.TransportError(

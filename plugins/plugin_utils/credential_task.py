@@ -36,7 +36,7 @@ def with_controller_diff(result, sink):
                                    controller_credential=dict(where, client_id=after_id))
 
 
-def planned_deletion(result, args, lost):
+def planned_deletion(result, args, lost, store):
     """Check mode with credentials an interrupted run lost: a real run deletes them and then creates a new one, so
     the module's view of the family (which still lists them) is not what a real run acts on."""
     names = [cred['name'] for cred in lost]
@@ -44,13 +44,14 @@ def planned_deletion(result, args, lost):
     result.update(changed=True, would_delete=names, credential={'name': args['name'], 'client_id': '(new)'})
     # Shown, not put into the result's warnings: on ansible-core 2.19+ those hold the module's own warning objects.
     Display().warning('%s records an interrupted create: a real run deletes %s, whose secret was never stored, and '
-                      'creates a new credential' % (args['vault_file'], ', '.join(names)))
+                      'creates a new credential' % (store, ', '.join(names)))
     return result
 
 
-def handoff_settings(args):
-    """The vault file's variables, as the engine's record names them (plugin_utils/reconcile/record.py)."""
-    return Settings(jama_url='', vault_file=args['vault_file'], store=args['vault_file'],
+def handoff_settings(args, sink):
+    """The store's variables, as the engine's record names them (plugin_utils/reconcile/record.py): the vault file's,
+    or, for a controller credential alone, the role's defaults (only the record uses them there)."""
+    return Settings(jama_url='', vault_file=args.get('vault_file'), store=args.get('vault_file') or sink.describe(),
                     client_id_var=args.get('client_id_var') or 'jama_client_id',
                     client_secret_var=args.get('client_secret_var') or 'jama_client_secret',
                     state_var=args.get('state_var') or 'jama_credential_state')

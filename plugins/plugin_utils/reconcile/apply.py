@@ -20,7 +20,7 @@ from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model impor
 class Acts:
     """One run's acts, in the order the flows call them. ``verifier``: the run's Verifier (verify.py), which a new
     credential passes before anything uses it. ``mirror``: a controller credential that gets a copy of the store's
-    current credential (plugin_utils/stores/controller.py ControllerSink), or None."""
+    current credential (plugin_utils/stores/controller_sink.py ControllerSink), or None."""
 
     def __init__(self, settings, observer, record, journal, verifier, basic_probe=None, mirror=None):
         self.s = settings

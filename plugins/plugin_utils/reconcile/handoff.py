@@ -1,9 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: jama.connect contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""jama_api_credential's hand-off to a vault file, on the engine's write-ahead record (record.py).
+"""jama_api_credential's hand-off to its store (a vault file, or a controller credential alone:
+stores/controller_handoff.py), on the engine's write-ahead record (record.py).
 
-Before the module may create a credential, the vault file records the credential family it creates in and the
+Before the module may create a credential, the store records the credential family it creates in and the
 client IDs the family had (``pending: {name, family: true, known: [...]}``); the write that hands the new secret off
 removes the record in the same write. A run killed between the create and that write leaves the record, and the next
 run (this action, or the role's engine on the same vault file: converge.settle_pending) deletes the family members
@@ -24,7 +25,7 @@ class FamilyHandoff:
     (then nothing is recorded or settled, and the hand-off still writes); ``user``: the credential owner's username,
     or None for the authenticated user.
 
-    Like the engine, it takes the vault file as its own: runs that share one run one at a time (a run cannot tell a
+    Like the engine, it takes the store as its own: runs that share one run one at a time (a run cannot tell a
     record left by a killed run from one a running job just wrote)."""
 
     def __init__(self, settings, store, name, client, user=None):

@@ -21,4 +21,5 @@ run_playbook check_diff.yml --check --diff
 run_playbook lost_answer.yml
 run_playbook lost_answer_vault.yml --vault-id "integration@$VAULT_DIR/pass" -e "vault_dir=$VAULT_DIR"
 run_playbook controller_sink.yml
+run_playbook lost_answer_controller.yml
 leak_check

@@ -22,8 +22,8 @@ from ansible_collections.jama.connect.plugins.module_utils.jama_client import Ja
 from ansible_collections.jama.connect.plugins.module_utils.jci_client import JciClient
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.engine import Engine
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import Settings, marker
-from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller import (
-    ControllerSink, ControllerStore, sink_options)
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller import ControllerStore
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller_sink import ControllerSink, sink_options
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file import VaultFileError, VaultStore
 from ansible_collections.jama.connect.tests.unit.plugins.awx_render import render
 
