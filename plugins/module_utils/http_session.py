@@ -169,6 +169,7 @@ class ApiSession:
         self.field_errors = False
         # Hints naming this connection's own options ('tls', 'auth'); the error classes' generic ones otherwise.
         self.hints = {}
+        self.server_date = None
 
     def close(self):
         self.http.close()
@@ -207,6 +208,8 @@ class ApiSession:
             # timeout out of range): a clear message instead of a traceback.
             detail = str(error).splitlines()[0][:300] if str(error) else ''
             raise errors.ConfigurationError('Cannot call %s: %s: %s' % (self.base_url, type(error).__name__, detail))
+        # The server's clock (RFC 7231 Date), against which the engine ages credentials the server dated.
+        self.server_date = response.headers.get('Date') or self.server_date
         history = getattr(getattr(response.raw, 'retries', None), 'history', None) or ()
         for entry in history:
             self.retries.append({'method': method, 'path': url[len(self.base_url):].split('?')[0],

@@ -57,6 +57,12 @@ OPTIONS = (
     ('credential_revision', {'type': 'str'}, 'oauth_connector_credential_revision'),
     # Set when a "Jama Connect OAuth client" credential is attached to the job (it injects the client options).
     ('client_from_credential', {'type': 'bool', 'default': False}, 'oauth_connector_client_secret_from_credential'),
+    # The age policy (plugin_utils/reconcile/lifecycle.py): durations such as 90d, 36h or 30m.
+    ('max_age', {'type': 'str'}, 'oauth_connector_max_age'),
+    ('rotate_before', {'type': 'str'}, 'oauth_connector_rotate_before'),
+    ('warn_before', {'type': 'str'}, 'oauth_connector_warn_before'),
+    ('max_unused', {'type': 'str'}, 'oauth_connector_max_unused'),
+    ('rotate_when_due', {'type': 'bool', 'default': False}, 'oauth_connector_rotate_when_due'),
 )
 
 # Messages name the module option and the role variable that sets it, so both audiences find the fix; a connection's

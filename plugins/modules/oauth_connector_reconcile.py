@@ -26,7 +26,8 @@ description:
   - "Credentials it creates are named O(credential_name) plus a time stamp, with the description
     C(Managed by jama.connect for JCI <jci url>, connector \"<name>\"). Only credentials with that description are
     ever deleted as orphans, so credentials made by hand or for other connectors are never touched."
-  - "A converged environment costs two calls: reading the connector and JCI's connector test (with
+  - "A converged environment costs two calls: reading the connector and JCI's connector test (with O(jama), two
+    reads more that list the service user's credentials for the result's C(status) and the role's orphans; with
     O(controller_credential), three reads of the controller more). The direct check
     against Jama runs when it adds information: after a change, in O(flow=check), and to diagnose a failed JCI test."
   - "Connections: O(jama) is Jama as an administrator, to list, create and delete the service user's credentials
@@ -157,6 +158,24 @@ options:
       - Set by the role when a C(Jama Connect OAuth client) credential is attached to the job (its injectors set
         C(oauth_connector_client_secret_from_credential)). With O(vault_file) the task then fails before any call,
         because that credential's injected URL and client would override the host's own.
+    type: bool
+    default: false
+  max_age:
+    description:
+      - The credential's lifetime, a duration such as C(90d), C(36h) or C(30m). Its age counts from Jama's
+        C(createdDate) (modelled), against Jama's clock (the C(Date) of its answers). Unset, nothing expires.
+    type: str
+  rotate_before:
+    description: How long before the end of O(max_age) a rotation is due. Default one third of O(max_age).
+    type: str
+  warn_before:
+    description: From how long before the end of O(max_age) each run warns. Shorter than O(max_age).
+    type: str
+  max_unused:
+    description: A credential unused for this long (Jama's C(lastUsedDate), modelled) is reported as C(Unused).
+    type: str
+  rotate_when_due:
+    description: With O(flow=configure), rotate the credential once it is due (needs O(max_age)).
     type: bool
     default: false
   client_secret_plaintext:
@@ -360,6 +379,46 @@ orphans_checked:
   description: Whether the service user's credentials were listed to find orphans (needs the Jama administrator).
   returned: when the run changed something
   type: bool
+status:
+  description:
+    - The environment's lifecycle, computed against Jama's current time on every run (never carried over from an
+      earlier run). A failed run reports what it saw before it stopped.
+  returned: always
+  type: dict
+  contains:
+    conditions:
+      description:
+        - C(Ready) (the connector uses the store's credential, both verified, nothing wrong), C(RotationDue),
+          C(Expired) (with O(max_age)), C(Unused) (with O(max_unused)), C(Orphans), C(ForeignCredentials),
+          C(SlotsLow) (18 or more of Jama's 20 credentials used; these three need the Jama administrator, else
+          their reason is C(NotObserved)), C(TestFailed) and C(AuthErrorsInLog).
+        - A condition needs action when C(Ready) is false or any other is true; such a condition has a
+          C(remediation).
+      type: list
+      elements: dict
+      returned: always
+      contains:
+        type: {description: The condition., type: str, returned: always}
+        status: {description: Whether it holds., type: bool, returned: always}
+        reason: {description: A stable CamelCase code., type: str, returned: always}
+        message: {description: What was found., type: str, returned: always}
+        computed_at: {description: "When (ISO 8601 UTC, Jama's clock).", type: str, returned: always}
+        remediation: {description: "The playbook or variable that fixes it.", type: str, returned: when it needs action}
+    not_before: {description: "The credential's creation time (Jama's createdDate), or null.", type: str, returned: always}
+    not_after: {description: "The end of its lifetime (with O(max_age)), or null.", type: str, returned: always}
+    renewal_time: {description: "When a rotation falls due (with O(max_age)), or null.", type: str, returned: always}
+    age_days: {description: "Whole days since its creation, or null.", type: int, returned: always}
+    last_used: {description: "When a token was last issued with it (Jama's lastUsedDate), or null.", type: str,
+                returned: always}
+    slots_used: {description: "How many of Jama's 20 API credentials the service user holds, or null.", type: int,
+                 returned: always}
+    inventory:
+      description: "The service user's credentials sorted into in_use, pending, retiring, orphan and foreign (each:
+        name, client_id, created, last_used), or null when they were not listed."
+      type: dict
+      returned: always
+    warnings: {description: "From O(warn_before) before the end of the lifetime: when it expires.", type: list,
+               elements: str, returned: always}
 retries:
   description: Calls that were repeated after 429, 502, 503, 504 or a connection failure.
   returned: always

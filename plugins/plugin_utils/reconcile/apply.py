@@ -48,7 +48,12 @@ class Acts:
             return False
         if confirm:
             self.record.confirm()
-        self.observer.admin().delete_credential(listed['id'], self.observer.user_id)
+        try:
+            self.observer.admin().delete_credential(listed['id'], self.observer.user_id)
+        except errors.JamaConnectError:
+            self.observer.forget()  # a delete that failed may have happened
+            raise
+        self.observer.deleted(listed['id'])
         if done:
             self.journal.changed(done)
         return True
@@ -89,6 +94,7 @@ class Acts:
     def _created(self, admin, name):
         unknown = ('creating API credential %s: %%s; Jama may have created it. %s records the attempt; the next run '
                    'deletes that credential if it exists and creates a new one' % (name, self.s.store))
+        self.observer.forget()
         try:
             created = admin.create_credential(name, self.s.marker, self.observer.user_id)
         except REFUSED:

@@ -177,8 +177,8 @@ def _drop_new(run, target, previous):
 
 def retire_and_clean(run, target, in_use, needed=True):
     """Delete what was replaced and this connector's own orphans, once nothing uses them. Orphans are looked for
-    only when this run changed which credential is in use, or was told to retire one: otherwise there can be none,
-    and the listing would cost two calls."""
+    only when this run changed which credential is in use, or was told to retire one; beside a converged
+    environment, upkeep.clean_orphans looks for them."""
     scope = plan.cleanup_scope(run.record.retire, needed, run.journal.anything_changed,
                                run.observer.admin_configured)
     if scope == 'skip':

@@ -24,7 +24,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import report
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import report, upkeep
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.apply import Acts
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.flows import FLOWS
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.journal import Journal
@@ -58,16 +58,20 @@ class Engine:
     gets a token and ``users/current`` from Jama (module_utils/probe.py). ``basic_probe``: a callable(url, username,
     password) doing one Basic ``users/current`` (migrate's rollback check). ``vault``: a store
     (plugin_utils/stores/), or None when the credential comes from the options. ``mirror``: a ControllerSink that
-    gets a copy of the store's current credential, or None.
+    gets a copy of the store's current credential, or None. ``clock``: a callable returning the current time
+    (aware), instead of Jama's.
     """
 
     def __init__(self, settings, jci, admin, probe, vault, check_mode=False, basic_probe=None, admin_configured=True,
-                 mirror=None):
+                 mirror=None, clock=None):
         self.s = settings
         self.jci = jci
         self.vault = vault
         self.journal = Journal(dry_run=check_mode)
         self.observer = Observer(settings, jci, admin, admin_configured)
+        if clock is not None:
+            # The one source of "now" (by default Jama's Date, observe.py): tests fix it.
+            self.observer.now = clock
         record = Record(settings, vault)
         verifier = Verifier(settings, jci, self.journal, {'jama_check': None, 'jci_test': None, 'connector': {},
                                                           'credential': {}}, probe)
@@ -104,4 +108,9 @@ class Engine:
 
     def run(self):
         FLOWS[self.s.flow](self.rooms)
-        return report.result(self.s, self.journal, self.rooms.evidence)
+        return report.result(self.s, self.journal, self.rooms.evidence, lambda answer: upkeep.status(self.rooms, answer))
+
+    def status(self):
+        """A failed run's status, from what it saw (no further call)."""
+        answer = dict(self.rooms.evidence, verified=False)
+        return upkeep.status(self.rooms, answer, look=False)

@@ -10,7 +10,7 @@ __metaclass__ = type
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connectors import connector_view, diff_view
-from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import plan
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import plan, upkeep
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.converge import converge, settle_and_choose
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.converge import retire_and_clean
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import ReconcileError
@@ -37,10 +37,14 @@ def configure(run):
     if not (view.clean and plan.converged(conn, cur, run.s)):
         converge(run, view, conn)
         return
+    if upkeep.rotation_due(run, cur):
+        converge(run, view, conn, rotate=True)
+        return
     passed, _outcome = run.verifier.test(conn)
     # A dry run reads JCI's last recorded test: a failed one is reported, not acted on (configure would test again
     # and replace the credential only if Jama no longer accepts it).
     if passed or not run.evidence['jci_test'].get('run', True):
+        upkeep.clean_orphans(run, cur, conn)
         run.acts.hand_to_mirror(cur)
         run.evidence['connector'] = connector_view(conn)
         run.evidence['credential'] = {'client_id': cur.client_id}
@@ -99,6 +103,9 @@ def check(run):
     conn = run.observer.connector()
     cur = view.current
     problems = store_problems(run, view)
+    too_old = upkeep.expired(run, cur)
+    if too_old:
+        problems.append(too_old)
     if conn is None:
         problems.append('no connector named "%s" in JCI' % run.s.connector_name)
     elif conn.get('authenticationType') != 'oauth':

@@ -68,25 +68,26 @@ class Policy:
         self.rotate_when_due = rotate_when_due
 
     @classmethod
-    def from_options(cls, options):
+    def from_options(cls, options, label=None):
         """From the role's options (``max_age`` ... as given, durations as text). Raises ConfigurationError naming
-        the option and the fix."""
-        values = dict((name, parse_duration(options.get(name), 'oauth_connector_' + name))
+        the option (``label(option)``, by default the role variable) and the fix."""
+        label = label or (lambda option: 'oauth_connector_' + option)
+        values = dict((name, parse_duration(options.get(name), label(name)))
                       for name in ('max_age', 'rotate_before', 'warn_before', 'max_unused'))
         limit = options.get('max_failed_rotations', MAX_FAILED_ROTATIONS)
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise errors.ConfigurationError('oauth_connector_max_failed_rotations must be a whole number of at least 1, '
-                                            'got %r' % (limit,))
+            raise errors.ConfigurationError('%s must be a whole number of at least 1, got %r'
+                                            % (label('max_failed_rotations'), limit))
         for name in ('rotate_before', 'warn_before'):
             if values[name] is not None and values['max_age'] is None:
-                raise errors.ConfigurationError('oauth_connector_%s needs oauth_connector_max_age: it counts back from '
-                                                'the end of the lifetime' % name)
+                raise errors.ConfigurationError('%s needs %s: it counts back from the end of the lifetime'
+                                                % (label(name), label('max_age')))
             if values[name] is not None and values[name] >= values['max_age']:
-                raise errors.ConfigurationError('oauth_connector_%s must be shorter than oauth_connector_max_age (%s '
-                                                'and %s given)' % (name, options.get(name), options.get('max_age')))
+                raise errors.ConfigurationError('%s must be shorter than %s (%s and %s given)' % (
+                    label(name), label('max_age'), options.get(name), options.get('max_age')))
         if options.get('rotate_when_due') and values['max_age'] is None:
-            raise errors.ConfigurationError('oauth_connector_rotate_when_due needs oauth_connector_max_age: without a '
-                                            'lifetime no rotation is ever due')
+            raise errors.ConfigurationError('%s needs %s: without a lifetime no rotation is ever due'
+                                            % (label('rotate_when_due'), label('max_age')))
         return cls(max_failed_rotations=limit, rotate_when_due=bool(options.get('rotate_when_due')), **values)
 
 
@@ -124,7 +125,8 @@ def condition(kind, status, reason, message, now, remediation=None):
 def age_conditions(now, created, last_used, policy):
     """RotationDue, Expired and Unused, and the times they rest on."""
     times = {'not_before': iso(created), 'not_after': None, 'renewal_time': None, 'last_used': iso(last_used),
-             'age_days': int((now - created).total_seconds() // 86400) if created else None}
+             # Jama's Date has whole seconds: a credential created this second may look a moment younger than 0.
+             'age_days': max(0, int((now - created).total_seconds() // 86400)) if created else None}
     found = []
     if created is not None and policy.max_age is not None:
         not_after = created + datetime.timedelta(seconds=policy.max_age)
@@ -218,3 +220,82 @@ def test_conditions(now, test):
                   'read the connector\'s log in JCI; jama.connect.configure replaces a credential Jama refuses'
                   if auth_errors else None),
     ]
+
+
+def past(now, since, seconds):
+    return since is not None and now >= since + datetime.timedelta(seconds=seconds)
+
+
+def due(now, created, policy):
+    """Whether a credential created at ``created`` is at or past its renewal time (False without a lifetime, or
+    when Jama does not say when it was created)."""
+    if policy.max_age is None or created is None:
+        return False
+    return past(now, created, policy.max_age - policy.rotate_before)
+
+
+# --- one environment's status -------------------------------------------------------------------
+def credential_times(listed, client_id):
+    """The creation and last-use times Jama's list shows for ``client_id`` (modelled fields), or (None, None)."""
+    for cred in listed or []:
+        if client_id and cred.get('clientId') == client_id:
+            try:
+                return parse_time(cred.get('createdDate')), parse_time(cred.get('lastUsedDate'))
+            except ValueError:
+                return None, None  # a Jama whose dates differ from the modelled format: no age, never a crash
+    return None, None
+
+
+def unobserved(now, reason_text):
+    """The inventory's conditions when the service user's credentials were not listed (no administrator)."""
+    return [condition(kind, False, 'NotObserved', reason_text, now)
+            for kind in ('Orphans', 'ForeignCredentials', 'SlotsLow')]
+
+
+def status_of(now, policy, observed, ready_problems, verified, test):
+    """The ``status`` of one result: conditions, the current credential's times and the inventory.
+
+    ``observed``: {'listed': the service user's credentials or None (not listed), 'current_id', 'in_use' (client
+    IDs connectors use), 'pending_id', 'retire', 'marker'}; ``ready_problems``: what keeps the environment from Ready;
+    ``verified``: whether this run (or, in check mode, JCI's last recorded test) showed it working."""
+    listed = observed.get('listed')
+    created, last_used = credential_times(listed, observed.get('current_id'))
+    times, found = age_conditions(now, created, last_used, policy)
+    if listed is None:
+        found.extend(unobserved(now, 'the service user\'s credentials were not listed (no Jama administrator given)'))
+        sorted_out = None
+    else:
+        sorted_out = inventory(listed, set(observed.get('in_use') or ()), observed.get('current_id'),
+                               observed.get('pending_id'), set(observed.get('retire') or ()), observed.get('marker'))
+        found.extend(inventory_conditions(now, sorted_out, len(listed)))
+    found.extend(test_conditions(now, test))
+    problems = list(ready_problems) + [entry['message'] for entry in found
+                                       if entry['type'] == 'Expired' and entry['status']]
+    found.insert(0, ready_condition(now, problems, verified))
+    status = dict(times, conditions=found, slots_used=len(listed) if listed is not None else None,
+                  inventory=inventory_view(sorted_out), warnings=expiry_warnings(now, times, policy))
+    return status
+
+
+def inventory_view(sorted_out):
+    if sorted_out is None:
+        return None
+    return dict((kind, [{'name': cred.get('name'), 'client_id': cred.get('clientId'), 'created': cred.get('createdDate'),
+                         'last_used': cred.get('lastUsedDate')} for cred in creds]) for kind, creds in sorted_out.items())
+
+
+def expiry_warnings(now, times, policy):
+    """warn_before: a warning from that long before the end of the lifetime."""
+    if policy.warn_before is None or not times.get('not_after'):
+        return []
+    not_after = parse_time(times['not_after'])
+    if now < not_after - datetime.timedelta(seconds=policy.warn_before):
+        return []
+    return ['the API credential %s at %s (oauth_connector_max_age)'
+            % ('expired' if now >= not_after else 'expires', times['not_after'])]
+
+
+def needs_action(status):
+    """The conditions that are bad: Ready false, any other true."""
+    return [entry for entry in status.get('conditions') or []
+            if (entry['type'] == 'Ready') != bool(entry['status'])]

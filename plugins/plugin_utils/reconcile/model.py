@@ -25,6 +25,7 @@ import os
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import DEFAULTS
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.lifecycle import Policy
 
 MARKER_PREFIX = 'Managed by jama.connect'
 # A created credential's name is the prefix plus this suffix, within limits.CREDENTIAL_NAME_MAX.
@@ -101,6 +102,8 @@ class Settings:
         self.client_id = values.get('client_id')
         self.client_secret = values.get('client_secret')
         self.basic_password = values.get('basic_password')
+        # The age policy (lifecycle.py); none by default: no lifetime, no unused limit.
+        self.policy = values.get('policy') or Policy()
 
     @property
     def marker(self):

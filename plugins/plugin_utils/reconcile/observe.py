@@ -8,6 +8,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import datetime
+from email.utils import parsedate_to_datetime
+
 from ansible_collections.jama.connect.plugins.module_utils import errors
 
 
@@ -22,6 +25,8 @@ class Observer:
         self._admin = None
         self.user_id = None
         self.admin_configured = admin_configured
+        # The service user's credentials as last listed; apply.py forgets them after each create or delete.
+        self._listed = None
 
     def admin(self):
         if self._admin is None:
@@ -39,7 +44,37 @@ class Observer:
         return self.jci.list_connectors()
 
     def credentials(self):
-        return self.admin().list_credentials(self.user_id)
+        if self._listed is None:
+            self._listed = self.admin().list_credentials(self.user_id)
+        return list(self._listed)
+
+    def forget(self):
+        """Jama's credentials changed (a create or a delete): the next look lists them again."""
+        self._listed = None
+
+    def deleted(self, credential_id):
+        """Jama confirmed deleting this credential: the list stays true without another call."""
+        if self._listed is not None:
+            self._listed = [cred for cred in self._listed if cred.get('id') != credential_id]
+
+    def seen(self):
+        """The credentials as this run last listed them, without a call; None if it did not."""
+        return list(self._listed) if self._listed is not None else None
+
+    def listed(self):
+        """The service user's credentials if this run can list them (an administrator is configured), else None."""
+        return self.credentials() if self.admin_configured else None
+
+    def now(self):
+        """Jama's current time, from the Date of its last answer to this run (it dated the credentials this run ages;
+        a controller's clock may be off), or this machine's clock before any answer."""
+        date = getattr(getattr(self._admin, 'session', None), 'server_date', None)
+        if date:
+            try:
+                return parsedate_to_datetime(date).astimezone(datetime.timezone.utc)
+            except (TypeError, ValueError):
+                pass
+        return datetime.datetime.now(datetime.timezone.utc)
 
     def credential_id(self, cred):
         """Jama's id of the credential with ``cred``'s client ID (deleting needs it)."""

@@ -9,13 +9,17 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.journal import PLANNED
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.lifecycle import needs_action
 
 
-def result(settings, journal, evidence):
-    """The task's result. A dry run verified nothing, whatever JCI recorded before."""
+def result(settings, journal, evidence, status_of=None):
+    """The task's result. A dry run verified nothing, whatever JCI recorded before. ``status_of``: a callable that
+    makes the result's ``status`` (conditions, upkeep.py) from the answer."""
     answer = dict(evidence)
     answer['verified'] = bool(answer.get('verified')) and not journal.dry_run
     answer.update(changed=journal.anything_changed, actions=journal.texts(), cleaned_up=list(journal.cleaned_up))
+    if status_of is not None:
+        answer['status'] = status_of(answer)
     answer.update(summary=summary(settings, journal, answer), headline=headline(settings, journal, answer))
     return answer
 
@@ -43,15 +47,22 @@ def headline(settings, journal, answer):
         checked = (answer.get('jama_check') or {}).get('user')
         parts.append('credential %s%s' % (credential.get('name') or credential['client_id'],
                                           ' verified against Jama' if checked else ''))
-    test = answer.get('jci_test')
-    if test and test.get('run', True):
-        parts.append('JCI test %s' % ('passed' if test['success'] else 'failed'))
-    elif test:
-        parts.append('JCI test not run (check mode; last recorded: %s)'
-                     % {True: 'passed', False: 'failed', None: 'none'}[test['success']])
-    if journal.entries:
-        parts.append('-v lists each step')
+    parts.extend(test_part(answer.get('jci_test')))
+    bad = needs_action(answer.get('status') or {})
+    if bad:
+        parts.append('needs attention: %s' % ', '.join(entry['type'] for entry in bad))
+    if journal.entries or bad:
+        parts.append('-v lists each step' if not bad else '-v says why and how to fix it')
     return '%s: %s' % (settings.environment, ', '.join(parts))
+
+
+def test_part(test):
+    if test and test.get('run', True):
+        return ['JCI test %s' % ('passed' if test['success'] else 'failed')]
+    if test:
+        return ['JCI test not run (check mode; last recorded: %s)'
+                % {True: 'passed', False: 'failed', None: 'none'}[test['success']]]
+    return []
 
 
 def summary(settings, journal, answer):
@@ -71,7 +82,14 @@ def summary(settings, journal, answer):
         first = '%s: connector "%s" uses OAuth with client ID %s%s' % (
             env, connector.get('name') or settings.connector_name, credential.get('client_id'),
             '' if journal.anything_changed else ' (no change)')
-    return [first] + journal.texts() + evidence_lines(answer)
+    return [first] + journal.texts() + evidence_lines(answer) + condition_lines(answer.get('status') or {})
+
+
+def condition_lines(status):
+    """Each condition that needs action, with its fix; the expiry warnings."""
+    lines = ['%s: %s%s' % (entry['type'], entry['message'], ' (fix: %s)' % entry['remediation']
+                           if entry.get('remediation') else '') for entry in needs_action(status)]
+    return lines + ['warning: %s' % text for text in status.get('warnings') or []]
 
 
 def evidence_lines(answer):

@@ -177,6 +177,13 @@ class Handler(BaseHTTPRequestHandler):
         if payload and self.command != 'HEAD':
             self.wfile.write(payload)
 
+    def date_time_string(self, timestamp=None):
+        # The Date header follows the emulator's clock (admin POST /clock), as a server's Date follows its own
+        # clock: the collection computes credentials' ages against Jama's Date, so tests age them this way.
+        if timestamp is None:
+            timestamp = self.server.app.context.store.now()
+        return super().date_time_string(timestamp)
+
     def send_error(self, code, message=None, explain=None):
         # Protocol-level errors (a bad request line, an unknown method) also use the JSON envelope.
         self.close_connection = True

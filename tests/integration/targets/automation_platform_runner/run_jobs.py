@@ -32,6 +32,13 @@ import urllib.request
 import ansible_runner
 import requests
 import yaml
+from urllib3.util.retry import Retry
+
+# The test's own reads of Jama share its documented limit (10 calls/s) with the jobs that just ran: a 429 is waited
+# out with urllib3's bounded backoff, as the collection's own calls do.
+JAMA = requests.Session()
+JAMA.mount('https://', requests.adapters.HTTPAdapter(max_retries=Retry(total=6, status_forcelist=[429],
+                                                                       backoff_factor=0.5, allowed_methods=['GET'])))
 
 RENDER = None  # the controller's injector logic, imported from the collection under test in main()
 VAULT_ID = 'jama'
@@ -235,11 +242,11 @@ def jama_credentials(config):
     """The JCI service user's API credentials in Jama."""
     jama = config['jama_admin_connection']
     auth, verify = (jama['username'], jama['password']), config['emulator_ca_file']
-    service = requests.get(jama['url'] + '/rest/v1/users', auth=auth, params={'username': 'jci_service'}, verify=verify,
-                           timeout=30)
+    service = JAMA.get(jama['url'] + '/rest/v1/users', auth=auth, params={'username': 'jci_service'}, verify=verify,
+                       timeout=30)
     service_id = [user['id'] for user in service.json()['data'] if user['username'] == 'jci_service'][0]
-    return requests.get('%s/rest/v1/users/%d/apicredentials' % (jama['url'], service_id), auth=auth,
-                        params={'maxResults': 50}, verify=verify, timeout=30).json()['data']
+    return JAMA.get('%s/rest/v1/users/%d/apicredentials' % (jama['url'], service_id), auth=auth,
+                    params={'maxResults': 50}, verify=verify, timeout=30).json()['data']
 
 
 def role_store_jobs(args, config, types, controller_env, stage_credential_id):
@@ -385,14 +392,7 @@ def main():
     # Jama, the vault files and JCI agree: each connector uses the client ID its vault file holds, and Jama holds
     # exactly that credential for it (the rotation deleted the old one).
     connectors = jci_connectors(config)
-    jama = config['jama_admin_connection']
-    service = requests.get(jama['url'] + '/rest/v1/users', auth=(jama['username'], jama['password']),
-                           params={'username': 'jci_service'}, verify=config['emulator_ca_file'], timeout=30)
-    service_id = [user['id'] for user in service.json()['data'] if user['username'] == 'jci_service'][0]
-    listed = requests.get('%s/rest/v1/users/%d/apicredentials' % (jama['url'], service_id),
-                          auth=(jama['username'], jama['password']), params={'maxResults': 50},
-                          verify=config['emulator_ca_file'], timeout=30).json()['data']
-    in_jama = set(cred['clientId'] for cred in listed)
+    in_jama = jama_client_ids(config)
     for name in ENVIRONMENTS:
         held = vault_client_id(persistent, name)
         connector = [item for item in connectors if item['name'] == 'Jama Connect (%s)' % name]

@@ -335,6 +335,19 @@ for changes, fragment, label in (
     row('role:main', role_vars, fragment, label)
     row('role+spec:main', role_vars, fragment, label)
 row('role:rotate', ROLE_VARS, 'nothing to rotate', 'vault file without the keys')
+# The age policy (the same checks for every entry point: its main one, as is and with the role's argument spec).
+for changes, fragment, label in (
+        ({'oauth_connector_max_age': 'ninety days'}, 'max_age (role: oauth_connector_max_age) must be a duration',
+         'policy: max_age malformed'),
+        ({'oauth_connector_max_age': '-5d'}, 'must be a duration such as 90d', 'policy: max_age negative'),
+        ({'oauth_connector_max_age': '90d', 'oauth_connector_rotate_before': '90d'},
+         'rotate_before (role: oauth_connector_rotate_before) must be shorter than', 'policy: rotate_before >= max_age'),
+        ({'oauth_connector_warn_before': '7d'}, 'needs max_age (role: oauth_connector_max_age)',
+         'policy: warn_before without max_age'),
+        ({'oauth_connector_rotate_when_due': True}, 'rotate_when_due (role: oauth_connector_rotate_when_due) needs',
+         'policy: rotate_when_due without max_age')):
+    row('role:main', dict(ROLE_VARS, **changes), fragment, label)
+    row('role+spec:main', dict(ROLE_VARS, **changes), fragment, label)
 
 
 def task(case, check):

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from ansible_collections.jama.connect.plugins.action.oauth_connector_reconcile import (
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.checks import (
     check_options, validation_failure, with_role_variables)
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import argument_spec
@@ -37,7 +37,7 @@ def state_of(env):
     return (sorted(cred['clientId'] for cred in env.credentials()), connectors, env.vault_data())
 
 
-def test_first_run_creates_verifies_and_the_second_makes_two_calls_and_no_change(env, emulator):
+def test_first_run_creates_verifies_and_the_second_makes_four_calls_and_no_change(env, emulator):
     first = env.run()
     assert first['changed'] and first['verified']
     client_id = env.assert_agree()
@@ -45,7 +45,9 @@ def test_first_run_creates_verifies_and_the_second_makes_two_calls_and_no_change
     emulator.admin('DELETE', '/requests')
     second = env.run()
     assert not second['changed'] and second['verified'] and second['actions'] == []
-    assert client_calls(emulator) == [('jci', 'listConnectors'), ('jci', 'testConnector')]
+    # Two calls, and two reads of the service user's credentials for the status (an administrator is configured).
+    assert client_calls(emulator) == [('jci', 'listConnectors'), ('jci', 'testConnector'), ('jama', 'getUsers'),
+                                      ('jama', 'getUserApiCredentials')]
     assert second['credential']['client_id'] == client_id
 
 
@@ -312,7 +314,7 @@ def test_the_action_checks_every_role_variable_the_argument_spec_checks():
     # option has a role variable name for its messages; so skipping the spec pass loses no check.
     import os
     import yaml
-    from ansible_collections.jama.connect.plugins.action.oauth_connector_reconcile import ROLE_VARIABLES
+    from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import ROLE_VARIABLES
     root = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..')
     with open(os.path.join(root, 'roles', 'oauth_connector', 'meta', 'argument_specs.yml')) as handle:
         specs = yaml.safe_load(handle)['argument_specs']
@@ -397,16 +399,21 @@ def vault_holds_a_credential(env):
     return cred
 
 
+# With a Jama administrator, each run lists the service user's credentials once (USERS, LISTED) for its status
+# and the role's orphans: a list made before a create is made again, one made before a delete is not.
+USERS, LISTED = ('jama', 'getUsers'), ('jama', 'getUserApiCredentials')
+
+
 @pytest.mark.parametrize('case, expected', [
-    ('first run, credential in the vault file', [LIST, TOKEN, CURRENT, ('jci', 'createConnector'), TEST]),
-    ('first run, credential created', [LIST, ('jama', 'getUsers'), ('jama', 'createUserApiCredential'), TOKEN, CURRENT,
-                                       ('jci', 'createConnector'), TEST, ('jama', 'getUserApiCredentials')]),
-    ('converged', [LIST, TEST]),
-    ('check', [LIST, TOKEN, CURRENT, TEST]),
-    ('rotate', [LIST, TOKEN, CURRENT, ('jama', 'getUsers'), ('jama', 'createUserApiCredential'), TOKEN, CURRENT,
-                ('jci', 'updateConnector'), TEST, ('jama', 'getUserApiCredentials'),
+    ('first run, credential in the vault file', [LIST, TOKEN, CURRENT, ('jci', 'createConnector'), TEST, USERS, LISTED]),
+    ('first run, credential created', [LIST, USERS, ('jama', 'createUserApiCredential'), TOKEN, CURRENT,
+                                       ('jci', 'createConnector'), TEST, LISTED]),
+    ('converged', [LIST, TEST, USERS, LISTED]),
+    ('check', [LIST, TOKEN, CURRENT, TEST, USERS, LISTED]),
+    ('rotate', [LIST, TOKEN, CURRENT, USERS, ('jama', 'createUserApiCredential'), TOKEN, CURRENT,
+                ('jci', 'updateConnector'), TEST, LISTED,
                 LIST, ('jama', 'deleteUserApiCredential')]),  # no other connector may still use the old one
-    ('migrate', [LIST, TOKEN, CURRENT, ('jci', 'updateConnector'), TEST]),
+    ('migrate', [LIST, TOKEN, CURRENT, ('jci', 'updateConnector'), TEST, USERS, LISTED]),
 ])
 def test_each_entry_point_makes_exactly_its_calls(env, emulator, case, expected):
     flow = {'check': 'check', 'rotate': 'rotate', 'migrate': 'migrate'}.get(case, 'configure')

@@ -49,7 +49,8 @@ def test_the_first_job_creates_the_controller_credential_and_the_next_changes_no
     emulator.admin('DELETE', '/requests')
     second = env.run()
     assert not second['changed'] and second['actions'] == []
-    assert calls(emulator) == [('jci', 'listConnectors'), ('jci', 'testConnector')]
+    assert calls(emulator) == [('jci', 'listConnectors'), ('jci', 'testConnector'), ('jama', 'getUsers'),
+                               ('jama', 'getUserApiCredentials')]  # the last two: the status's inventory
     assert calls(emulator, ('controller',)) == [('controller', 'listOrganizations'), ('controller', 'listCredentialTypes'),
                                                 ('controller', 'listCredentials')]
     assert env.controller_credential() == (credential_id, inputs)
@@ -214,7 +215,8 @@ def test_the_mirror_gets_each_new_credential_before_the_old_one_goes(mirrored, e
     emulator.admin('DELETE', '/requests')
     second = mirrored.run()
     assert not second['changed'] and second['actions'] == []
-    assert calls(emulator) == [('jci', 'listConnectors'), ('jci', 'testConnector')]
+    assert calls(emulator) == [('jci', 'listConnectors'), ('jci', 'testConnector'), ('jama', 'getUsers'),
+                               ('jama', 'getUserApiCredentials')]  # the last two: the status's inventory
     assert [op for _system, op in calls(emulator, ('controller',))] == ['listOrganizations', 'listCredentialTypes',
                                                                         'listCredentials']
     rotated = mirrored.run('rotate')

@@ -1,0 +1,125 @@
+"""The credential lifecycle in the engine's flows (plugin_utils/reconcile/upkeep.py): every result's status and
+conditions, aged by the emulator's clock (Jama's Date), the role's orphans beside a converged environment deleted
+by configure and named by check, foreign credentials named and never touched, check failing on Expired, and a
+rotation when due. The decisions alone are tables in test_reconcile_lifecycle.py."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.lifecycle import Policy
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import marker
+from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import CONNECTOR, Environment
+
+AGENT = 'jama.connect-ansible-collection'
+DAY = 86400
+
+
+@pytest.fixture
+def env(emulator, tmp_path):
+    emulator.reset()
+    return Environment(emulator, tmp_path)
+
+
+def conditions(result):
+    return dict((entry['type'], entry) for entry in result['status']['conditions'])
+
+
+def bad(result):
+    return sorted(kind for kind, entry in conditions(result).items() if (kind == 'Ready') != entry['status'])
+
+
+def client_calls(emulator):
+    return [(entry['system'], entry['operation']) for entry in emulator.request_log() if entry['agent'] == AGENT]
+
+
+def test_a_converged_configure_lists_the_credentials_once_and_reports_every_condition(env, emulator):
+    env.run()
+    emulator.admin('DELETE', '/requests')
+    result = env.run(policy=Policy.from_options({'max_age': '90d', 'max_unused': '30d'}))
+    assert not result['changed']
+    # At most four calls: the connector, JCI's test, the service user, its credentials.
+    assert client_calls(emulator) == [('jci', 'listConnectors'), ('jci', 'testConnector'), ('jama', 'getUsers'),
+                                      ('jama', 'getUserApiCredentials')]
+    found = conditions(result)
+    assert set(found) == {'Ready', 'RotationDue', 'Expired', 'Unused', 'Orphans', 'ForeignCredentials', 'SlotsLow',
+                          'TestFailed', 'AuthErrorsInLog'}
+    assert bad(result) == [] and found['Ready']['status'] is True
+    status = result['status']
+    assert status['slots_used'] == 1 and status['age_days'] == 0 and status['not_after'] and status['renewal_time']
+    assert [cred['client_id'] for cred in status['inventory']['in_use']] == [result['credential']['client_id']]
+    assert 'needs attention' not in result['headline']
+
+
+@pytest.mark.parametrize('days, due, expired', [(59, False, False), (60, True, False), (90, True, True)])
+def test_conditions_follow_jamas_clock_at_the_policy_boundaries(env, emulator, days, due, expired):
+    env.run()
+    emulator.advance_clock(days * DAY + 5)
+    result = env.run(check_mode=True, policy=Policy.from_options({'max_age': '90d'}))
+    found = conditions(result)
+    assert found['RotationDue']['status'] is due and found['Expired']['status'] is expired
+    assert result['status']['age_days'] == days
+    assert ('RotationDue' in result['headline']) is due
+    assert found['Ready']['status'] is not expired
+
+
+def test_check_fails_on_an_expired_credential_and_names_the_fix(env, emulator):
+    env.run()
+    emulator.advance_clock(91 * DAY)
+    with pytest.raises(errors.JamaConnectError) as raised:
+        env.run('check', policy=Policy.from_options({'max_age': '90d'}))
+    assert 'older than oauth_connector_max_age' in raised.value.message
+    assert 'jama.connect.rotate' in raised.value.message
+
+
+def test_unused_shows_in_a_run_that_requests_no_token(env, emulator):
+    env.run()
+    emulator.advance_clock(31 * DAY)
+    policy = Policy.from_options({'max_unused': '30d'})
+    assert conditions(env.run(check_mode=True, policy=policy))['Unused']['status'] is True
+    # A real run tests the connector, and JCI's test requests a token: the credential is used again.
+    assert conditions(env.run(policy=policy))['Unused']['status'] is False
+
+
+def test_an_orphan_beside_a_converged_environment_is_named_by_check_and_deleted_by_configure(env):
+    env.run()
+    orphan = env.create_credential('jci-oauth-restored', marker(env.emulator.jci_url, CONNECTOR))
+    foreign = env.create_credential('made-by-hand')
+    checked = env.run('check')
+    assert conditions(checked)['Orphans']['status'] is True and orphan['clientId'] in conditions(checked)['Orphans'][
+        'message']
+    assert conditions(checked)['ForeignCredentials']['status'] is True
+    assert 'needs attention: ' in checked['headline']
+    configured = env.run()
+    assert configured['changed'] and configured['cleaned_up'] == ['jci-oauth-restored']
+    left = set(cred['clientId'] for cred in env.credentials())
+    assert orphan['clientId'] not in left and foreign['clientId'] in left
+    assert conditions(configured)['Orphans']['status'] is False
+    assert [cred['client_id'] for cred in configured['status']['inventory']['foreign']] == [foreign['clientId']]
+    env.assert_agree()
+
+
+def test_rotate_when_due_rotates_once_due_and_not_before(env, emulator):
+    first = env.run()
+    policy = Policy.from_options({'max_age': '90d', 'rotate_when_due': True})
+    emulator.advance_clock(59 * DAY)
+    assert not env.run(policy=policy)['changed']
+    emulator.advance_clock(DAY + 5)
+    rotated = env.run(policy=policy)
+    assert rotated['changed'] and rotated['credential']['client_id'] != first['credential']['client_id']
+    assert conditions(rotated)['RotationDue']['status'] is False
+    env.assert_agree()
+    assert [cred['clientId'] for cred in env.credentials()] == [rotated['credential']['client_id']]
+    assert not env.run(policy=policy)['changed']
+
+
+def test_without_an_administrator_the_inventory_is_not_observed_and_no_call_is_added(env, emulator):
+    env.run()
+    emulator.admin('DELETE', '/requests')
+    engine = env.engine()
+    engine.admin_configured = False
+    result = engine.run()
+    assert client_calls(emulator) == [('jci', 'listConnectors'), ('jci', 'testConnector')]
+    assert conditions(result)['Orphans']['reason'] == 'NotObserved' and result['status']['inventory'] is None
