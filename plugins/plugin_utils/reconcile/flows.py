@@ -34,11 +34,10 @@ def configure(run):
     conn = run.observer.connector()
     run.diff['before'] = {'connector': diff_view(connector_view(conn))}
     cur = view.current
-    if not (view.clean and plan.converged(conn, cur, run.s)):
-        converge(run, view, conn)
-        return
-    if upkeep.rotation_due(run, cur):
-        converge(run, view, conn, rotate=True)
+    # A due rotation also follows unfinished work: the next run finishes an interrupted one, or starts it again.
+    due = upkeep.rotation_due(run, cur)
+    if due or not (view.clean and plan.converged(conn, cur, run.s)):
+        converge(run, view, conn, rotate=due)
         return
     passed, _outcome = run.verifier.test(conn)
     # A dry run reads JCI's last recorded test: a failed one is reported, not acted on (configure would test again

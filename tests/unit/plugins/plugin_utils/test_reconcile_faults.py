@@ -1,8 +1,10 @@
-"""The fault suite: for every step of configure, rotate and migrate, break the run there, then run the same flow
-again without the fault, and check that Jama, the vault file and JCI agree, the connector works, nothing the
+"""The fault suite: for every step of configure, rotate, migrate and a rotation when due (configure with
+rotate_when_due, the credential aged by Jama's clock), break the run there, then run the same flow again without
+the fault, and check that Jama, the vault file and JCI agree, the connector works, nothing the
 engine made is orphaned, and a further run changes nothing. Every test runs with both stores, the vault file and
 the automation controller credential (whose values each run gets injected, as a job does), and with the vault file
-plus a controller credential that gets a copy of its current credential (the mirror).
+plus a controller credential that gets a copy of its current credential (the mirror); the rotation when due with
+the vault file (its path is rotate's).
 
 Faults: the emulator answers 500 before the call runs, runs it and then drops the connection (a lost answer),
 or runs it and answers 500; the run is killed before or after any call, or after any vault write; any vault
@@ -17,6 +19,7 @@ import json
 import pytest
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.lifecycle import Policy
 
 from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import SERVICE, Environment, Killed
 
@@ -38,11 +41,23 @@ def setup_migrate(env):
     return None
 
 
+def setup_due(env):
+    """A credential two thirds through its 90 days by Jama's clock: configure with rotate_when_due rotates it."""
+    env.run('configure')
+    env.emulator.advance_clock(61 * 86400)
+    return env.vault_data()['jama_client_id']
+
+
+# name: (setup, options, the flow it runs)
 SCENARIOS = {
-    'configure': (setup_configure, {}),
-    'rotate': (setup_rotate, {}),
-    'migrate': (setup_migrate, {'basic_password': SERVICE[1]}),
+    'configure': (setup_configure, {}, 'configure'),
+    'rotate': (setup_rotate, {}, 'rotate'),
+    'migrate': (setup_migrate, {'basic_password': SERVICE[1]}, 'migrate'),
+    'due': (setup_due, {'policy': Policy.from_options({'max_age': '90d', 'rotate_when_due': True})}, 'configure'),
 }
+ROTATING = ('rotate', 'due')
+# The rotation when due takes rotate's path, whose every store the 'rotate' cases break; it runs with the vault file.
+CASES = [(flow, store) for flow in sorted(SCENARIOS) for store in STORES if flow != 'due' or store == 'vault']
 
 
 def fresh(emulator, tmp_path, index, store):
@@ -53,10 +68,10 @@ def fresh(emulator, tmp_path, index, store):
 
 
 def attempt(env, flow, options):
-    """Run the flow once with whatever fault is armed; a failure or a kill is expected, not required. A failure's
-    message, hint and details never hold a secret the emulators issued."""
+    """Run the scenario's flow once with whatever fault is armed; a failure or a kill is expected, not required. A
+    failure's message, hint and details never hold a secret the emulators issued."""
     try:
-        env.run(flow, **options)
+        env.run(SCENARIOS[flow][2], **options)
     except errors.JamaConnectError as error:
         text = json.dumps(error.to_fail_json(), default=str) + str(error)
         secrets = env.emulator.admin('GET', '/secrets')
@@ -69,10 +84,10 @@ def attempt(env, flow, options):
 def heal_and_check(env, flow, options, original):
     env.hooks.__init__()
     env.emulator.admin('DELETE', '/faults')
-    result = env.run(flow, **options)
+    result = env.run(SCENARIOS[flow][2], **options)
     assert result['verified'], result
     client_id = env.assert_agree()
-    if flow == 'rotate':
+    if flow in ROTATING:
         assert client_id != original, 'the rotation did not happen'
         assert original not in [cred['clientId'] for cred in env.credentials()], 'the old credential is still there'
     again = env.run('configure')
@@ -81,24 +96,23 @@ def heal_and_check(env, flow, options, original):
 
 def trial(emulator, tmp_path, flow, store):
     """The clean run's call and write counts, and its request log (system, operation) in order."""
-    setup, options = SCENARIOS[flow]
+    setup, options, run_flow = SCENARIOS[flow]
     env = fresh(emulator, tmp_path, 0, store)
     setup(env)
     emulator.admin('DELETE', '/requests')
     env.hooks.__init__()
-    env.run(flow, **options)
+    env.run(run_flow, **options)
     log = [(entry['system'], entry['operation']) for entry in emulator.request_log()]
     return env.hooks.calls, env.hooks.writes, log
 
 
-@pytest.mark.parametrize('store', STORES)
-@pytest.mark.parametrize('flow', sorted(SCENARIOS))
+@pytest.mark.parametrize('flow, store', CASES)
 @pytest.mark.parametrize('hook', ['kill_before_call', 'kill_after_call', 'fail_write', 'kill_after_write'])
 def test_a_run_broken_by_the_client_side_at_any_step_is_healed_by_the_next(emulator, tmp_path, flow, hook, store):
     calls, writes, _log = trial(emulator, tmp_path, flow, store)
     steps = writes if 'write' in hook else calls
     assert 0 < steps < MAX_STEPS
-    setup, options = SCENARIOS[flow]
+    setup, options, _run_flow = SCENARIOS[flow]
     for step in range(1, steps + 1):
         env = fresh(emulator, tmp_path, step, store)
         original = setup(env)
@@ -108,8 +122,7 @@ def test_a_run_broken_by_the_client_side_at_any_step_is_healed_by_the_next(emula
         heal_and_check(env, flow, options, original)
 
 
-@pytest.mark.parametrize('store', STORES)
-@pytest.mark.parametrize('flow', sorted(SCENARIOS))
+@pytest.mark.parametrize('flow, store', CASES)
 @pytest.mark.parametrize('fault', [
     {'kind': 'status', 'status': 500, 'when': 'before'},
     {'kind': 'drop', 'when': 'after'},
@@ -119,7 +132,7 @@ def test_a_run_broken_by_the_server_at_any_step_is_healed_by_the_next(emulator, 
     _calls, _writes, log = trial(emulator, tmp_path, flow, store)
     assert 0 < len(log) < MAX_STEPS
     assert store == 'vault' or ('controller', 'listCredentials') in log
-    setup, options = SCENARIOS[flow]
+    setup, options, _run_flow = SCENARIOS[flow]
     for index, (system, operation) in enumerate(log):
         if store == 'mirror' and system != 'controller':
             # The same Jama and JCI calls as with the vault file alone, whose faults the 'vault' case injects; the
