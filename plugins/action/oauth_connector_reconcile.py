@@ -94,6 +94,9 @@ class ActionModule(ActionBase):
         else:
             result.update(report, outcome=errors.success_outcome(report['changed']))
             display.display(report['headline'])
+            for text in (report.get('status') or {}).get('warnings') or []:
+                # oauth_connector_warn_before: shown at default verbosity, as Ansible shows a warning.
+                display.warning('%s: %s' % (engine.s.environment, text))
             if self._task.diff:
                 result['diff'] = engine.diff
         finally:

@@ -413,10 +413,29 @@ status:
     slots_used: {description: "How many of Jama's 20 API credentials the service user holds, or null.", type: int,
                  returned: always}
     inventory:
-      description: "The service user's credentials sorted into in_use, pending, retiring, orphan and foreign (each:
-        name, client_id, created, last_used), or null when they were not listed."
+      description: "The service user's credentials sorted (each: name, client_id, created, last_used), or null when
+        they were not listed (no Jama administrator)."
       type: dict
       returned: always
+      contains:
+        in_use:
+          description: "The store's current credential, and any a connector uses."
+          type: list
+          elements: dict
+          returned: always
+          contains: &credential
+            name: {description: The credential's name in Jama., type: str, returned: always}
+            client_id: {description: Its client ID (not a secret)., type: str, returned: always}
+            created: {description: "Jama's createdDate (modelled).", type: str, returned: always}
+            last_used: {description: "Jama's lastUsedDate (modelled), or null.", type: str, returned: always}
+        pending: {description: "A credential an unfinished change recorded.", type: list, elements: dict,
+                  returned: always, contains: *credential}
+        retiring: {description: "Replaced credentials still to delete.", type: list, elements: dict, returned: always,
+                   contains: *credential}
+        orphan: {description: "The role's own credentials that no store holds and no connector uses.", type: list,
+                 elements: dict, returned: always, contains: *credential}
+        foreign: {description: "Credentials the role did not make (never touched).", type: list, elements: dict,
+                  returned: always, contains: *credential}
     warnings: {description: "From O(warn_before) before the end of the lifetime: when it expires.", type: list,
                elements: str, returned: always}
 retries:

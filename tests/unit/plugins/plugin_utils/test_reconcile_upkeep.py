@@ -123,3 +123,12 @@ def test_without_an_administrator_the_inventory_is_not_observed_and_no_call_is_a
     result = engine.run()
     assert client_calls(emulator) == [('jci', 'listConnectors'), ('jci', 'testConnector')]
     assert conditions(result)['Orphans']['reason'] == 'NotObserved' and result['status']['inventory'] is None
+
+
+@pytest.mark.parametrize('days, warned', [(82, False), (83, True), (91, True)])
+def test_warn_before_warns_from_that_long_before_the_end_of_the_lifetime(env, emulator, days, warned):
+    env.run()
+    emulator.advance_clock(days * DAY + 5)
+    result = env.run(check_mode=True, policy=Policy.from_options({'max_age': '90d', 'warn_before': '7d'}))
+    assert bool(result['status']['warnings']) is warned
+    assert any(line.startswith('warning: ') for line in result['summary']) is warned
