@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.jama.connect.plugins.module_utils.limits import CREDENTIALS_PER_USER
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.journal import PLANNED
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.lifecycle import needs_action
 
@@ -49,11 +50,21 @@ def headline(settings, journal, answer):
                                           ' verified against Jama' if checked else ''))
     parts.extend(test_part(answer.get('jci_test')))
     bad = needs_action(answer.get('status') or {})
-    if bad:
-        parts.append('needs attention: %s' % ', '.join(entry['type'] for entry in bad))
+    parts.extend(lifecycle_part(answer.get('status') or {}, bad))
     if journal.entries or bad:
         parts.append('-v lists each step' if not bad else '-v says why and how to fix it')
     return '%s: %s' % (settings.environment, ', '.join(parts))
+
+
+def lifecycle_part(status, bad):
+    """The conditions at a glance: those that need action, or (when the credentials were listed) that none does."""
+    if bad:
+        return ['needs attention: %s' % ', '.join(entry['type'] for entry in bad)]
+    if status.get('slots_used') is None:
+        return []
+    age = status.get('age_days')
+    return ['conditions clear (%s%d of %d credentials of the service user)' % (
+        'age %d d, ' % age if age is not None else '', status['slots_used'], CREDENTIALS_PER_USER)]
 
 
 def test_part(test):

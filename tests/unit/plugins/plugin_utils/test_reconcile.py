@@ -65,7 +65,7 @@ def test_check_mode_of_a_converged_environment_reports_no_change(env):
     # Nothing was verified: check mode runs no test and requests no token; it reports JCI's last recorded test.
     assert not result['changed'] and not result['verified']
     assert result['jci_test']['run'] is False and result['jci_test']['success'] is True
-    assert result['headline'].endswith('JCI test not run (check mode; last recorded: passed)')
+    assert 'JCI test not run (check mode; last recorded: passed), conditions clear' in result['headline']
 
 
 # Observation 2: Jama has the credential but the vault file lacks its secret.
@@ -524,12 +524,13 @@ def test_each_flow_ends_with_one_headline_naming_the_environment_and_its_verdict
     """The line shown at default verbosity (the action displays it): environment, verdict, what it rests on."""
     first = env.run()
     name = first['credential']['name']
+    clear = 'conditions clear (age 0 d, 1 of 20 credentials of the service user)'
     assert first['headline'] == ('dev: changed (%d action(s)), credential %s verified against Jama, JCI test passed, '
-                                 '-v lists each step' % (len(first['actions']), name))
+                                 '%s, -v lists each step' % (len(first['actions']), name, clear))
     client_id = first['credential']['client_id']
-    assert env.run()['headline'] == 'dev: converged, no change, credential %s, JCI test passed' % client_id
-    assert env.run('check')['headline'] == ('dev: healthy, credential %s verified against Jama, JCI test passed'
-                                            % client_id)
+    assert env.run()['headline'] == 'dev: converged, no change, credential %s, JCI test passed, %s' % (client_id, clear)
+    assert env.run('check')['headline'] == ('dev: healthy, credential %s verified against Jama, JCI test passed, %s'
+                                            % (client_id, clear))
     planned = env.run('rotate', check_mode=True)
     assert planned['headline'].startswith('dev: check mode, %d change(s) planned' % len(planned['actions']))
     rotated = env.run('rotate')
