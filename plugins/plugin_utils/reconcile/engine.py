@@ -113,4 +113,5 @@ class Engine:
     def status(self):
         """A failed run's status, from what it saw (no further call)."""
         answer = dict(self.rooms.evidence, verified=False)
-        return upkeep.status(self.rooms, answer, look=False)
+        return upkeep.status(self.rooms, answer, look=False,
+                             unverified='the run stopped before it verified the environment (its msg says why)')

@@ -195,13 +195,13 @@ def stalled_condition(now, failed_rotations, policy):
                      'read the last failure, fix its cause, then run jama.connect.rotate' if stalled else None)
 
 
-def ready_condition(now, problems, verified):
-    """Ready: the connector uses the store's credential, both verified in this run, and nothing else is wrong."""
+def ready_condition(now, problems, verified, unverified='not verified in this run (check mode reads only)'):
+    """Ready: the connector uses the store's credential, both verified in this run, and nothing else is wrong.
+    ``unverified``: why it was not verified, when nothing else is wrong."""
     ready = verified and not problems
     return condition('Ready', ready, 'Ready' if ready else ('NotVerified' if not problems else 'Problems'),
                      'the connector uses the store\'s credential and both were verified' if ready else
-                     '; '.join(problems) or 'not verified in this run (check mode reads only)', now,
-                     None if ready else 'run jama.connect.configure')
+                     '; '.join(problems) or unverified, now, None if ready else 'run jama.connect.configure')
 
 
 def test_conditions(now, test):
@@ -252,12 +252,13 @@ def unobserved(now, reason_text):
             for kind in ('Orphans', 'ForeignCredentials', 'SlotsLow')]
 
 
-def status_of(now, policy, observed, ready_problems, verified, test):
+def status_of(now, policy, observed, ready_problems, verified, test, unverified=None):
     """The ``status`` of one result: conditions, the current credential's times and the inventory.
 
     ``observed``: {'listed': the service user's credentials or None (not listed), 'current_id', 'in_use' (client
     IDs connectors use), 'pending_id', 'retire', 'marker'}; ``ready_problems``: what keeps the environment from Ready;
-    ``verified``: whether this run (or, in check mode, JCI's last recorded test) showed it working."""
+    ``verified``: whether this run (or, in check mode, JCI's last recorded test) showed it working; ``unverified``:
+    why not, when nothing else is wrong."""
     listed = observed.get('listed')
     created, last_used = credential_times(listed, observed.get('current_id'))
     times, found = age_conditions(now, created, last_used, policy)
@@ -271,7 +272,7 @@ def status_of(now, policy, observed, ready_problems, verified, test):
     found.extend(test_conditions(now, test))
     problems = list(ready_problems) + [entry['message'] for entry in found
                                        if entry['type'] == 'Expired' and entry['status']]
-    found.insert(0, ready_condition(now, problems, verified))
+    found.insert(0, ready_condition(now, problems, verified, *([unverified] if unverified else [])))
     status = dict(times, conditions=found, slots_used=len(listed) if listed is not None else None,
                   inventory=inventory_view(sorted_out), warnings=expiry_warnings(now, times, policy))
     return status

@@ -49,9 +49,9 @@ def expired(run, current):
         current.client_id, lifecycle.iso(created))
 
 
-def status(run, answer, look=True):
+def status(run, answer, look=True, unverified=None):
     """The result's ``status``. ``look``: list the service user's credentials if this run has not (a failed run
-    reports what it saw, without another call)."""
+    reports what it saw, without another call); ``unverified``: why the run verified nothing, if it did not."""
     listed = run.observer.listed() if look else run.observer.seen()
     view = run.record
     conn = answer.get('connector') or {}
@@ -60,5 +60,7 @@ def status(run, answer, look=True):
                 'pending_id': view.pending.get('client_id'), 'retire': view.retire, 'marker': run.s.marker}
     test = answer.get('jci_test') or {}
     verified = bool(answer.get('verified')) or (run.journal.dry_run and test.get('success') is True)
+    if unverified is None and not run.journal.dry_run:
+        unverified = 'not verified in this run'
     return lifecycle.status_of(run.observer.now(), run.s.policy, observed, answer.get('problems') or [], verified,
-                               test)
+                               test, unverified)

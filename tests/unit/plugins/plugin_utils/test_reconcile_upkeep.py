@@ -11,7 +11,9 @@ import pytest
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.lifecycle import Policy
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import marker
-from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import CONNECTOR, Environment
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file import VaultStore
+from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import (
+    CONNECTOR, Environment, loader)
 
 AGENT = 'jama.connect-ansible-collection'
 DAY = 86400
@@ -132,3 +134,42 @@ def test_warn_before_warns_from_that_long_before_the_end_of_the_lifetime(env, em
     result = env.run(check_mode=True, policy=Policy.from_options({'max_age': '90d', 'warn_before': '7d'}))
     assert bool(result['status']['warnings']) is warned
     assert any(line.startswith('warning: ') for line in result['summary']) is warned
+
+
+def test_slots_low_warns_before_jamas_limit_of_twenty_is_reached(env):
+    """Observation 4 of the lifecycle issue: 20 credentials of one service user cannot rotate; 18 already warn."""
+    env.run()
+    for index in range(16):
+        env.create_credential('by-hand-%02d' % index)
+    assert conditions(env.run())['SlotsLow']['status'] is False  # 17 of 20
+    env.create_credential('by-hand-16')
+    result = env.run()
+    found = conditions(result)
+    assert found['SlotsLow']['status'] is True and '18 of Jama\'s 20' in found['SlotsLow']['message']
+    assert 'SlotsLow' in result['headline'] and found['SlotsLow']['remediation']
+
+
+def test_a_hand_made_credential_the_role_replaced_is_named_in_the_output(env):
+    """Observation 3 of the lifecycle issue: the vault file held only the ID of the hand-made credential the
+    connector used; the role replaces it and keeps it (another store may hold it), and now says so."""
+    by_hand = env.create_credential('made-by-hand')
+    env.write_vault({'jama_client_id': by_hand['clientId'], 'jama_client_secret': by_hand['clientSecret']})
+    env.run()
+    VaultStore(env.vault_path, loader(), 'dev').write({}, remove=['jama_client_secret'])  # the secret lost
+    result = env.run()
+    assert result['changed'] and result['credential']['client_id'] != by_hand['clientId']
+    assert by_hand['clientId'] in [cred['clientId'] for cred in env.credentials()]
+    found = conditions(result)
+    assert found['ForeignCredentials']['status'] is True and by_hand['clientId'] in found['ForeignCredentials']['message']
+    assert [cred['client_id'] for cred in result['status']['inventory']['foreign']] == [by_hand['clientId']]
+    assert 'ForeignCredentials' in result['headline']
+
+
+def test_a_failed_run_reports_the_status_it_saw_and_why_it_is_not_ready(env, emulator):
+    env.run()
+    emulator.fault(kind='status', status=500, system='jci', operation='testConnector', count=1)
+    engine = env.engine()
+    with pytest.raises(errors.JamaConnectError):
+        engine.run()
+    ready = dict((entry['type'], entry) for entry in engine.status()['conditions'])['Ready']
+    assert ready['status'] is False and 'stopped before it verified' in ready['message']
