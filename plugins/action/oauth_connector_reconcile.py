@@ -29,7 +29,7 @@ from ansible_collections.jama.connect.plugins.module_utils.probe import check_cr
 from ansible_collections.jama.connect.plugins.module_utils.jci_client import JciClient
 from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import argument_spec
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.checks import (
-    admin_configured, check_options, name, settings_of, validation_failure)
+    admin_configured, check_options, name, settings_of, validation_failure, writes_credentials)
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.engine import Engine
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller import ControllerStore
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller_sink import ControllerSink, sink_options
@@ -147,7 +147,7 @@ class ActionModule(ActionBase):
                       lambda: JamaClient(self._open(sessions, jama_session, params)),
                       self._prober(params, sessions), vault, check_mode=bool(self._task.check_mode),
                       basic_probe=self._basic_prober(params, sessions), admin_configured=admin_configured(params),
-                      mirror=mirror)
+                      mirror=mirror, admin_posts=bool((params['jama'] or {}).get('client_id')))
 
     def _vault(self, params, result):
         if not params['vault_file']:
@@ -161,7 +161,7 @@ class ActionModule(ActionBase):
             result.setdefault('warnings', []).append(
                 '%s is not encrypted with Ansible Vault. Anyone who can read it can use the JCI service account; '
                 'encrypt it with ansible-vault encrypt.' % params['vault_file'])
-        if params['create_credential'] or params['flow'] == 'rotate':
+        if writes_credentials(params):
             store.precheck_write()
         return store
 

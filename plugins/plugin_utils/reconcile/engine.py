@@ -59,16 +59,16 @@ class Engine:
     password) doing one Basic ``users/current`` (migrate's rollback check). ``vault``: a store
     (plugin_utils/stores/), or None when the credential comes from the options. ``mirror``: a ControllerSink that
     gets a copy of the store's current credential, or None. ``clock``: a callable returning the current time
-    (aware), instead of Jama's.
+    (aware), instead of Jama's. ``admin_posts``: the administrator logs in with an API client (a token request).
     """
 
     def __init__(self, settings, jci, admin, probe, vault, check_mode=False, basic_probe=None, admin_configured=True,
-                 mirror=None, clock=None):
+                 mirror=None, clock=None, admin_posts=False):
         self.s = settings
         self.jci = jci
         self.vault = vault
         self.journal = Journal(dry_run=check_mode)
-        self.observer = Observer(settings, jci, admin, admin_configured)
+        self.observer = Observer(settings, jci, admin, admin_configured, quiet=check_mode and admin_posts)
         if clock is not None:
             # The one source of "now" (by default Jama's Date, observe.py): tests fix it.
             self.observer.now = clock

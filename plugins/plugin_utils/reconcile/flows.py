@@ -34,17 +34,22 @@ def configure(run):
     conn = run.observer.connector()
     run.diff['before'] = {'connector': diff_view(connector_view(conn))}
     cur = view.current
-    # A due rotation also follows unfinished work: the next run finishes an interrupted one, or starts it again.
-    due = upkeep.rotation_due(run, cur)
-    if due or not (view.clean and plan.converged(conn, cur, run.s)):
-        converge(run, view, conn, rotate=due)
+    if not (view.clean and plan.converged(conn, cur, run.s)):
+        # A due rotation also follows unfinished work: the next run finishes an interrupted one, or starts it again.
+        converge(run, view, conn, rotate=upkeep.rotation_due(run, cur))
         return
     passed, _outcome = run.verifier.test(conn)
     # A dry run reads JCI's last recorded test: a failed one is reported, not acted on (configure would test again
     # and replace the credential only if Jama no longer accepts it).
-    if passed or not run.evidence['jci_test'].get('run', True):
-        upkeep.clean_orphans(run, cur, conn)
+    working = passed or not run.evidence['jci_test'].get('run', True)
+    # A due rotation starts only from a connector that works: one JCI cannot test is diagnosed below instead of
+    # being rotated (and rolled back) on every run.
+    if working and upkeep.rotation_due(run, cur):
+        converge(run, view, conn, rotate=True)
+        return
+    if working:
         run.acts.hand_to_mirror(cur)
+        upkeep.clean_orphans(run, cur, conn)
         run.evidence['connector'] = connector_view(conn)
         run.evidence['credential'] = {'client_id': cur.client_id}
         run.evidence['verified'] = True

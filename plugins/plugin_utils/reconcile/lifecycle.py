@@ -128,7 +128,12 @@ def age_conditions(now, created, last_used, policy):
              # Jama's Date has whole seconds: a credential created this second may look a moment younger than 0.
              'age_days': max(0, int((now - created).total_seconds() // 86400)) if created else None}
     found = []
-    if created is not None and policy.max_age is not None:
+    if created is None:
+        unknown = 'Jama did not say when the credential was created (its credentials were not listed)'
+        kinds = (['RotationDue', 'Expired'] if policy.max_age is not None else []) + \
+            (['Unused'] if policy.max_unused is not None else [])
+        return times, [condition(kind, False, 'NotObserved', unknown, now) for kind in kinds]
+    if policy.max_age is not None:
         not_after = created + datetime.timedelta(seconds=policy.max_age)
         renewal = not_after - datetime.timedelta(seconds=policy.rotate_before)
         times.update(not_after=iso(not_after), renewal_time=iso(renewal))
@@ -208,7 +213,7 @@ def test_conditions(now, test):
     """TestFailed and AuthErrorsInLog from JCI's test as the run saw it (run now, or in check mode as recorded)."""
     test = test or {}
     failed = test.get('success') is False
-    auth_errors = list(test.get('authentication_errors') or [])
+    auth_errors = [str(text) for text in test.get('authentication_errors') or [] if text]
     return [
         condition('TestFailed', failed, 'TestFailed' if failed else ('TestPassed' if test.get('success') else 'NotTested'),
                   test.get('message') or ('JCI\'s test of the connector failed' if failed else
@@ -263,7 +268,7 @@ def status_of(now, policy, observed, ready_problems, verified, test, unverified=
     created, last_used = credential_times(listed, observed.get('current_id'))
     times, found = age_conditions(now, created, last_used, policy)
     if listed is None:
-        found.extend(unobserved(now, 'the service user\'s credentials were not listed (no Jama administrator given)'))
+        found.extend(unobserved(now, observed.get('why_not') or "the service user's credentials were not listed"))
         sorted_out = None
     else:
         sorted_out = inventory(listed, set(observed.get('in_use') or ()), observed.get('current_id'),

@@ -18,7 +18,7 @@ class Observer:
     """``jci``: a JciClient. ``admin_factory``: a callable returning a JamaClient logged in as a Jama administrator,
     or raising ConfigurationError when none is configured."""
 
-    def __init__(self, settings, jci, admin_factory, admin_configured=True):
+    def __init__(self, settings, jci, admin_factory, admin_configured=True, quiet=False):
         self.s = settings
         self.jci = jci
         self._admin_factory = admin_factory
@@ -27,6 +27,10 @@ class Observer:
         self.admin_configured = admin_configured
         # The service user's credentials as last listed; apply.py forgets them after each create or delete.
         self._listed = None
+        # quiet: a check-mode run whose administrator logs in with an API client (a token request is a POST), so
+        # the lifecycle's listing is left out unless the run logged in anyway. Why the list is missing, if it is.
+        self.quiet = quiet
+        self.list_error = None
 
     def admin(self):
         if self._admin is None:
@@ -62,8 +66,21 @@ class Observer:
         return list(self._listed) if self._listed is not None else None
 
     def listed(self):
-        """The service user's credentials if this run can list them (an administrator is configured), else None."""
-        return self.credentials() if self.admin_configured else None
+        """The service user's credentials for the lifecycle (status, orphans, rotation when due), or None when this
+        run cannot or may not list them (``list_error`` says why): a failed listing is reported, and never fails a
+        run that did its work."""
+        if not self.admin_configured:
+            self.list_error = "the service user's credentials were not listed (no Jama administrator given)"
+        elif self.quiet and self._admin is None:
+            self.list_error = ("the service user's credentials were not listed (check mode requests no token for the "
+                               "administrator's API client)")
+        if self.list_error is not None:
+            return None
+        try:
+            return self.credentials()
+        except errors.JamaConnectError as error:
+            self.list_error = "listing the service user's credentials failed: %s" % error.message
+            return None
 
     def now(self):
         """Jama's current time, from the Date of its last answer to this run (it dated the credentials this run ages;
@@ -71,7 +88,11 @@ class Observer:
         date = getattr(getattr(self._admin, 'session', None), 'server_date', None)
         if date:
             try:
-                return parsedate_to_datetime(date).astimezone(datetime.timezone.utc)
+                moment = parsedate_to_datetime(date)
+                # RFC 7231 dates are GMT; one without a zone (-0000, asctime) is too, not this machine's local time.
+                if moment.tzinfo is None:
+                    moment = moment.replace(tzinfo=datetime.timezone.utc)
+                return moment.astimezone(datetime.timezone.utc)
             except (TypeError, ValueError):
                 pass
         return datetime.datetime.now(datetime.timezone.utc)

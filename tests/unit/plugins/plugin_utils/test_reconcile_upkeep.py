@@ -173,3 +173,34 @@ def test_a_failed_run_reports_the_status_it_saw_and_why_it_is_not_ready(env, emu
         engine.run()
     ready = dict((entry['type'], entry) for entry in engine.status()['conditions'])['Ready']
     assert ready['status'] is False and 'stopped before it verified' in ready['message']
+
+
+def test_a_due_rotation_starts_only_from_a_connector_that_passes_jcis_test(env, emulator):
+    first = env.run()
+    emulator.advance_clock(61 * DAY)
+    # Jama refuses JCI's token once: JCI's test fails while the credential itself works.
+    emulator.fault(kind='status', status=401, system='jama', operation='createOAuthToken', count=1)
+    with pytest.raises(errors.JamaConnectError) as raised:
+        env.run(policy=Policy.from_options({'max_age': '90d', 'rotate_when_due': True}))
+    assert raised.value.reason == 'jci_test_failed'
+    assert [cred['clientId'] for cred in env.credentials()] == [first['credential']['client_id']]  # none created
+
+
+def test_a_listing_that_fails_is_reported_and_does_not_fail_a_converged_run(env, emulator):
+    env.run()
+    emulator.fault(kind='status', status=403, system='jama', operation='getUserApiCredentials')
+    result = env.run(policy=Policy.from_options({'max_age': '90d'}))
+    assert result['verified'] and not result['changed']
+    found = conditions(result)
+    assert found['Orphans']['reason'] == 'NotObserved' and 'listing' in found['Orphans']['message']
+    assert found['RotationDue']['reason'] == 'NotObserved'
+
+
+def test_check_mode_with_an_api_client_administrator_requests_no_token_to_list(env, emulator):
+    env.run()
+    emulator.admin('DELETE', '/requests')
+    engine = env.engine(check_mode=True)
+    engine.observer.quiet = True  # as Engine(admin_posts=True) sets it for an administrator with client_id
+    result = engine.run()
+    assert [entry['method'] for entry in emulator.request_log()] == ['GET']
+    assert 'API client' in conditions(result)['Orphans']['message']
