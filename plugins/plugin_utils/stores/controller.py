@@ -12,17 +12,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import binascii
 import copy
 import json
-import os
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.controller_client import ENCRYPTED
 from ansible_collections.jama.connect.plugins.module_utils.connectors import normalized_url
-from ansible_collections.jama.connect.plugins.plugin_utils.stores.base import Store, native
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.base import Store
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller_sink import (
-    COPY_REVISION, ID_INPUT, REVISION_INPUT, SECRET_INPUT, STATE_INPUT, URL_INPUT)
+    COPY_REVISION, ID_INPUT, REVISION_INPUT, SECRET_INPUT, STATE_INPUT, URL_INPUT, new_token)
 
 
 class ControllerStore(Store):
@@ -140,14 +138,8 @@ class ControllerStore(Store):
         data.update(updates)
         for key in remove:
             data.pop(key, None)
-        revision = binascii.hexlify(os.urandom(8)).decode('ascii')
-        inputs = {REVISION_INPUT: revision}
-        if self.sink.has_url:
-            inputs[URL_INPUT] = self.jama_url
-        for var, key in ((self.id_var, ID_INPUT), (self.secret_var, SECRET_INPUT)):
-            if data.get(var):
-                # Values from tasks may be str subclasses (unsafe or tagged text): the controller gets plain text.
-                inputs[key] = native(data[var])
+        revision = new_token()
+        inputs = self.sink.inputs_for(self.jama_url, revision, (data.get(self.id_var), data.get(self.secret_var)))
         if data.get(self.state_var):
             inputs[STATE_INPUT] = json.dumps(data[self.state_var], sort_keys=True)
         # What the controller holds now: a create whose answer was lost shows up here, and so does another job.

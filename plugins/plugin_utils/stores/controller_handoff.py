@@ -15,15 +15,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import binascii
 import json
-import os
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.controller_client import ENCRYPTED
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.base import Store, native
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller_sink import (
-    ID_INPUT, REVISION_INPUT, SECRET_INPUT, URL_INPUT)
+    ID_INPUT, REVISION_INPUT, SECRET_INPUT, new_token)
 
 PENDING = ' pending '
 
@@ -103,13 +101,8 @@ class HandoffStore(Store):
                 '%s was changed (or deleted) by someone else after this run read it, probably another job using it; '
                 'this run stops without overwriting it' % self.describe(), status=409,
                 hint='let one job at a time use the credential, then run again')
-        revision = revision_text(binascii.hexlify(os.urandom(8)).decode('ascii'), data.get(self.state_var))
-        inputs = {REVISION_INPUT: revision}
-        if self.sink.has_url:
-            inputs[URL_INPUT] = self.jama_url
-        for var, key in ((self.id_var, ID_INPUT), (self.secret_var, SECRET_INPUT)):
-            if data.get(var):
-                inputs[key] = native(data[var])
+        revision = revision_text(new_token(), data.get(self.state_var))
+        inputs = self.sink.inputs_for(self.jama_url, revision, (data.get(self.id_var), data.get(self.secret_var)))
         try:
             self.sink.current = self.sink.put(inputs, found)
         except errors.JamaConnectError as error:

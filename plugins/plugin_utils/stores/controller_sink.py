@@ -14,9 +14,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import binascii
+import os
+
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import controller_session
 from ansible_collections.jama.connect.plugins.module_utils.controller_client import ENCRYPTED, ControllerClient
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.base import native
 
 DEFAULT_TYPE = 'Jama Connect OAuth client'
 TYPE_KIND = 'cloud'
@@ -136,3 +140,20 @@ class ControllerSink:
 
     def describe(self):
         return 'controller credential %r (organization %r)' % (self.options['name'], self.options['organization'])
+
+    def inputs_for(self, jama_url, revision, client):
+        """A write's inputs: the revision, the URL (if the type has it) and ``client`` (client ID and secret, as
+        ``(id, secret)``, either may be None)."""
+        inputs = {REVISION_INPUT: revision}
+        if self.has_url:
+            inputs[URL_INPUT] = jama_url
+        for key, value in zip((ID_INPUT, SECRET_INPUT), client):
+            if value:
+                # Values from tasks may be str subclasses (unsafe or tagged text): the controller gets plain text.
+                inputs[key] = native(value)
+        return inputs
+
+
+def new_token():
+    """A random revision token: every write of a store changes it."""
+    return binascii.hexlify(os.urandom(8)).decode('ascii')
