@@ -25,6 +25,23 @@ step_units() {  # step_units newest|oldest [INDEX/COUNT: this core's share of th
 # Both cores at once share the fault suite's cases (each runs every other one); every other unit test runs on both.
 step_units_shared() { step_units "$1" "$([[ $1 == newest ]] && echo 0/2 || echo 1/2)"; }
 step_integration() { bash scripts/integration.sh "$1"; }
+# Side by side, the newest core's integration ran about 90 s longer than the oldest's (ansible-core 2.21 templates
+# more slowly), the other core idle meanwhile. So these newest targets run after the oldest core's, on its side, with
+# their own copy of the collection and their own emulator: every target still runs on both cores.
+NEWEST_LATE=(jci_connector oauth_connector_role)
+step_integration_balanced() {
+    if [[ $1 == newest ]]; then
+        bash scripts/integration.sh newest $(printf -- '--exclude %s ' "${NEWEST_LATE[@]}")
+    else
+        local late status
+        late="$(mktemp -d)"
+        bash scripts/integration.sh oldest \
+            && JAMA_CONNECT_WORK="$late/work" bash scripts/integration.sh newest "${NEWEST_LATE[@]}"
+        status=$?
+        rm -rf "$late"
+        return $status
+    fi
+}
 both() {
     # Runs "$1 newest" and "$1 oldest" at the same time; prints each one's output after both ended.
     local logs status=0
@@ -104,7 +121,7 @@ run_step() {
         sanity-*) step_sanity "${1#sanity-}" ;;
         units) both step_units_shared ;;
         units-*) step_units "${1#units-}" ;;
-        integration) both step_integration ;;
+        integration) both step_integration_balanced ;;
         integration-*) step_integration "${1#integration-}" ;;
         molecule) both step_molecule ;;
         molecule-*) step_molecule "${1#molecule-}" ;;
