@@ -24,14 +24,9 @@ def synced(work, label, root):
 
 
 def measure(work, collections, reps):
-    infos = bench.start(work, ['env00'], ['--rate-limit', '0'])
     walls = dict((label, []) for label in collections)
     try:
-        env = bench.Environment('env00', infos[0], work)
-        env.provision()
-        inventory = bench.inventory(work, [env], 'inventory')
-        os.environ['BENCH_COLLECTIONS'] = collections['this']
-        bench.run(work, inventory, 'jama.connect.configure', 1)  # the first run; the rest are converged
+        inventory = bench.one_converged(work, collections['this'])
         for rep in range(reps):
             # Alternate which goes first, so neither always follows the other.
             for label in (('this', 'other') if rep % 2 else ('other', 'this')):

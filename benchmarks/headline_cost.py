@@ -42,14 +42,9 @@ def main():
     args = parser.parse_args()
     work = bench.workdir('headline-')
     collections = copies(work)
-    infos = bench.start(work, ['env00'], ['--rate-limit', '0'])
     walls = {'with': [], 'without': [], 'uri': []}
     try:
-        env = bench.Environment('env00', infos[0], work)
-        env.provision()
-        inventory = bench.inventory(work, [env], 'inventory')
-        os.environ['BENCH_COLLECTIONS'] = collections['with']
-        bench.run(work, inventory, 'jama.connect.configure', 1)  # the first run; the rest are converged
+        inventory = bench.one_converged(work, collections['with'])
         for _rep in range(args.reps):
             for label in ('with', 'without'):
                 os.environ['BENCH_COLLECTIONS'] = collections[label]

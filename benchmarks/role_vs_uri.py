@@ -194,6 +194,19 @@ def start(work, names, options=()):
         return list(pool.map(one, names))
 
 
+def one_converged(work, collection):
+    """The A/B benchmarks' setup: one emulated environment (env00), provisioned and configured once with the
+    collection copy ``collection``, so every later configure is converged. Returns its inventory path; the caller
+    stops it with stop(work, ['env00'])."""
+    infos = start(work, ['env00'], ['--rate-limit', '0'])
+    env = Environment('env00', infos[0], work)
+    env.provision()
+    path = inventory(work, [env], 'inventory')
+    os.environ['BENCH_COLLECTIONS'] = collection
+    run(work, path, 'jama.connect.configure', 1)  # the first run; the rest are converged
+    return path
+
+
 def stop(work, names):
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda name: harness.stop(os.path.join(work, 'emulators', name)), names))
