@@ -37,6 +37,14 @@ def parse_duration(value, option):
     return int(match.group(1)) * UNIT_SECONDS[match.group(2)]
 
 
+def duration_text(seconds):
+    """``seconds`` in the options' format: the largest of d, h and m that divides it."""
+    for unit in ('d', 'h'):
+        if seconds % UNIT_SECONDS[unit] == 0:
+            return '%d%s' % (seconds // UNIT_SECONDS[unit], unit)
+    return '%dm' % (seconds // 60)
+
+
 def parse_time(text):
     """Jama's timestamp (``2015-10-28T22:33:16.524+0000``) or ISO 8601 UTC (``...Z``) as an aware datetime; None
     for None."""
@@ -137,16 +145,16 @@ def age_conditions(now, created, last_used, policy):
         not_after = created + datetime.timedelta(seconds=policy.max_age)
         renewal = not_after - datetime.timedelta(seconds=policy.rotate_before)
         times.update(not_after=iso(not_after), renewal_time=iso(renewal))
-        found.extend(lifetime_conditions(now, renewal, not_after, policy))
+        found.extend(lifetime_conditions(now, created, renewal, not_after, policy))
     if policy.max_unused is not None:
         found.append(unused_condition(now, created, last_used, policy))
     return times, found
 
 
-def lifetime_conditions(now, renewal, not_after, policy):
+def lifetime_conditions(now, created, renewal, not_after, policy):
     fix = 'the next configure run rotates it' if policy.rotate_when_due else \
         'run jama.connect.rotate, or configure with oauth_connector_rotate_when_due: true'
-    due, expired = now >= renewal, now >= not_after
+    due, expired = is_due(now, created, policy), is_expired(now, created, policy)
     return [
         condition('RotationDue', due, 'RenewalTimeReached' if due else 'NotDue',
                   ('rotation is due since %s' if due else 'rotation falls due at %s') % iso(renewal), now,
@@ -231,7 +239,12 @@ def past(now, since, seconds):
     return since is not None and now >= since + datetime.timedelta(seconds=seconds)
 
 
-def due(now, created, policy):
+def is_expired(now, created, policy):
+    """Whether a credential created at ``created`` is past oauth_connector_max_age (the Expired condition)."""
+    return policy.max_age is not None and past(now, created, policy.max_age)
+
+
+def is_due(now, created, policy):
     """Whether a credential created at ``created`` is at or past its renewal time (False without a lifetime, or
     when Jama does not say when it was created)."""
     if policy.max_age is None or created is None:

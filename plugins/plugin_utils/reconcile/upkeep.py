@@ -19,11 +19,12 @@ def rotation_due(run, current):
     if not policy.rotate_when_due or current is None:
         return False
     created = lifecycle.credential_times(run.observer.listed(), current.client_id)[0]
-    due = lifecycle.due(run.observer.now(), created, policy)
+    due = lifecycle.is_due(run.observer.now(), created, policy)
     if due:
-        run.journal.observed('the credential %s was created %s: rotation is due (oauth_connector_max_age %s days, '
-                             'rotated %s days before)' % (current.client_id, lifecycle.iso(created),
-                                                          policy.max_age // 86400, policy.rotate_before // 86400))
+        run.journal.observed('the credential %s was created %s: rotation is due (oauth_connector_max_age %s, rotated '
+                             '%s before its end)' % (current.client_id, lifecycle.iso(created),
+                                                     lifecycle.duration_text(policy.max_age),
+                                                     lifecycle.duration_text(policy.rotate_before)))
     return due
 
 
@@ -43,7 +44,7 @@ def expired(run, current):
     if current is None or run.s.policy.max_age is None:
         return None
     created = lifecycle.credential_times(run.observer.listed(), current.client_id)[0]
-    if created is None or not lifecycle.past(run.observer.now(), created, run.s.policy.max_age):
+    if created is None or not lifecycle.is_expired(run.observer.now(), created, run.s.policy):
         return None
     return 'the API credential %s is older than oauth_connector_max_age (created %s); run jama.connect.rotate' % (
         current.client_id, lifecycle.iso(created))

@@ -149,3 +149,8 @@ def test_ready(problems, verified, ready):
 ])
 def test_jamas_timestamps_read_as_utc(text, expected):
     assert lifecycle.iso(lifecycle.parse_time(text)) == expected
+
+
+@pytest.mark.parametrize('text', ['90d', '36h', '30m', '1d', '25h'])
+def test_durations_are_written_back_as_given(text):
+    assert lifecycle.duration_text(lifecycle.parse_duration(text, 'x')) == text
