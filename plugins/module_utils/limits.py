@@ -17,6 +17,9 @@ CREDENTIAL_NAME_MAX = 100
 CONNECTOR_NAME_MAX = 100
 # [DOC] At most 20 API credentials per Jama user.
 CREDENTIALS_PER_USER = 20
+# [OURS] How many failed rotations in a row are retried before an environment is RotationStalled (the default of
+# oauth_connector_max_failed_rotations).
+MAX_FAILED_ROTATIONS = 3
 # [OURS] A connection's timeout option, in seconds.
 TIMEOUT_MAX = 600
 # [OURS] The longest Retry-After the retry_after_max option may accept, in seconds.

@@ -12,6 +12,7 @@ import copy
 
 from ansible_collections.jama.connect.plugins.module_utils.connection import (
     CONTROLLER_OPTIONS, JAMA_OPTIONS, JCI_OPTIONS, _suboptions)
+from ansible_collections.jama.connect.plugins.module_utils.limits import MAX_FAILED_ROTATIONS
 
 FLOWS = ('configure', 'check', 'migrate', 'rotate')
 CONTROLLER_CREDENTIAL = {
@@ -63,6 +64,7 @@ OPTIONS = (
     ('warn_before', {'type': 'str'}, 'oauth_connector_warn_before'),
     ('max_unused', {'type': 'str'}, 'oauth_connector_max_unused'),
     ('rotate_when_due', {'type': 'bool', 'default': False}, 'oauth_connector_rotate_when_due'),
+    ('max_failed_rotations', {'type': 'int', 'default': MAX_FAILED_ROTATIONS}, 'oauth_connector_max_failed_rotations'),
 )
 
 # Messages name the module option and the role variable that sets it, so both audiences find the fix; a connection's

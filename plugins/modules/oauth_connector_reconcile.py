@@ -162,8 +162,9 @@ options:
     default: false
   max_age:
     description:
-      - The credential's lifetime, a duration such as C(90d), C(36h) or C(30m). Its age counts from Jama's
-        C(createdDate) (modelled), against Jama's clock (the C(Date) of its answers). Unset, nothing expires.
+      - The credential's lifetime, a duration such as C(90d), C(36h) or C(30m). Its age counts from when the role
+        created or adopted it (the store's record) or else Jama's C(createdDate) (modelled), against Jama's clock (the
+        C(Date) of its answers). Unset, nothing expires.
     type: str
   rotate_before:
     description: How long before the end of O(max_age) a rotation is due. Default one third of O(max_age).
@@ -175,9 +176,15 @@ options:
     description: A credential unused for this long (Jama's C(lastUsedDate), modelled) is reported as C(Unused).
     type: str
   rotate_when_due:
-    description: With O(flow=configure), rotate the credential once it is due (needs O(max_age)).
+    description: With O(flow=configure), rotate the credential once it is due (needs O(max_age) and O(create_credential)).
     type: bool
     default: false
+  max_failed_rotations:
+    description:
+      - How many rotations of one credential may fail in a row (counted in the store's record) before the environment
+        is C(RotationStalled) and configure stops rotating it when due (reason C(rotation_stalled), a person must act).
+    type: int
+    default: 3
   client_secret_plaintext:
     description: Set when O(client_secret) came from a plaintext variable; the result then carries a warning.
     type: bool
@@ -391,7 +398,8 @@ status:
         - C(Ready) (the connector uses the store's credential, both verified, nothing wrong), C(RotationDue),
           C(Expired) (with O(max_age)), C(Unused) (with O(max_unused)), C(Orphans), C(ForeignCredentials),
           C(SlotsLow) (18 or more of Jama's 20 credentials used; these three need the Jama administrator, else
-          their reason is C(NotObserved)), C(TestFailed) and C(AuthErrorsInLog).
+          their reason is C(NotObserved)), C(RotationStalled) (O(max_failed_rotations) failed rotations in a row),
+          C(TestFailed) and C(AuthErrorsInLog).
         - A condition needs action when C(Ready) is false or any other is true; such a condition has a
           C(remediation).
       type: list
@@ -404,7 +412,10 @@ status:
         message: {description: What was found., type: str, returned: always}
         computed_at: {description: "When (ISO 8601 UTC, Jama's clock).", type: str, returned: always}
         remediation: {description: "The playbook or variable that fixes it.", type: str, returned: when it needs action}
-    not_before: {description: "The credential's creation time (Jama's createdDate), or null.", type: str, returned: always}
+    not_before: {description: "The credential's creation time (the store's record, else Jama's createdDate), or null.",
+                 type: str, returned: always}
+    revision: {description: "Rotations so far, as the store's record counts them (null before the role created or
+                adopted a credential).", type: int, returned: always}
     not_after: {description: "The end of its lifetime (with O(max_age)), or null.", type: str, returned: always}
     renewal_time: {description: "When a rotation falls due (with O(max_age)), or null.", type: str, returned: always}
     age_days: {description: "Whole days since its creation, or null.", type: int, returned: always}

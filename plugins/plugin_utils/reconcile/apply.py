@@ -161,8 +161,20 @@ class Acts:
             return
         if self.record.store is None:
             return
-        self.record.save_current(target)
+        self.record.save_current(target, self.observer.now())
         self.journal.changed('made %s the current credential in %s' % (target.client_id, self.s.store))
+
+    def count_failed_rotation(self, client_id, error):
+        """A rotation of ``client_id`` failed: the store's record counts it (lifecycle.is_stalled reads the count).
+        Returns the words for the failure's message; a failed count changes nothing else (the rotation's own error is
+        what the run reports)."""
+        if self.dry_run or self.record.store is None or client_id is None:
+            return None
+        try:
+            self.record.count_failure(client_id, self.observer.now(), error)
+        except errors.JamaConnectError as failure:
+            return 'counting this failed rotation in %s failed too (%s)' % (self.s.store, reason_of(failure))
+        return None
 
     def clear_pending(self):
         if not self.dry_run:

@@ -36,7 +36,10 @@ def configure(run):
     cur = view.current
     if not (view.clean and plan.converged(conn, cur, run.s)):
         # A due rotation also follows unfinished work: the next run finishes an interrupted one, or starts it again.
-        converge(run, view, conn, rotate=upkeep.rotation_due(run, cur))
+        if upkeep.rotation_due(run, cur):
+            upkeep.rotation(run, view, conn)
+        else:
+            converge(run, view, conn)
         return
     passed, _outcome = run.verifier.test(conn)
     # A dry run reads JCI's last recorded test: a failed one is reported, not acted on (configure would test again
@@ -45,7 +48,7 @@ def configure(run):
     # A due rotation starts only from a connector that works: one JCI cannot test is diagnosed below instead of
     # being rotated (and rolled back) on every run.
     if working and upkeep.rotation_due(run, cur):
-        converge(run, view, conn, rotate=True)
+        upkeep.rotation(run, view, conn)
         return
     if working:
         run.acts.hand_to_mirror(cur)
@@ -54,6 +57,9 @@ def configure(run):
         run.evidence['credential'] = {'client_id': cur.client_id}
         run.evidence['verified'] = True
         run.diff['after'] = dict(run.diff['before'])
+        stalled = upkeep.stalled_error(run, cur)
+        if stalled is not None:
+            raise stalled
         return
     error = run.verifier.verify(cur)
     if error is None:
@@ -99,7 +105,7 @@ def rotate(run):
         if error is not None and not plan.is_dead(error):
             raise error
         dead = view.current if error is not None else None
-    converge(run, view, conn, rotate=True, dead=dead)
+    upkeep.rotation(run, view, conn, dead=dead)
 
 
 def check(run):
@@ -107,9 +113,7 @@ def check(run):
     conn = run.observer.connector()
     cur = view.current
     problems = store_problems(run, view)
-    too_old = upkeep.expired(run, cur)
-    if too_old:
-        problems.append(too_old)
+    problems.extend(upkeep.expired(run, cur))
     if conn is None:
         problems.append('no connector named "%s" in JCI' % run.s.connector_name)
     elif conn.get('authenticationType') != 'oauth':

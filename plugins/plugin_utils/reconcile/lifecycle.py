@@ -14,15 +14,13 @@ import datetime
 import re
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
-from ansible_collections.jama.connect.plugins.module_utils.limits import CREDENTIALS_PER_USER
+from ansible_collections.jama.connect.plugins.module_utils.limits import CREDENTIALS_PER_USER, MAX_FAILED_ROTATIONS
 
 # One format for every duration option: a whole number and a unit, d (days), h (hours) or m (minutes).
 DURATION = re.compile(r'^([0-9]+)([dhm])$')
 UNIT_SECONDS = {'d': 86400, 'h': 3600, 'm': 60}
 # [OURS] SlotsLow: this many of Jama's CREDENTIALS_PER_USER used.
 SLOTS_LOW = CREDENTIALS_PER_USER - 2
-# [OURS] How many failed rotations in a row are retried before the environment is RotationStalled.
-MAX_FAILED_ROTATIONS = 3
 
 
 def parse_duration(value, option):
@@ -66,7 +64,7 @@ class Policy:
     """The age policy, validated. Durations in seconds; None where not set (no age limit, no unused limit)."""
 
     def __init__(self, max_age=None, rotate_before=None, warn_before=None, max_unused=None,
-                 max_failed_rotations=MAX_FAILED_ROTATIONS, rotate_when_due=False):
+                 max_failed_rotations=MAX_FAILED_ROTATIONS, rotate_when_due=False, creates=True):
         self.max_age = max_age
         # cert-manager's default: renew at two thirds of the lifetime.
         self.rotate_before = rotate_before if rotate_before is not None or max_age is None else max_age // 3
@@ -74,6 +72,9 @@ class Policy:
         self.max_unused = max_unused
         self.max_failed_rotations = max_failed_rotations
         self.rotate_when_due = rotate_when_due
+        # Whether configure may create credentials (oauth_connector_create_credential): without, a due credential is
+        # replaced by hand (Jama's UI, then jama.connect.adopt).
+        self.creates = creates
 
     @classmethod
     def from_options(cls, options, label=None):
@@ -82,7 +83,8 @@ class Policy:
         label = label or (lambda option: 'oauth_connector_' + option)
         values = dict((name, parse_duration(options.get(name), label(name)))
                       for name in ('max_age', 'rotate_before', 'warn_before', 'max_unused'))
-        limit = options.get('max_failed_rotations', MAX_FAILED_ROTATIONS)
+        limit = options.get('max_failed_rotations')
+        limit = MAX_FAILED_ROTATIONS if limit is None else limit
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise errors.ConfigurationError('%s must be a whole number of at least 1, got %r'
                                             % (label('max_failed_rotations'), limit))
@@ -96,7 +98,54 @@ class Policy:
         if options.get('rotate_when_due') and values['max_age'] is None:
             raise errors.ConfigurationError('%s needs %s: without a lifetime no rotation is ever due'
                                             % (label('rotate_when_due'), label('max_age')))
-        return cls(max_failed_rotations=limit, rotate_when_due=bool(options.get('rotate_when_due')), **values)
+        creates = options.get('create_credential', True) is not False
+        if options.get('rotate_when_due') and not creates:
+            raise errors.ConfigurationError(
+                '%s needs %s: a due rotation creates a credential. Without it, a due credential is reported '
+                '(RotationDue) and replaced by hand: create one in Jama\'s UI and run jama.connect.adopt'
+                % (label('rotate_when_due'), label('create_credential')))
+        return cls(max_failed_rotations=limit, rotate_when_due=bool(options.get('rotate_when_due')), creates=creates,
+                   **values)
+
+
+# --- the store's record of the credential's life ------------------------------------------------
+def record_for(record, client_id):
+    """The store's lifecycle record when it describes ``client_id`` (a record of another credential, say after the
+    store was edited by hand, describes nothing here), else {}."""
+    record = record or {}
+    return dict(record) if client_id and record.get('client_id') == client_id else {}
+
+
+def began(record, client_id, now, replaced):
+    """The record once ``client_id`` becomes the current credential (created or adopted at ``now``): rotations so far
+    count up when it replaced one, and the failed rotations in a row start again."""
+    record = record or {}
+    if record.get('client_id') == client_id:
+        return dict(record)
+    rotations = _count(record.get('revision'))
+    revision = rotations + 1 if record or replaced else 0
+    return {'client_id': client_id, 'created': iso(now), 'revision': revision, 'failed_rotations': 0}
+
+
+def failed(record, client_id, now, reason, message):
+    """The record after a rotation of ``client_id`` failed: one more failure in a row, and the last one's words."""
+    mine = record_for(record, client_id) or {'client_id': client_id, 'revision': _count((record or {}).get('revision'))}
+    mine['failed_rotations'] = _count(mine.get('failed_rotations')) + 1
+    mine['last_failure'] = {'at': iso(now), 'reason': reason, 'message': message}
+    return mine
+
+
+def failed_rotations(record, client_id):
+    return _count(record_for(record, client_id).get('failed_rotations'))
+
+
+def is_stalled(record, client_id, policy):
+    """Whether automation stopped rotating ``client_id``: max_failed_rotations failures in a row."""
+    return failed_rotations(record, client_id) >= policy.max_failed_rotations
+
+
+def _count(value):
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
 # --- the inventory ------------------------------------------------------------------------------
@@ -151,9 +200,18 @@ def age_conditions(now, created, last_used, policy):
     return times, found
 
 
+def rotation_remedy(policy):
+    """What replaces a due credential: configure itself, rotate, or (no credential is created) a person and adopt."""
+    if not policy.creates:
+        return ("create a credential in Jama's UI (My Profile > Set API Credentials, as the service user) and run "
+                "jama.connect.adopt with it; where Jama has the credential API, jama.connect.rotate does both")
+    if policy.rotate_when_due:
+        return 'the next configure run rotates it'
+    return 'run jama.connect.rotate, or configure with oauth_connector_rotate_when_due: true'
+
+
 def lifetime_conditions(now, created, renewal, not_after, policy):
-    fix = 'the next configure run rotates it' if policy.rotate_when_due else \
-        'run jama.connect.rotate, or configure with oauth_connector_rotate_when_due: true'
+    fix = rotation_remedy(policy)
     due, expired = is_due(now, created, policy), is_expired(now, created, policy)
     return [
         condition('RotationDue', due, 'RenewalTimeReached' if due else 'NotDue',
@@ -199,13 +257,28 @@ def inventory_conditions(now, sorted_out, slots_used):
     ]
 
 
-def stalled_condition(now, failed_rotations, policy):
-    stalled = failed_rotations >= policy.max_failed_rotations
+def stalled_condition(now, failures, policy, record=None):
+    """RotationStalled: ``failures`` rotations in a row failed, reaching oauth_connector_max_failed_rotations."""
+    stalled = failures >= policy.max_failed_rotations
+    last = (record or {}).get('last_failure') or {}
+    words = ' (the last, at %s: %s)' % (last.get('at'), last.get('message')) if last.get('message') else ''
     return condition('RotationStalled', stalled, 'TooManyFailures' if stalled else 'NotStalled',
-                     '%d rotation(s) in a row failed (the limit is %d); automation stopped rotating'
-                     % (failed_rotations, policy.max_failed_rotations) if stalled
-                     else '%d failed rotation(s) in a row' % failed_rotations, now,
-                     'read the last failure, fix its cause, then run jama.connect.rotate' if stalled else None)
+                     '%d rotation(s) in a row failed%s; oauth_connector_max_failed_rotations is %d, so automation '
+                     'stopped rotating' % (failures, words, policy.max_failed_rotations) if stalled
+                     else '%d failed rotation(s) in a row%s' % (failures, words), now,
+                     STALLED_REMEDY if stalled else None)
+
+
+STALLED_REMEDY = 'a person must act: read the last failure, fix its cause, then run jama.connect.rotate'
+
+
+def recorded_time(record):
+    """When the store's record says the credential was created or adopted, or None (none recorded, or unreadable:
+    then Jama's list decides)."""
+    try:
+        return parse_time(record.get('created'))
+    except ValueError:
+        return None
 
 
 def ready_condition(now, problems, verified, unverified='not verified in this run (check mode reads only)'):
@@ -278,8 +351,11 @@ def status_of(now, policy, observed, ready_problems, verified, test, unverified=
     ``verified``: whether this run (or, in check mode, JCI's last recorded test) showed it working; ``unverified``:
     why not, when nothing else is wrong."""
     listed = observed.get('listed')
+    record = record_for(observed.get('record'), observed.get('current_id'))
     created, last_used = credential_times(listed, observed.get('current_id'))
+    created = recorded_time(record) or created
     times, found = age_conditions(now, created, last_used, policy)
+    found.append(stalled_condition(now, failed_rotations(record, observed.get('current_id')), policy, record))
     if listed is None:
         found.extend(unobserved(now, observed.get('why_not') or "the service user's credentials were not listed"))
         sorted_out = None
@@ -289,9 +365,9 @@ def status_of(now, policy, observed, ready_problems, verified, test, unverified=
         found.extend(inventory_conditions(now, sorted_out, len(listed)))
     found.extend(test_conditions(now, test))
     problems = list(ready_problems) + [entry['message'] for entry in found
-                                       if entry['type'] == 'Expired' and entry['status']]
+                                       if entry['type'] in ('Expired', 'RotationStalled') and entry['status']]
     found.insert(0, ready_condition(now, problems, verified, *([unverified] if unverified else [])))
-    status = dict(times, conditions=found, slots_used=len(listed) if listed is not None else None,
+    status = dict(times, conditions=found, revision=record.get('revision'), slots_used=len(listed) if listed is not None else None,
                   inventory=inventory_view(sorted_out), warnings=expiry_warnings(now, times, policy))
     return status
 

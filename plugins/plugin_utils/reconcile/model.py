@@ -11,7 +11,9 @@ State lives in three places:
 - The environment's store (plugin_utils/stores/): the current credential (``client_id_var``/``client_secret_var``)
   and, under ``state_var``, a write-ahead record of unfinished work (record.py): ``pending`` (a credential being
   created or not yet in use: its name before the create call, its client ID and secret right after) and ``retire``
-  (client IDs replaced and still to be deleted). A converged environment has no ``state_var`` key.
+  (client IDs replaced and still to be deleted); and ``lifecycle``, what the engine knows of the current credential's
+  life (its client ID, when it was created or adopted, rotations so far, failed rotations in a row: record.py). A
+  converged environment's record holds nothing but ``lifecycle``.
 - JCI: the connector.
 """
 
@@ -128,6 +130,7 @@ class StoreView:
                                  'again' % (settings.store, settings.state_var, fix), reason='store_record_malformed')
         self.pending = dict(state.get('pending') or {})
         self.retire = [str(item) for item in state.get('retire') or []]
+        self.lifecycle = dict(state.get('lifecycle') or {})
         self.partial = False
         self.partial_id = None
         if settings.client_id:
@@ -152,4 +155,4 @@ class StoreView:
 
 def _well_formed(state):
     return isinstance(state, dict) and isinstance(state.get('pending') or {}, dict) \
-        and isinstance(state.get('retire') or [], list)
+        and isinstance(state.get('retire') or [], list) and isinstance(state.get('lifecycle') or {}, dict)

@@ -10,7 +10,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
+
 from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import lifecycle
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import ReconcileError, StoreView, reason_of
 
 
@@ -23,24 +26,31 @@ class Record:
         self.store = store
         self.pending = {}
         self.retire = []
+        # What the engine knows of the current credential's life (lifecycle.began, lifecycle.failed).
+        self.lifecycle = {}
         # The store's current client ID as this run last read or wrote it (None when the credential comes from the
         # options): the one credential no cleanup may delete.
         self.current_id = None
         self.held = set()
+        self._confirmed = {}
 
     def read(self):
         data = self.store.read() if self.store is not None else {}
         view = StoreView(data, self.s)
         self.pending = dict(view.pending)
         self.retire = list(view.retire)
+        self.lifecycle = dict(view.lifecycle)
+        self._confirmed = copy.deepcopy(self._state())
         if self.store is not None and not self.s.client_id:
             self.current_id = data.get(self.s.client_id_var)
         self.held = view.held()
         return view
 
     def save(self, updates=None, remove=()):
-        """One atomic write of the store: ``updates`` plus the current unfinished-work record."""
-        state = dict((key, value) for key, value in (('pending', self.pending), ('retire', self.retire)) if value)
+        """One atomic write of the store: ``updates`` plus the current unfinished-work record. After a failed write
+        the record here is again the last one the store confirmed (or was read with), so a later write of this run
+        (a failed rotation's count) never carries half of a change that failed."""
+        state = self._state()
         updates = dict(updates or {})
         drop = list(remove)
         if state:
@@ -50,6 +60,9 @@ class Record:
         try:
             self.store.write(updates, remove=drop)
         except errors.JamaConnectError as error:
+            self.pending, self.retire, self.lifecycle = (copy.deepcopy(self._confirmed.get(key) or empty)
+                                                         for key, empty in (('pending', {}), ('retire', []),
+                                                                            ('lifecycle', {})))
             # A store raises only these (a vault file's VaultFileError, the controller's API errors); after one the
             # store holds either version, and the next run copes with both.
             conflict = isinstance(error, errors.ConflictError)
@@ -57,15 +70,29 @@ class Record:
                                  hint=error.hint if conflict else self.store.write_hint,
                                  reason='store_conflict' if conflict else 'store_write_failed',
                                  heals=error.heals_on_next_run) from error
+        self._confirmed = copy.deepcopy(state)
 
-    def save_current(self, target):
-        """``target`` becomes the current credential; what it replaces is queued for deletion."""
+    def _state(self):
+        return dict((key, value) for key, value in (('pending', self.pending), ('retire', self.retire),
+                                                    ('lifecycle', self.lifecycle)) if value)
+
+    def save_current(self, target, now):
+        """``target`` becomes the current credential (as of ``now``, Jama's clock); what it replaces is queued for
+        deletion."""
         replaced = target.replaces
         self.pending = {}
         if replaced and replaced != target.client_id and replaced not in self.retire:
             self.retire.append(replaced)
+        self.lifecycle = lifecycle.began(self.lifecycle, target.client_id, now, bool(replaced or self.current_id))
         self.save({self.s.client_id_var: target.client_id, self.s.client_secret_var: target.client_secret})
         self.current_id = target.client_id
+
+    def count_failure(self, client_id, now, error):
+        """One more failed rotation of ``client_id`` in a row, with the failure's reason and message (never a secret:
+        no message of the engine holds one)."""
+        self.lifecycle = lifecycle.failed(self.lifecycle, client_id, now, getattr(error, 'reason', 'failed'),
+                                          reason_of(error))
+        self.save()
 
     def confirm(self):
         """Before deleting a credential: the store still holds what this run read or wrote, or the run stops (another

@@ -346,7 +346,14 @@ for changes, fragment, label in (
         ({'oauth_connector_warn_before': '7d'}, 'needs max_age (role: oauth_connector_max_age)',
          'policy: warn_before without max_age'),
         ({'oauth_connector_rotate_when_due': True}, 'rotate_when_due (role: oauth_connector_rotate_when_due) needs',
-         'policy: rotate_when_due without max_age')):
+         'policy: rotate_when_due without max_age'),
+        ({'oauth_connector_max_age': '90d', 'oauth_connector_rotate_when_due': True,
+          'oauth_connector_create_credential': False},
+         'rotate_when_due (role: oauth_connector_rotate_when_due) needs create_credential',
+         'policy: rotate_when_due without create_credential'),
+        ({'oauth_connector_max_failed_rotations': 0},
+         'max_failed_rotations (role: oauth_connector_max_failed_rotations) must be a whole number of at least 1',
+         'policy: max_failed_rotations zero')):
     row('role:main', dict(ROLE_VARS, **changes), fragment, label)
 
 

@@ -276,8 +276,12 @@ class Environment:
     def assert_agree(self):
         """Jama, the vault file and JCI agree, the connector works, and nothing the engine made is orphaned."""
         data = self.vault_data()
-        assert 'jama_credential_state' not in data, data.get('jama_credential_state', {}).keys()
+        state = data.get('jama_credential_state') or {}
+        # Nothing unfinished; the record of the credential's life, if any, describes the current credential.
+        assert set(state) <= {'lifecycle'}, state.keys()
         client_id, secret = data['jama_client_id'], data['jama_client_secret']
+        if state:
+            assert state['lifecycle']['client_id'] == client_id and state['lifecycle'].get('created'), state['lifecycle']
         assert self.token_works(client_id, secret), 'the vault file\'s credential does not work'
         conn = self.connector()
         assert conn is not None and conn['authenticationType'] == 'oauth' and conn['clientId'] == client_id

@@ -42,7 +42,10 @@ def test_the_first_job_creates_the_controller_credential_and_the_next_changes_no
     assert first['changed'] and first['verified']
     client_id = env.assert_agree()
     credential_id, inputs = env.controller_credential()
-    assert set(inputs) == {'url', 'client_id', 'client_secret', 'revision'}, 'the record of unfinished work was not cleared'
+    assert set(inputs) == {'url', 'client_id', 'client_secret', 'revision', 'state'}
+    record = json.loads(inputs['state'])
+    assert set(record) == {'lifecycle'}, 'the record of unfinished work was not cleared'
+    assert record['lifecycle']['client_id'] == client_id and record['lifecycle']['revision'] == 0
     assert inputs['url'] == emulator.jama_url
     secret = inputs['client_secret']
     assert secret not in json.dumps(first)
@@ -77,7 +80,8 @@ def test_check_mode_writes_nothing_to_the_controller(env, emulator):
     ({'client_id': 'another-client-id', 'client_secret': 'another-secret'}, 'but this job was given client ID another'),
     ({'client_id': '', 'client_secret': '', 'state': '', 'revision': ''},
      'but this job was not given it: attach that credential'),
-    ({'state': '{"pending": {"name": "jci-oauth-x"}}'}, 'changed after this job started'),
+    # The controller holds a record (the credential's lifecycle): a job given none was given another credential.
+    ({'state': ''}, 'changed after this job started'),
     ({'revision': '0123456789abcdef'}, 'changed after this job started'),
 ])
 def test_a_job_given_other_values_than_the_controller_holds_stops_before_any_change(env, emulator, tamper, fragment):

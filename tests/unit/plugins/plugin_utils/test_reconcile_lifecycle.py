@@ -11,6 +11,9 @@ import pytest
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import lifecycle
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.lifecycle import Policy
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import Credential, Settings
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.record import Record
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.base import Store
 
 NOW = datetime.datetime(2026, 12, 6, 12, 0, 0, tzinfo=datetime.timezone.utc)
 DAY = 86400
@@ -41,6 +44,8 @@ def test_a_malformed_duration_names_the_option_and_the_format(text):
     ({'rotate_when_due': True}, 'rotate_when_due needs oauth_connector_max_age'),
     ({'max_failed_rotations': 0}, 'max_failed_rotations must be a whole number of at least 1'),
     ({'max_failed_rotations': '3'}, 'max_failed_rotations must be'),
+    ({'max_age': '90d', 'rotate_when_due': True, 'create_credential': False},
+     'rotate_when_due needs oauth_connector_create_credential'),
     ({'max_unused': '-3d'}, 'oauth_connector_max_unused must be a duration'),
 ])
 def test_a_policy_that_cannot_work_is_refused(options, fragment):
@@ -154,3 +159,93 @@ def test_jamas_timestamps_read_as_utc(text, expected):
 @pytest.mark.parametrize('text', ['90d', '36h', '30m', '1d', '25h'])
 def test_durations_are_written_back_as_given(text):
     assert lifecycle.duration_text(lifecycle.parse_duration(text, 'x')) == text
+
+
+RECORD = {'client_id': 'old', 'created': '2026-01-01T00:00:00Z', 'revision': 2, 'failed_rotations': 1}
+
+
+@pytest.mark.parametrize('record, client_id, replaced, expected', [
+    ({}, 'first', False, {'client_id': 'first', 'revision': 0}),                # the role's first credential
+    ({}, 'new', True, {'client_id': 'new', 'revision': 1}),                     # replaces one it has no record of
+    (RECORD, 'new', True, {'client_id': 'new', 'revision': 3}),                 # a rotation counts up, failures reset
+    (RECORD, 'old', False, RECORD),                                             # the same credential: unchanged
+])
+def test_the_record_of_a_credential_that_becomes_current(record, client_id, replaced, expected):
+    began = lifecycle.began(record, client_id, NOW, replaced)
+    if expected is RECORD:
+        assert began == RECORD
+        return
+    assert began == dict(expected, created='2026-12-06T12:00:00Z', failed_rotations=0)
+
+
+@pytest.mark.parametrize('record, client_id, count, stalled', [
+    ({}, 'old', 1, False),
+    (RECORD, 'old', 2, False),
+    (dict(RECORD, failed_rotations=2), 'old', 3, True),
+    (RECORD, 'other', 1, False),                          # a record of another credential counts nothing for this one
+    (dict(RECORD, failed_rotations='x'), 'old', 1, False),  # a hand-edited count starts again
+])
+def test_a_failed_rotation_counts_in_a_row_up_to_the_limit(record, client_id, count, stalled):
+    failed = lifecycle.failed(record, client_id, NOW, 'jci_test_failed', 'JCI refused it')
+    assert failed['client_id'] == client_id and failed['failed_rotations'] == count
+    assert failed['last_failure'] == {'at': '2026-12-06T12:00:00Z', 'reason': 'jci_test_failed',
+                                      'message': 'JCI refused it'}
+    assert lifecycle.is_stalled(failed, client_id, Policy.from_options({})) is stalled
+    assert lifecycle.failed_rotations(failed, 'someone-else') == 0
+
+
+@pytest.mark.parametrize('record, expected', [
+    ({'created': '2026-01-01T00:00:00Z'}, datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)),
+    ({'created': 'yesterday'}, None), ({}, None),
+])
+def test_the_recorded_creation_time_or_none(record, expected):
+    assert lifecycle.recorded_time(record) == expected
+
+
+def test_the_stores_record_dates_the_credential_before_jamas_list():
+    observed = {'listed': [{'clientId': 'cid', 'createdDate': '2026-12-01T00:00:00.000+0000'}], 'current_id': 'cid',
+                'record': {'client_id': 'cid', 'created': '2026-06-01T00:00:00Z', 'revision': 4}}
+    status = lifecycle.status_of(NOW, Policy.from_options({'max_age': '90d'}), observed, [], True, {'success': True})
+    assert status['not_before'] == '2026-06-01T00:00:00Z' and status['revision'] == 4
+    assert dict((entry['type'], entry['status']) for entry in status['conditions'])['Expired'] is True
+    observed['record'] = dict(observed['record'], client_id='another')
+    status = lifecycle.status_of(NOW, Policy.from_options({'max_age': '90d'}), observed, [], True, {'success': True})
+    assert status['not_before'] == '2026-12-01T00:00:00Z' and status['revision'] is None
+
+
+class FailingStore(Store):
+    """A store whose next write fails (the disk full), then works."""
+
+    def __init__(self, data):
+        self.data = data
+        self.fail = True
+
+    def describe(self):
+        return 'the test store'
+
+    def read(self):
+        return dict(self.data)
+
+    def write(self, updates, remove=()):
+        if self.fail:
+            self.fail = False
+            raise errors.TransportError('disk full')
+        self.data.update(updates)
+        for key in remove:
+            self.data.pop(key, None)
+
+
+def test_a_failed_write_leaves_the_record_as_the_store_last_confirmed_it():
+    state = {'pending': {'name': 'n', 'client_id': 'new', 'client_secret': 's', 'replaces': 'old'},
+             'lifecycle': dict(RECORD)}
+    store = FailingStore({'jama_client_id': 'old', 'jama_client_secret': 'x', 'jama_credential_state': state})
+    record = Record(Settings(jama_url='https://jama.example'), store)
+    record.read()
+    with pytest.raises(errors.JamaConnectError):
+        record.save_current(Credential('new', 's', name='n', replaces='old'), NOW)
+    # The promotion failed: a later write of this run (the failed rotation's count) must not carry half of it.
+    assert record.pending['client_id'] == 'new' and record.retire == [] and record.lifecycle == RECORD
+    record.count_failure('old', NOW, errors.TransportError('disk full'))
+    written = store.data['jama_credential_state']
+    assert written['pending']['client_secret'] == 's' and store.data['jama_client_id'] == 'old'
+    assert written['lifecycle']['failed_rotations'] == 2

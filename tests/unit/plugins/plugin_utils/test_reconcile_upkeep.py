@@ -13,7 +13,7 @@ from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.lifecycle i
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import marker
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file import VaultStore
 from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import (
-    CONNECTOR, Environment, loader)
+    CONNECTOR, Environment, expect_failure, loader)
 
 AGENT = 'jama.connect-ansible-collection'
 DAY = 86400
@@ -47,7 +47,7 @@ def test_a_converged_configure_lists_the_credentials_once_and_reports_every_cond
                                       ('jama', 'getUserApiCredentials')]
     found = conditions(result)
     assert set(found) == {'Ready', 'RotationDue', 'Expired', 'Unused', 'Orphans', 'ForeignCredentials', 'SlotsLow',
-                          'TestFailed', 'AuthErrorsInLog'}
+                          'RotationStalled', 'TestFailed', 'AuthErrorsInLog'}
     assert bad(result) == [] and found['Ready']['status'] is True
     status = result['status']
     assert status['slots_used'] == 1 and status['age_days'] == 0 and status['not_after'] and status['renewal_time']
@@ -193,7 +193,9 @@ def test_a_listing_that_fails_is_reported_and_does_not_fail_a_converged_run(env,
     assert result['verified'] and not result['changed']
     found = conditions(result)
     assert found['Orphans']['reason'] == 'NotObserved' and 'listing' in found['Orphans']['message']
-    assert found['RotationDue']['reason'] == 'NotObserved'
+    # The store's record still dates the credential (the role created it), so its age is known without the list.
+    assert found['RotationDue']['reason'] == 'NotDue'
+    assert result['status']['not_before'] == env.vault_data()['jama_credential_state']['lifecycle']['created']
 
 
 def test_check_mode_with_an_api_client_administrator_requests_no_token_to_list(env, emulator):
@@ -204,3 +206,73 @@ def test_check_mode_with_an_api_client_administrator_requests_no_token_to_list(e
     result = engine.run()
     assert [entry['method'] for entry in emulator.request_log()] == ['GET']
     assert 'API client' in conditions(result)['Orphans']['message']
+
+
+
+def test_the_store_records_when_the_role_made_the_credential_and_counts_rotations(env, emulator):
+    first = env.run()
+    record = env.vault_data()['jama_credential_state']['lifecycle']
+    created = [cred['createdDate'] for cred in env.credentials()][0]
+    assert record['client_id'] == first['credential']['client_id'] and record['revision'] == 0
+    assert created.startswith(record['created'][:19])  # Jama's clock, to the second of its Date
+    emulator.advance_clock(5 * DAY)
+    rotated = env.run('rotate', policy=Policy.from_options({'max_age': '90d'}))
+    record = env.vault_data()['jama_credential_state']['lifecycle']
+    assert record['client_id'] == rotated['credential']['client_id'] and record['revision'] == 1
+    assert rotated['status']['revision'] == 1 and rotated['status']['age_days'] == 0
+    env.assert_agree()
+
+
+def test_failed_rotations_are_counted_and_stall_at_the_limit_until_a_person_rotates(env, emulator):
+    first = env.run()
+    policy = Policy.from_options({'max_age': '90d', 'rotate_when_due': True, 'max_failed_rotations': 2})
+    emulator.advance_clock(61 * DAY)
+    # Jama refuses every new credential (a permission taken away, say): each due rotation fails and is counted.
+    emulator.fault(kind='status', status=403, system='jama', operation='createUserApiCredential', count=10)
+    for count in (1, 2):
+        error = expect_failure(env, policy=policy)
+        assert error.reason != 'rotation_stalled'
+        assert env.vault_data()['jama_credential_state']['lifecycle']['failed_rotations'] == count
+    emulator.admin('DELETE', '/requests')
+    stalled = expect_failure(env, policy=policy)
+    # Past the limit no rotation is tried, everything else is done, and the failure says a person must act.
+    assert stalled.reason == 'rotation_stalled' and not stalled.heals_on_next_run
+    assert 'stalled' in stalled.message and '403' in stalled.message and 'a person must act' in stalled.hint
+    assert ('jama', 'createUserApiCredential') not in client_calls(emulator)
+    assert env.vault_data()['jama_client_id'] == first['credential']['client_id']
+    env.assert_agree()
+    problem = expect_failure(env, 'check', policy=policy)
+    assert 'rotations of the API credential %s stalled' % first['credential']['client_id'] in problem.message
+    emulator.admin('DELETE', '/faults')
+    rotated = env.run('rotate', policy=policy)
+    assert rotated['credential']['client_id'] != first['credential']['client_id']
+    found = conditions(rotated)
+    assert found['RotationStalled']['status'] is False and found['RotationDue']['status'] is False
+    assert env.vault_data()['jama_credential_state']['lifecycle']['failed_rotations'] == 0
+    assert not env.run(policy=policy)['changed']
+    env.assert_agree()
+
+
+def test_a_stalled_rotation_shows_in_the_status_of_the_failed_run(env, emulator):
+    env.run()
+    policy = Policy.from_options({'max_age': '90d', 'rotate_when_due': True, 'max_failed_rotations': 1})
+    emulator.advance_clock(61 * DAY)
+    emulator.fault(kind='status', status=403, system='jama', operation='createUserApiCredential', count=1)
+    engine = env.engine(policy=policy)
+    with pytest.raises(errors.JamaConnectError):
+        engine.run()
+    found = dict((entry['type'], entry) for entry in engine.status()['conditions'])
+    assert found['RotationStalled']['status'] is True and found['Ready']['status'] is False
+    assert 'a person must act' in found['RotationStalled']['remediation']
+    assert '403' in found['RotationStalled']['message']
+
+
+def test_without_create_credential_a_due_credential_is_reported_for_adopt(env, emulator):
+    env.run()
+    emulator.advance_clock(61 * DAY)
+    result = env.run(policy=Policy.from_options({'max_age': '90d', 'create_credential': False}))
+    assert not result['changed']
+    due = conditions(result)['RotationDue']
+    assert due['status'] is True and 'jama.connect.adopt' in due['remediation']
+    with pytest.raises(errors.ConfigurationError, match='rotate_when_due needs oauth_connector_create_credential'):
+        Policy.from_options({'max_age': '90d', 'rotate_when_due': True, 'create_credential': False})
