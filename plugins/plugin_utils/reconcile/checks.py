@@ -16,7 +16,7 @@ from ansible_collections.jama.connect.plugins.module_utils.connection import che
 from ansible_collections.jama.connect.plugins.module_utils.limits import (
     CONNECTOR_NAME_MAX, CREDENTIAL_NAME_MAX, TIMEOUT_MAX, VAR_NAME)
 from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import ROLE_VARIABLES
-from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.lifecycle import Policy
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.policy import Policy
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import NAME_SUFFIX_LENGTH, Settings
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller import parse_state
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller_sink import sink_options

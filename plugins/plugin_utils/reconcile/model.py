@@ -27,7 +27,7 @@ import os
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import DEFAULTS
-from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.lifecycle import Policy
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.policy import Policy
 
 MARKER_PREFIX = 'Managed by jama.connect'
 # A created credential's name is the prefix plus this suffix, within limits.CREDENTIAL_NAME_MAX.

@@ -13,6 +13,7 @@ from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import lifecycle, plan
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.converge import converge
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import ReconcileError
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.policy import duration_text, iso
 
 
 def created_of(run, current):
@@ -34,9 +35,9 @@ def rotation_due(run, current):
     if not lifecycle.is_due(run.observer.now(), created, policy) or stalled(run, current):
         return False
     run.journal.observed('the credential %s was created %s: rotation is due (oauth_connector_max_age %s, rotated '
-                         '%s before its end)' % (current.client_id, lifecycle.iso(created),
-                                                 lifecycle.duration_text(policy.max_age),
-                                                 lifecycle.duration_text(policy.rotate_before)))
+                         '%s before its end)' % (current.client_id, iso(created),
+                                                 duration_text(policy.max_age),
+                                                 duration_text(policy.rotate_before)))
     return True
 
 
@@ -92,7 +93,7 @@ def expired(run, current):
     created = created_of(run, current) if run.s.policy.max_age is not None else None
     if created is not None and lifecycle.is_expired(run.observer.now(), created, run.s.policy):
         found.append('the API credential %s is older than oauth_connector_max_age (created %s); %s'
-                     % (current.client_id, lifecycle.iso(created), lifecycle.rotation_remedy(run.s.policy)))
+                     % (current.client_id, iso(created), lifecycle.rotation_remedy(run.s.policy)))
     if stalled(run, current):
         found.append('rotations of the API credential %s stalled (%d failed in a row); %s' % (
             current.client_id, lifecycle.failed_rotations(run.record.lifecycle, current.client_id),

@@ -19,7 +19,7 @@ import json
 import pytest
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
-from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.lifecycle import Policy
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.policy import Policy
 
 from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import SERVICE, Environment, Killed
 

@@ -9,8 +9,8 @@ import datetime
 import pytest
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
-from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import lifecycle
-from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.lifecycle import Policy
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import lifecycle, policy
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.policy import Policy
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import Credential, Settings
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.record import Record
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.base import Store
@@ -27,13 +27,13 @@ def days_ago(days, seconds=0):
     ('90d', 90 * DAY), ('36h', 36 * 3600), ('30m', 1800), (' 7d ', 7 * DAY), (None, None), ('', None),
 ])
 def test_durations_have_one_format(text, seconds):
-    assert lifecycle.parse_duration(text, 'opt') == seconds
+    assert policy.parse_duration(text, 'opt') == seconds
 
 
 @pytest.mark.parametrize('text', ['90', '90 d', '-1d', '0d', '1.5d', '90days', 'd', '1w', True])
 def test_a_malformed_duration_names_the_option_and_the_format(text):
     with pytest.raises(errors.ConfigurationError) as raised:
-        lifecycle.parse_duration(text, 'oauth_connector_max_age')
+        policy.parse_duration(text, 'oauth_connector_max_age')
     assert 'oauth_connector_max_age' in raised.value.message and '90d' in raised.value.message
 
 
@@ -74,8 +74,8 @@ def conditions_of(created, last_used=None, **options):
 def test_rotation_due_and_expired_at_their_boundaries(age, due, expired):
     times, found = conditions_of(age, max_age='90d')
     assert found['RotationDue']['status'] is due and found['Expired']['status'] is expired
-    assert times['not_after'] == lifecycle.iso(age + datetime.timedelta(days=90))
-    assert times['renewal_time'] == lifecycle.iso(age + datetime.timedelta(days=60))
+    assert times['not_after'] == policy.iso(age + datetime.timedelta(days=90))
+    assert times['renewal_time'] == policy.iso(age + datetime.timedelta(days=60))
     assert ('remediation' in found['RotationDue']) is due
     assert found['RotationDue']['computed_at'] == '2026-12-06T12:00:00Z'
 
@@ -153,12 +153,12 @@ def test_ready(problems, verified, ready):
     (None, None),
 ])
 def test_jamas_timestamps_read_as_utc(text, expected):
-    assert lifecycle.iso(lifecycle.parse_time(text)) == expected
+    assert policy.iso(policy.parse_time(text)) == expected
 
 
 @pytest.mark.parametrize('text', ['90d', '36h', '30m', '1d', '25h'])
 def test_durations_are_written_back_as_given(text):
-    assert lifecycle.duration_text(lifecycle.parse_duration(text, 'x')) == text
+    assert policy.duration_text(policy.parse_duration(text, 'x')) == text
 
 
 RECORD = {'client_id': 'old', 'created': '2026-01-01T00:00:00Z', 'revision': 2, 'failed_rotations': 1}

@@ -9,7 +9,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
-from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.lifecycle import Policy
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.policy import Policy
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import marker
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file import VaultStore
 from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import (
@@ -206,7 +206,6 @@ def test_check_mode_with_an_api_client_administrator_requests_no_token_to_list(e
     result = engine.run()
     assert [entry['method'] for entry in emulator.request_log()] == ['GET']
     assert 'API client' in conditions(result)['Orphans']['message']
-
 
 
 def test_the_store_records_when_the_role_made_the_credential_and_counts_rotations(env, emulator):
