@@ -136,6 +136,23 @@ class NotFoundError(ApiError):
     reason = 'not_found'
 
 
+class ModelledPathMissing(NotFoundError):
+    """A 404 on a path the project models (no public API exists for it): this server does not serve it."""
+
+    reason = 'modelled_path_missing'
+
+
+def modelled_path_missing(error, method, path, client_file, manual):
+    """The 404 ``error`` on the modelled ``path``, said as what it is: the path is the project's model, the one
+    file to adapt, and the manual path that works without it."""
+    return ModelledPathMissing(
+        '%s %s answered 404: that path is modelled (no public API exists for it; the project\'s contract is '
+        'docs/api-contract.yaml), and this server does not serve it' % (method, path), status=404,
+        server_message=error.server_message,
+        hint='if the server has its own API for this, adapt %s (the one file that knows its paths); otherwise take '
+             'the manual path: %s' % (client_file, manual))
+
+
 class ConflictError(ApiError):
     # Another job or person changed it meanwhile: once they are done, a run starts from what is there.
     reason = 'conflict'

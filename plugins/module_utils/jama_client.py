@@ -16,6 +16,10 @@ from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.paging import fetch_all
 
 API = '/rest/v1'
+CLIENT_FILE = 'plugins/module_utils/jama_client.py'
+# Where Jama has no credential API: Step 1 of Jama's article by hand, then the collection takes over.
+MANUAL = ("create the credential in Jama's UI (My Profile > Set API Credentials, logged in as the JCI service user) "
+          "and run jama.connect.adopt with its client ID and secret")
 
 
 def _data(body):
@@ -47,7 +51,11 @@ class JamaClient:
 
     def list_credentials(self, user_id=None, name=None):
         params = {'name': name} if name is not None else None
-        return self.paged('%s/users/%s/apicredentials' % (API, self._owner(user_id)), params)
+        path = '%s/users/%s/apicredentials' % (API, self._owner(user_id))
+        try:
+            return self.paged(path, params)
+        except errors.NotFoundError as error:
+            raise errors.modelled_path_missing(error, 'GET', path, CLIENT_FILE, MANUAL)
 
     def find_credential(self, name, user_id=None):
         for cred in self.list_credentials(user_id, name):
@@ -60,8 +68,11 @@ class JamaClient:
         body = {'name': name}
         if description is not None:
             body['description'] = description
-        return _data(self.session.request('POST', '%s/users/%s/apicredentials' % (API, self._owner(user_id)),
-                                          json=body, expect=(201,)))
+        path = '%s/users/%s/apicredentials' % (API, self._owner(user_id))
+        try:
+            return _data(self.session.request('POST', path, json=body, expect=(201,)))
+        except errors.NotFoundError as error:
+            raise errors.modelled_path_missing(error, 'POST', path, CLIENT_FILE, MANUAL)
 
     def delete_credential(self, credential_id, user_id=None):
         self.session.request('DELETE', '%s/users/%s/apicredentials/%d'

@@ -14,11 +14,16 @@ __metaclass__ = type
 
 import time
 
+from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.http_session import (
     RETRY_STATUSES, jittered, throttle_waits)
 from ansible_collections.jama.connect.plugins.module_utils.paging import fetch_all
 
 API = '/api/v1'
+CLIENT_FILE = 'plugins/module_utils/jci_client.py'
+# Step 2 of Jama's article by hand, with the credential the collection keeps in the store.
+MANUAL = ('add the "Jama Connect" connector in JCI\'s UI with Authentication Type OAuth and the client ID and secret '
+          'from the store, save it and test it there')
 APPLICATION = 'jama_connect'
 
 
@@ -30,7 +35,10 @@ class JciClient:
         return fetch_all(self.session, path, params)
 
     def list_connectors(self, name=None):
-        return self.paged(API + '/connectors', {'name': name} if name is not None else None)
+        try:
+            return self.paged(API + '/connectors', {'name': name} if name is not None else None)
+        except errors.NotFoundError as error:
+            raise errors.modelled_path_missing(error, 'GET', API + '/connectors', CLIENT_FILE, MANUAL)
 
     def find_connector(self, name):
         for connector in self.list_connectors(name):

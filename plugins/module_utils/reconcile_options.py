@@ -14,7 +14,7 @@ from ansible_collections.jama.connect.plugins.module_utils.connection import (
     CONTROLLER_OPTIONS, JAMA_OPTIONS, JCI_OPTIONS, _suboptions)
 from ansible_collections.jama.connect.plugins.module_utils.limits import MAX_FAILED_ROTATIONS
 
-FLOWS = ('configure', 'check', 'migrate', 'rotate')
+FLOWS = ('configure', 'check', 'migrate', 'rotate', 'adopt')
 CONTROLLER_CREDENTIAL = {
     'name': {'type': 'str'}, 'organization': {'type': 'str'},
     'credential_type': {'type': 'str', 'default': 'Jama Connect OAuth client'},
@@ -65,6 +65,9 @@ OPTIONS = (
     ('max_unused', {'type': 'str'}, 'oauth_connector_max_unused'),
     ('rotate_when_due', {'type': 'bool', 'default': False}, 'oauth_connector_rotate_when_due'),
     ('max_failed_rotations', {'type': 'int', 'default': MAX_FAILED_ROTATIONS}, 'oauth_connector_max_failed_rotations'),
+    # The credential made by hand in Jama's UI that the adopt flow takes over (jama.connect.adopt asks for it).
+    ('adopt_client_id', {'type': 'str'}, 'oauth_connector_adopt_client_id'),
+    ('adopt_client_secret', {'type': 'str', 'no_log': True}, 'oauth_connector_adopt_client_secret'),
 )
 
 # Messages name the module option and the role variable that sets it, so both audiences find the fix; a connection's

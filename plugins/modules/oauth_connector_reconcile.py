@@ -58,8 +58,12 @@ options:
       - V(rotate) creates a new credential, points the connector at it, verifies it directly and through JCI, and
         only then deletes the old one; if a check fails, the connector goes back to the old credential and the new
         one is deleted. An unfinished earlier change is finished instead of starting another rotation.
+      - V(adopt) takes over the credential a person created in Jama's UI (O(adopt_client_id), O(adopt_client_secret)),
+        which is verified against Jama as O(service_user), recorded in the store before anything else, and the connector
+        pointed at it the way V(rotate) does; the credential it replaces is deleted with the Jama administrator, else
+        returned in RV(to_delete_by_hand).
     type: str
-    choices: [configure, check, migrate, rotate]
+    choices: [configure, check, migrate, rotate, adopt]
     default: configure
   environment_name:
     description: Name of the environment in the summary. Default is the inventory host name.
@@ -179,6 +183,12 @@ options:
     description: With O(flow=configure), rotate the credential once it is due (needs O(max_age) and O(create_credential)).
     type: bool
     default: false
+  adopt_client_id:
+    description: With O(flow=adopt), the client ID Jama's UI showed when a person created the credential.
+    type: str
+  adopt_client_secret:
+    description: With O(flow=adopt), its client secret.
+    type: str
   max_failed_rotations:
     description:
       - How many rotations of one credential may fail in a row (counted in the store's record) before the environment
@@ -380,6 +390,12 @@ problems:
 migrated:
   description: Connectors moved from Basic to OAuth, for O(flow=migrate).
   returned: with O(flow=migrate)
+  type: list
+  elements: str
+to_delete_by_hand:
+  description: With O(flow=adopt) and no Jama administrator, the client ID of the credential the adopted one replaced,
+    to delete in Jama's UI once nothing uses it.
+  returned: when adopt replaced a credential it could not delete
   type: list
   elements: str
 orphans_checked:

@@ -161,8 +161,19 @@ class Acts:
             return
         if self.record.store is None:
             return
-        self.record.save_current(target, self.observer.now())
+        self.record.save_current(target, target.created or self.observer.now())
         self.journal.changed('made %s the current credential in %s' % (target.client_id, self.s.store))
+
+    def record_adopted(self, given):
+        """adopt, before anything else changes: the store records the credential a person made (write-ahead), so a
+        run that stops later leaves it where the next run finds it (converge.settle_adopted)."""
+        if self.dry_run:
+            self.journal.planned('record the credential %s in %s' % (given.client_id, self.s.store))
+            return
+        self.record.pending = {'client_id': given.client_id, 'client_secret': given.client_secret,
+                               'replaces': given.replaces, 'adopted': True}
+        self.record.save()
+        self.journal.changed('recorded the credential %s made in Jama\'s UI in %s' % (given.client_id, self.s.store))
 
     def count_failed_rotation(self, client_id, error):
         """A rotation of ``client_id`` failed: the store's record counts it (lifecycle.is_stalled reads the count).

@@ -65,6 +65,7 @@ def check_options(params):
     check_store_variables(params)
     check_credential_source(params)
     check_writes(params)
+    check_adopt(params)
     check_files_and_timeouts(params)
     check_connections(params)
     policy_of(params)
@@ -158,6 +159,25 @@ def check_writes(params):
                                                                    name('controller_credential')))
 
 
+def check_adopt(params):
+    """adopt takes a credential made by hand into the store: it needs both halves and a store, and nothing else does."""
+    given = [option for option in ('adopt_client_id', 'adopt_client_secret') if params.get(option)]
+    if params['flow'] != 'adopt':
+        if given:
+            _fail('%s is only for jama.connect.adopt (flow adopt); remove it' % name(given[0]))
+        return
+    if len(given) != 2:
+        _fail('adopt needs %s and %s: the client ID and secret Jama\'s UI showed when the credential was created (give '
+              'them as extra vars, in JAMA_ADOPT_CLIENT_ID and JAMA_ADOPT_CLIENT_SECRET, or at the prompt)'
+              % (name('adopt_client_id'), name('adopt_client_secret')))
+    if not params['vault_file'] and params['controller_credential'] is None:
+        _fail('adopt needs %s or %s: the store the adopted credential is kept in'
+              % (name('vault_file'), name('controller_credential')))
+    if params['client_id'] and params['controller_credential'] is None:
+        _fail('%s and %s come from the options, so an adopted credential could not replace them: remove them'
+              % (name('client_id'), name('client_secret')))
+
+
 def check_files_and_timeouts(params):
     def sub(option, key):
         return (params[option] or {}).get(key)
@@ -217,4 +237,4 @@ def settings_of(params, task_vars, vault):
         client_id_var=params['client_id_var'], client_secret_var=params['client_secret_var'],
         state_var=params['state_var'], client_id=None if from_controller else params['client_id'],
         client_secret=None if from_controller else params['client_secret'], basic_password=params['basic_password'],
-        policy=policy_of(params))
+        policy=policy_of(params), adopt=(params.get('adopt_client_id'), params.get('adopt_client_secret')))

@@ -16,9 +16,10 @@ from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import plan
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import Credential, ReconcileError
 
 
-def converge(run, view, conn, rotate=False, dead=None):
+def converge(run, view, conn, rotate=False, dead=None, target=None):
+    """``target``: the credential to use, already verified and recorded (adopt); else settle_and_choose's."""
     cur = view.current
-    target = settle_and_choose(run, view, force_new=rotate, dead=dead)
+    target = target or settle_and_choose(run, view, force_new=rotate, dead=dead)
     previous = cur if (cur is not None and dead is None and plan.converged(conn, cur, run.s)) else None
     unchanged = conn is not None and not target.planned and plan.converged(conn, target, run.s)
     # A connector moved off a credential may leave orphans of ours behind (a pending one from an earlier run, say); a
@@ -89,6 +90,8 @@ def settle_pending(run, view):
     """Finish or undo what an earlier run recorded as pending. Returns a verified credential, or None."""
     pending = view.pending
     name = pending.get('name')
+    if pending.get('adopted'):
+        return settle_adopted(run, pending)
     listed = run.observer.credentials()
     if pending.get('family'):
         settle_family(run, listed, pending)
@@ -108,6 +111,23 @@ def settle_pending(run, view):
             found[0], planned='delete credential %s, left by an interrupted run (its secret was never stored)' % name,
             done='deleted credential %s, left by an interrupted run' % name):
         run.journal.deleted(name)
+    run.acts.clear_pending()
+    return None
+
+
+def settle_adopted(run, pending):
+    """A credential a person made, recorded by an adopt run that stopped before it finished: resumed while Jama accepts
+    it; the record goes when Jama refuses it (the person made it, so nothing of ours is left in Jama)."""
+    cred = Credential(str(pending['client_id']), str(pending['client_secret']), replaces=pending.get('replaces'),
+                      adopted=True)
+    error = run.verifier.verify(cred)
+    if error is None:
+        run.journal.observed('resumed adopting the credential %s recorded in %s' % (cred.client_id, run.s.store))
+        return cred
+    if not plan.is_dead(error):
+        raise error
+    run.journal.observed('the credential %s an adopt run recorded in %s no longer works against Jama (%s); its record '
+                         'goes' % (cred.client_id, run.s.store, error.message))
     run.acts.clear_pending()
     return None
 
@@ -146,7 +166,8 @@ def undo(run, conn, target, previous, failure, hint, heals):
                                  'credentials, so the next run resumes %s and tests it again'
                                  % (failure, previous.client_id, error.message, where,
                                     run.s.store, target.client_id), **typed)
-        left = _drop_new(run, target, previous) if pending else []
+        left = _drop_new(run, target, previous) if pending and not target.adopted else \
+            _forget_adopted(run, target) if pending else []
         raise ReconcileError('%s. The connector is back on the previous credential %s%s'
                              % (failure, previous.client_id, ('; ' + '; '.join(left)) if left else ''), **typed)
     if pending:
@@ -154,6 +175,18 @@ def undo(run, conn, target, previous, failure, hint, heals):
         run.acts.promote(target)
     raise ReconcileError('%s. The connector uses credential %s, which works against Jama directly and is in %s'
                          % (failure, target.client_id, run.s.source), **typed)
+
+
+def _forget_adopted(run, target):
+    """Undo of adopt: the connector is back on the previous credential; the adopted one, made by a person, stays in
+    Jama and leaves the store's record. Returns what is left."""
+    left = ['the adopted credential %s stays in Jama (a person made it): fix the cause and run jama.connect.adopt '
+            'again, or delete it in Jama\'s UI' % target.client_id]
+    try:
+        run.acts.clear_pending()
+    except ReconcileError as error:
+        left.append('%s still records it (%s); the next run tries it again' % (run.s.store, error.message))
+    return left
 
 
 def _drop_new(run, target, previous):

@@ -13,13 +13,15 @@ from ansible_collections.jama.connect.plugins.module_utils.connectors import con
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import plan, upkeep
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.converge import converge, settle_and_choose
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.converge import retire_and_clean
-from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import ReconcileError
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import Credential, ReconcileError
 
 
 def read_store(run):
     """The store's view; unfinished work that only an administrator can finish stops every flow but check."""
     view = run.record.read()
-    if not view.clean and not run.observer.admin_configured and run.s.flow != 'check':
+    # An adopt run's record needs no administrator to finish: nothing of it is to delete in Jama.
+    adopted_only = bool(view.pending.get('adopted')) and not view.retire
+    if not view.clean and not run.observer.admin_configured and run.s.flow != 'check' and not adopted_only:
         raise errors.ConfigurationError(
             '%s records unfinished work (%s) that only a Jama administrator can finish: set '
             'oauth_connector_jama_admin (or module_defaults for group/jama.connect.jama, or JAMA_URL, '
@@ -219,4 +221,43 @@ def _test_others(run, mine, migrated, target):
     return tested
 
 
-FLOWS = {'configure': configure, 'rotate': rotate, 'check': check, 'migrate': migrate}
+def adopt(run):
+    """Step 1 of Jama's article done by a person (Jama's UI), the rest as configure does it: the credential is
+    verified against Jama as the service user, recorded in the store before anything else, and the connector pointed
+    at it through the no-broken-window path; the credential it replaces is deleted where the credential API is
+    available, else named for deletion by hand."""
+    view = read_store(run)
+    conn = run.observer.connector()
+    run.diff['before'] = {'connector': diff_view(connector_view(conn))}
+    client_id, secret = run.s.adopt
+    cur = view.current
+    if cur is not None and cur.client_id == client_id and view.clean:
+        run.journal.observed('%s already holds the credential %s; nothing to adopt' % (run.s.store, client_id))
+        converge(run, view, conn)
+        return
+    resuming = view.pending.get('adopted') and view.pending.get('client_id') == client_id
+    if view.pending and not resuming:
+        raise ReconcileError('%s records unfinished work (credential %s)' % (run.s.store, view.pending.get('name')
+                                                                            or view.pending.get('client_id')),
+                             hint='run jama.connect.configure to finish it, then adopt', reason='unfinished_rotation')
+    replaced = cur.client_id if cur is not None and cur.client_id != client_id else None
+    admin = run.observer.admin_configured
+    given = Credential(client_id, secret, replaces=replaced if admin else None, adopted=True,
+                       created=upkeep.listed_created(run, client_id))
+    error = run.verifier.verify(given)
+    if error is not None:
+        raise ReconcileError('the credential %s given to adopt does not work against Jama as %s: %s'
+                             % (client_id, run.s.service_user, error.message),
+                             hint=error.hint or 'copy the client ID and secret again from Jama\'s UI, created while '
+                             'logged in as %s' % run.s.service_user, reason='adopt_refused',
+                             heals=error.heals_on_next_run)
+    if not resuming:
+        run.acts.record_adopted(given)
+    converge(run, view, conn, target=given)
+    if replaced and not admin:
+        run.evidence['to_delete_by_hand'] = [replaced]
+        run.journal.observed('the credential %s it replaced is to delete by hand in Jama (My Profile > Set API '
+                             'Credentials, logged in as %s) once nothing else uses it' % (replaced, run.s.service_user))
+
+
+FLOWS = {'configure': configure, 'rotate': rotate, 'check': check, 'migrate': migrate, 'adopt': adopt}

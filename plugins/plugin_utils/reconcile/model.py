@@ -63,12 +63,16 @@ def reason_of(error):
 class Credential:
     """A client ID and secret, with the name and id Jama gave it when known. Never rendered with the secret."""
 
-    def __init__(self, client_id, client_secret, name=None, replaces=None, planned=False):
+    def __init__(self, client_id, client_secret, name=None, replaces=None, planned=False, adopted=False, created=None):
         self.client_id = client_id
         self.client_secret = client_secret
         self.name = name
         self.replaces = replaces
         self.planned = planned
+        # Made by a person in Jama's UI, not by this collection: never deleted by an undo.
+        self.adopted = adopted
+        # When Jama says it was created (an adopted one, when the service user's credentials were listed), or None.
+        self.created = created
 
     @property
     def complete(self):
@@ -106,6 +110,8 @@ class Settings:
         self.basic_password = values.get('basic_password')
         # The age policy (lifecycle.py); none by default: no lifetime, no unused limit.
         self.policy = values.get('policy') or Policy()
+        # The adopt flow's credential made by hand (client ID, secret); (None, None) for the other flows.
+        self.adopt = values.get('adopt') or (None, None)
 
     @property
     def marker(self):

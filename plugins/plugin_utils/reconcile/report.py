@@ -35,7 +35,8 @@ def verdict(settings, journal, answer):
         migrated = answer.get('migrated') or []
         return 'moved to OAuth: %s' % ', '.join(migrated) if migrated else 'no connector left on Basic'
     if journal.anything_changed:
-        return '%s (%d action(s))' % ('rotated' if settings.flow == 'rotate' else 'changed', len(journal.entries))
+        done = {'rotate': 'rotated', 'adopt': 'adopted'}.get(settings.flow, 'changed')
+        return '%s (%d action(s))' % (done, len(journal.entries))
     return 'converged, no change'
 
 
@@ -112,6 +113,8 @@ def evidence_lines(answer):
             check['user'], check.get('license_type'), check.get('expires_in')))
     elif check:
         lines.append('Jama check: %s' % check['note'])
+    if answer.get('to_delete_by_hand'):
+        lines.append('to delete by hand in Jama once nothing uses it: %s' % ', '.join(answer['to_delete_by_hand']))
     test = answer.get('jci_test')
     if test and not test.get('run', True):
         lines.append('JCI test: %s%s' % (test['note'], ': %s at %s, %s' % (

@@ -25,6 +25,11 @@ def created_of(run, current):
     return recorded or lifecycle.credential_times(listed, current.client_id)[0]
 
 
+def listed_created(run, client_id):
+    """When Jama says ``client_id`` was created (its list, when an administrator can read it), or None."""
+    return lifecycle.credential_times(run.observer.listed(), client_id)[0]
+
+
 def rotation_due(run, current):
     """Whether configure rotates now: oauth_connector_rotate_when_due, the current credential is at or past its
     renewal time by Jama's clock, and its rotations have not stalled (stalled() says so at the end of the run)."""

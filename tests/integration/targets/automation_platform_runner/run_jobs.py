@@ -325,6 +325,49 @@ def role_store_jobs(args, config, types, controller_env, stage_credential_id):
           'directory) healed it, the one after changed=0')
 
 
+def lifecycle_jobs(args, config, types, hosts, persistent, platform):
+    """The daily schedule's job (docs/automation-platform.md): configure with rotate_when_due rotates the credentials
+    that are due, in a fresh directory, three environments at once. Then adopt, as a job that gets the credential
+    a person made in Jama's UI from the environment (a custom credential type injects it): refused for more than one
+    host, and done for one."""
+    before = dict((name, vault_client_id(persistent, name)) for name in ENVIRONMENTS)
+    requests.post(config['emulator_admin_url'] + '/clock', json={'seconds': 61 * 86400}, timeout=10).raise_for_status()
+    policy = {'oauth_connector_max_age': '90d', 'oauth_connector_rotate_when_due': True,
+              'oauth_connector_create_credential': True}
+    job, events = Job(args.jobs, 'scheduled-due', args.collection, config, types).run('jama.connect.configure', hosts,
+                                                                                      policy, envvars=platform)
+    expect(job.status == 'successful' and sorted(job.stats['changed']) == sorted(ENVIRONMENTS),
+           'the scheduled configure job rotated every due credential: ' + summary(job, events))
+    in_jama = jama_client_ids(config)
+    expect(all(vault_client_id(persistent, name) not in (before[name], None) and before[name] not in in_jama
+               for name in ENVIRONMENTS), 'the due rotation replaced every credential and deleted the old ones')
+    expect(task_overlap(events) > 0, 'the three due rotations ran one after the other')
+    print('job 6 (configure with rotate_when_due, 61 days later by Jama\'s clock): rotated in %d environments'
+          % len(ENVIRONMENTS))
+
+    service = config['jama_service_connection']
+    made = JAMA.post(service['url'] + '/rest/v1/users/current/apicredentials', json={'name': 'made-by-hand'},
+                     auth=(service['username'], service['password']), verify=service['ca_path'], timeout=30)
+    expect(made.status_code == 201, 'create a credential as the service user: %s' % made.status_code)
+    made = made.json()['data']
+    given = {'JAMA_ADOPT_CLIENT_ID': made['clientId'], 'JAMA_ADOPT_CLIENT_SECRET': made['clientSecret']}
+    job, events = Job(args.jobs, 'adopt-all', args.collection, config, types).run(
+        'jama.connect.adopt', hosts, envvars=dict(platform, **given))
+    expect(job.status == 'failed' and not job.stats.get('changed') and 'limit it to one host' in json.dumps(events),
+           'adopt for three hosts is refused before any change: ' + summary(job, events))
+    dev = {'jama_api': dict(hosts['jama_api'], hosts={'dev': hosts['jama_api']['hosts']['dev']})}
+    replaced = vault_client_id(persistent, 'dev')
+    job, events = Job(args.jobs, 'adopt-dev', args.collection, config, types).run(
+        'jama.connect.adopt', dev, envvars=dict(platform, **given))
+    connector = [item for item in jci_connectors(config) if item['name'] == 'Jama Connect (dev)']
+    expect(job.status == 'successful' and job.stats.get('changed') and vault_client_id(persistent, 'dev') ==
+           made['clientId'] and connector[0]['clientId'] == made['clientId'] and replaced not in jama_client_ids(config),
+           'adopt for dev: the vault file and the connector hold the credential made by hand, the replaced one is '
+           'deleted: ' + summary(job, events))
+    print('jobs 7-8 (adopt from the environment): refused for three hosts; for dev, the credential made in Jama\'s UI '
+          'is in the vault file and the connector, and the one it replaced is deleted')
+
+
 def unfinished(inputs):
     """The unfinished work a controller credential's record holds (its ``state`` input also keeps the credential's
     lifecycle, which is not unfinished work)."""
@@ -408,6 +451,7 @@ def main():
                'the rotated-out one is gone' % name)
         expect(controller_copies(config, [name])[name] == [held], '%s: the controller copy holds the vault file\'s '
                'client ID' % name)
+    lifecycle_jobs(args, config, types, hosts, persistent, platform)
     controller_sink_jobs(args, config, types)
 
     # The vault password never reaches an event or an artifact (the leak check covers the emulator's secrets).

@@ -335,6 +335,10 @@ for changes, fragment, label in (
     row('role:main', role_vars, fragment, label)
     row('role+spec:main', role_vars, fragment, label)
 row('role:rotate', ROLE_VARS, 'nothing to rotate', 'vault file without the keys')
+row('role:adopt', ROLE_VARS, 'adopt needs adopt_client_id (role: oauth_connector_adopt_client_id) and',
+    'adopt without the credential made by hand')
+row('role:main', dict(ROLE_VARS, oauth_connector_adopt_client_id='cid'), 'is only for jama.connect.adopt',
+    'adopt_client_id given to configure')
 # The age policy: the action's own checks, the same for every entry point (the role's argument spec types these
 # options as plain strings and a bool, so a spec pass first says nothing else); refused before any call.
 for changes, fragment, label in (

@@ -48,16 +48,27 @@ def setup_due(env):
     return env.vault_data()['jama_client_id']
 
 
+def setup_adopt(env):
+    """The role's credential in use, and one a person made in Jama's UI as the service user, to adopt."""
+    env.run('configure')
+    made = env.create_credential('made-by-hand')
+    env.settings['adopt'] = (made['clientId'], made['clientSecret'])
+    return env.vault_data()['jama_client_id']
+
+
 # name: (setup, options, the flow it runs)
 SCENARIOS = {
     'configure': (setup_configure, {}, 'configure'),
     'rotate': (setup_rotate, {}, 'rotate'),
     'migrate': (setup_migrate, {'basic_password': SERVICE[1]}, 'migrate'),
     'due': (setup_due, {'policy': Policy.from_options({'max_age': '90d', 'rotate_when_due': True})}, 'configure'),
+    'adopt': (setup_adopt, {}, 'adopt'),
 }
-ROTATING = ('rotate', 'due')
-# The rotation when due takes rotate's path, whose every store the 'rotate' cases break; it runs with the vault file.
-CASES = [(flow, store) for flow in sorted(SCENARIOS) for store in STORES if flow != 'due' or store == 'vault']
+ROTATING = ('rotate', 'due', 'adopt')
+# The rotation when due and adopt take rotate's path (converge), whose every store the 'rotate' cases break; they
+# run with the vault file.
+CASES = [(flow, store) for flow in sorted(SCENARIOS) for store in STORES
+         if flow not in ('due', 'adopt') or store == 'vault']
 
 
 def fresh(emulator, tmp_path, index, store):
