@@ -366,6 +366,34 @@ def lifecycle_jobs(args, config, types, hosts, persistent, platform):
            'deleted: ' + summary(job, events))
     print('jobs 7-8 (adopt from the environment): refused for three hosts; for dev, the credential made in Jama\'s UI '
           'is in the vault file and the connector, and the one it replaced is deleted')
+    workflow_jobs(args, config, types, hosts, platform)
+
+
+def workflow_jobs(args, config, types, hosts, platform):
+    """The workflow of docs/automation-platform.md: Configure fails for one environment (a bad option, which no run
+    heals), its typed outcomes reach the next node as the controller hands artifacts on (set_stats), and the
+    triage node fails naming it; given only failures that heal, triage succeeds."""
+    broken = json.loads(json.dumps(hosts))
+    broken['jama_api']['hosts']['prod']['oauth_connector_max_age'] = 'ninety days'
+    job, events = Job(args.jobs, 'workflow-configure', args.collection, config, types).run(
+        'jama.connect.configure', broken, envvars=platform)
+    artifacts = [event['event_data'].get('artifact_data') for event in events
+                 if event.get('event') == 'playbook_on_stats'][0] or {}
+    outcomes = artifacts.get('jama_connect_outcomes') or {}
+    expect(job.status == 'failed' and sorted(outcomes) == ['prod'] and outcomes['prod']['outcome'] ==
+           'operator_must_act' and outcomes['prod']['reason'] == 'configuration',
+           'the failed Configure job hands on prod\'s typed outcome: %s; %s' % (outcomes, summary(job, events)))
+    job, events = Job(args.jobs, 'workflow-triage', args.collection, config, types).run(
+        'jama.connect.triage', {}, extravars=artifacts)
+    expect(job.status == 'failed' and 'a person must act on prod' in json.dumps(events),
+           'triage fails naming the environment a person must act on: ' + summary(job, events))
+    heals = {'jama_connect_outcomes': {'dev': {'outcome': 'heals_next_run', 'reason': 'server_error',
+                                               'heals_on_next_run': True}}}
+    job, events = Job(args.jobs, 'workflow-triage-heals', args.collection, config, types).run(
+        'jama.connect.triage', {}, extravars=heals)
+    expect(job.status == 'successful', 'triage passes failures that heal on the next run: ' + summary(job, events))
+    print('workflow: Configure failed for prod (operator_must_act, configuration), handed on by set_stats; triage '
+          'failed naming prod; given only failures that heal, triage succeeded')
 
 
 def unfinished(inputs):
