@@ -68,6 +68,20 @@ echo "   Read-only health check (ansible-playbook jama.connect.check), one line 
 ansible-playbook -i inventory/hosts.yml jama.connect.check "${VAULT_IDS[@]}" > "$DEMO/check.log" \
     || { tail -n 40 "$DEMO/check.log"; exit 1; }
 for env in "${ENVIRONMENTS[@]}"; do grep "^$env: " "$DEMO/check.log" | sed 's/^/   /'; done
+echo "   61 days later by test's Jama clock (the emulator's clock moves on), its credential is due (max_age 90d):"
+python - "$DEMO/emulators/test/emulator.json" <<'PY'
+import json, sys, urllib.request
+admin = json.load(open(sys.argv[1]))['admin_url']
+request = urllib.request.Request(admin + '/clock', data=json.dumps({'seconds': 61 * 86400}).encode(), method='POST',
+                                 headers={'Content-Type': 'application/json'})
+urllib.request.urlopen(request, timeout=10).close()
+PY
+ansible-playbook -i inventory/hosts.yml jama.connect.check "${VAULT_IDS[@]}" --limit test > "$DEMO/check-due.log" \
+    || { tail -n 40 "$DEMO/check-due.log"; exit 1; }
+grep "^test: " "$DEMO/check-due.log" | sed 's/^/     check:     /'
+ansible-playbook -i inventory/hosts.yml jama.connect.configure "${VAULT_IDS[@]}" --limit test > "$DEMO/due-run.log" \
+    || { tail -n 40 "$DEMO/due-run.log"; exit 1; }
+grep "^test: " "$DEMO/due-run.log" | sed 's/^/     configure: /'
 ADMIN_URLS=()
 for env in "${ENVIRONMENTS[@]}"; do
     ADMIN_URLS+=(--admin-url "$(python -c 'import json, sys; print(json.load(open(sys.argv[1]))["admin_url"])' \
