@@ -229,21 +229,32 @@ def adopt(run):
     view = read_store(run)
     conn = run.observer.connector()
     run.diff['before'] = {'connector': diff_view(connector_view(conn))}
-    client_id, secret = run.s.adopt
+    client_id = run.s.adopt[0]
     cur = view.current
     if cur is not None and cur.client_id == client_id and view.clean:
         run.journal.observed('%s already holds the credential %s; nothing to adopt' % (run.s.store, client_id))
         converge(run, view, conn)
         return
+    replaced = cur.client_id if cur is not None and cur.client_id != client_id else None
+    converge(run, view, conn, target=_take_adopted(run, view, replaced))
+    if replaced and not run.observer.admin_configured:
+        run.evidence['to_delete_by_hand'] = [replaced]
+        run.journal.observed('the credential %s it replaced is to delete by hand in Jama (My Profile > Set API '
+                             'Credentials, logged in as %s) once nothing else uses it' % (replaced, run.s.service_user))
+
+
+def _take_adopted(run, view, replaced):
+    """The credential to adopt, verified against Jama as the service user and recorded in the store (unless an
+    earlier adopt run recorded it already). What it replaces is queued for deletion only where an administrator
+    can delete it."""
+    client_id, secret = run.s.adopt
     resuming = view.pending.get('adopted') and view.pending.get('client_id') == client_id
     if view.pending and not resuming:
-        raise ReconcileError('%s records unfinished work (credential %s)' % (run.s.store, view.pending.get('name')
-                                                                            or view.pending.get('client_id')),
+        other = view.pending.get('name') or view.pending.get('client_id')
+        raise ReconcileError('%s records unfinished work (credential %s)' % (run.s.store, other),
                              hint='run jama.connect.configure to finish it, then adopt', reason='unfinished_rotation')
-    replaced = cur.client_id if cur is not None and cur.client_id != client_id else None
-    admin = run.observer.admin_configured
-    given = Credential(client_id, secret, replaces=replaced if admin else None, adopted=True,
-                       created=upkeep.listed_created(run, client_id))
+    given = Credential(client_id, secret, replaces=replaced if run.observer.admin_configured else None,
+                       adopted=True, created=upkeep.listed_created(run, client_id))
     error = run.verifier.verify(given)
     if error is not None:
         raise ReconcileError('the credential %s given to adopt does not work against Jama as %s: %s'
@@ -253,11 +264,7 @@ def adopt(run):
                              heals=error.heals_on_next_run)
     if not resuming:
         run.acts.record_adopted(given)
-    converge(run, view, conn, target=given)
-    if replaced and not admin:
-        run.evidence['to_delete_by_hand'] = [replaced]
-        run.journal.observed('the credential %s it replaced is to delete by hand in Jama (My Profile > Set API '
-                             'Credentials, logged in as %s) once nothing else uses it' % (replaced, run.s.service_user))
+    return given
 
 
 FLOWS = {'configure': configure, 'rotate': rotate, 'check': check, 'migrate': migrate, 'adopt': adopt}

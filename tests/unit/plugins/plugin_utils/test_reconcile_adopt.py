@@ -27,13 +27,6 @@ def made_by_hand(env, name='made-by-hand'):
     return made['clientId'], made['clientSecret']
 
 
-def admins_own(env):
-    """A credential of the Jama administrator: it works against Jama, but as the wrong user."""
-    made = env.emulator.jama('POST', '/rest/v1/users/current/apicredentials', auth=JAMA_ADMIN,
-                             json={'name': 'admins-own'}).json()['data']
-    return made['clientId'], made['clientSecret']
-
-
 def writes(emulator):
     return [(entry['system'], entry['operation']) for entry in emulator.request_log()
             if entry['agent'] == AGENT and entry['method'] != 'GET' and entry['operation'] != 'createOAuthToken']
@@ -73,9 +66,16 @@ def test_without_an_administrator_the_replaced_credential_is_named_for_deletion_
     assert not again.run()['changed']
 
 
+def admins_own(env):
+    """A credential of the Jama administrator: it works against Jama, but as the wrong user."""
+    made = env.emulator.jama('POST', '/rest/v1/users/current/apicredentials', auth=JAMA_ADMIN,
+                             json={'name': 'admins-own'}).json()['data']
+    return made['clientId'], made['clientSecret']
+
+
 @pytest.mark.parametrize('given, fragment', [
     (lambda env: (made_by_hand(env)[0], 'not-the-secret'), 'does not work against Jama as jci_service'),
-    (lambda env: admins_own(env), 'belongs to jama_admin, not to the JCI service account jci_service'),
+    (admins_own, 'belongs to jama_admin, not to the JCI service account jci_service'),
 ])
 def test_a_credential_that_is_not_the_service_users_is_refused_and_nothing_changes(env, emulator, given, fragment):
     env.run()
