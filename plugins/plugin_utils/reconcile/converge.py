@@ -12,7 +12,7 @@ __metaclass__ = type
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connectors import connector_view, diff_view
-from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import plan
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import lifecycle, plan
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import Credential, ReconcileError
 
 
@@ -118,8 +118,15 @@ def settle_pending(run, view):
 def settle_adopted(run, pending):
     """A credential a person made, recorded by an adopt run that stopped before it finished: resumed while Jama accepts
     it; the record goes when Jama refuses it (the person made it, so nothing of ours is left in Jama)."""
-    cred = Credential(str(pending['client_id']), str(pending['client_secret']), replaces=pending.get('replaces'),
-                      adopted=True)
+    listed = run.observer.listed()
+    # What it replaces is deleted only where the service user's credentials can be listed; else a person does it.
+    replaces = pending.get('replaces') if listed is not None else None
+    if pending.get('replaces') and replaces is None:
+        run.evidence.setdefault('to_delete_by_hand', []).append(pending['replaces'])
+        run.journal.observed('the credential %s is to delete by hand in Jama once nothing uses it: the adopted '
+                             'credential replaces it' % pending['replaces'])
+    cred = Credential(str(pending['client_id']), str(pending['client_secret']), replaces=replaces, adopted=True,
+                      created=lifecycle.credential_times(listed, str(pending['client_id']))[0])
     error = run.verifier.verify(cred)
     if error is None:
         run.journal.observed('resumed adopting the credential %s recorded in %s' % (cred.client_id, run.s.store))
@@ -167,7 +174,7 @@ def undo(run, conn, target, previous, failure, hint, heals):
                                  % (failure, previous.client_id, error.message, where,
                                     run.s.store, target.client_id), **typed)
         left = _drop_new(run, target, previous) if pending and not target.adopted else \
-            _forget_adopted(run, target) if pending else []
+            _keep_adopted(run, target) if pending else []
         raise ReconcileError('%s. The connector is back on the previous credential %s%s'
                              % (failure, previous.client_id, ('; ' + '; '.join(left)) if left else ''), **typed)
     if pending:
@@ -177,16 +184,13 @@ def undo(run, conn, target, previous, failure, hint, heals):
                          % (failure, target.client_id, run.s.source), **typed)
 
 
-def _forget_adopted(run, target):
+def _keep_adopted(run, target):
     """Undo of adopt: the connector is back on the previous credential; the adopted one, made by a person, stays in
-    Jama and leaves the store's record. Returns what is left."""
-    left = ['the adopted credential %s stays in Jama (a person made it): fix the cause and run jama.connect.adopt '
-            'again, or delete it in Jama\'s UI' % target.client_id]
-    try:
-        run.acts.clear_pending()
-    except ReconcileError as error:
-        left.append('%s still records it (%s); the next run tries it again' % (run.s.store, error.message))
-    return left
+    Jama and in the store's record (its secret was shown once), so the next run tries it again. Returns what is
+    left."""
+    return ['the adopted credential %s stays in Jama (a person made it) and in %s, so the next run tries it again once '
+            'the cause is fixed; a later jama.connect.adopt with another credential replaces it'
+            % (target.client_id, run.s.store)]
 
 
 def _drop_new(run, target, previous):
@@ -219,7 +223,18 @@ def retire_and_clean(run, target, in_use, needed=True):
     if scope == 'unchecked':
         run.evidence['orphans_checked'] = False
         return
-    listed = run.observer.credentials()
+    try:
+        listed = run.observer.credentials()
+    except errors.ModelledPathMissing:
+        # A Jama without the credential API this project models: no run can delete here, so what was queued goes to
+        # a person instead of blocking every later run.
+        run.evidence['orphans_checked'] = False
+        for client_id in run.record.retire:
+            run.evidence.setdefault('to_delete_by_hand', []).append(client_id)
+            run.journal.observed('the credential %s is to delete by hand in Jama once nothing uses it: this Jama '
+                                 'does not serve the credential API' % client_id)
+        run.acts.clear_retired()
+        return
     keep = plan.keep_set(target.client_id, in_use, run.record.current_id, run.record.pending.get('client_id'))
     foreign = plan.foreign_credential(run.started_on, run.record.held)
     doomed, kept = plan.doomed_credentials(listed, keep, run.record.retire, run.s.marker, foreign)

@@ -10,7 +10,7 @@ __metaclass__ = type
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connectors import connector_view, diff_view
-from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import plan, upkeep
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import lifecycle, plan, upkeep
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.converge import converge, settle_and_choose
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.converge import retire_and_clean
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import Credential, ReconcileError
@@ -26,7 +26,7 @@ def read_store(run):
             '%s records unfinished work (%s) that only a Jama administrator can finish: set '
             'oauth_connector_jama_admin (or module_defaults for group/jama.connect.jama, or JAMA_URL, '
             'JAMA_USERNAME and JAMA_PASSWORD) and run again' % (
-                run.s.store, 'credential %s' % view.pending.get('name') if view.pending
+                run.s.store, 'credential %s' % (view.pending.get('name') or view.pending.get('client_id')) if view.pending
                 else '%d replaced credential(s) to delete' % len(view.retire)))
     return view
 
@@ -40,8 +40,11 @@ def configure(run):
         # A due rotation also follows unfinished work: the next run finishes an interrupted one, or starts it again.
         if upkeep.rotation_due(run, cur):
             upkeep.rotation(run, view, conn)
-        else:
-            converge(run, view, conn)
+            return
+        converge(run, view, conn)
+        stalled = upkeep.stalled_error(run, cur if run.record.current_id == (cur and cur.client_id) else None)
+        if stalled is not None:
+            raise stalled
         return
     passed, _outcome = run.verifier.test(conn)
     # A dry run reads JCI's last recorded test: a failed one is reported, not acted on (configure would test again
@@ -154,7 +157,7 @@ def store_problems(run, view):
                         % (run.mirror.describe(), cur.client_id))
     if view.pending:
         problems.append('%s records an unfinished change (credential %s); jama.connect.configure finishes it'
-                        % (source, view.pending.get('name')))
+                        % (source, view.pending.get('name') or view.pending.get('client_id')))
     if view.retire:
         problems.append('%s records %d replaced credential(s) still to delete; jama.connect.configure deletes them'
                         % (source, len(view.retire)))
@@ -237,10 +240,6 @@ def adopt(run):
         return
     replaced = cur.client_id if cur is not None and cur.client_id != client_id else None
     converge(run, view, conn, target=_take_adopted(run, view, replaced))
-    if replaced and not run.observer.admin_configured:
-        run.evidence['to_delete_by_hand'] = [replaced]
-        run.journal.observed('the credential %s it replaced is to delete by hand in Jama (My Profile > Set API '
-                             'Credentials, logged in as %s) once nothing else uses it' % (replaced, run.s.service_user))
 
 
 def _take_adopted(run, view, replaced):
@@ -248,13 +247,22 @@ def _take_adopted(run, view, replaced):
     earlier adopt run recorded it already). What it replaces is queued for deletion only where an administrator
     can delete it."""
     client_id, secret = run.s.adopt
-    resuming = view.pending.get('adopted') and view.pending.get('client_id') == client_id
-    if view.pending and not resuming:
-        other = view.pending.get('name') or view.pending.get('client_id')
-        raise ReconcileError('%s records unfinished work (credential %s)' % (run.s.store, other),
+    pending = view.pending
+    resuming = pending.get('adopted') and pending.get('client_id') == client_id
+    if pending and not pending.get('adopted'):
+        raise ReconcileError('%s records unfinished work (credential %s)' % (run.s.store, pending.get('name')),
                              hint='run jama.connect.configure to finish it, then adopt', reason='unfinished_rotation')
-    given = Credential(client_id, secret, replaces=replaced if run.observer.admin_configured else None,
-                       adopted=True, created=upkeep.listed_created(run, client_id))
+    if pending and not resuming:
+        # An earlier adoption JCI refused: this one supersedes it; a person made that credential, so it stays in Jama.
+        upkeep.delete_by_hand(run, pending.get('client_id'), 'an earlier adopt run recorded it; this one replaces it')
+    # The replaced credential is deleted only where the service user's credentials can be listed (an administrator
+    # and Jama's credential API), else named for a person: never queued where no run could finish it.
+    listed = run.observer.listed()
+    deletable = replaced if listed is not None else None
+    if replaced and deletable is None:
+        upkeep.delete_by_hand(run, replaced, 'the adopted credential replaces it')
+    given = Credential(client_id, secret, replaces=deletable, adopted=True,
+                       created=lifecycle.credential_times(listed, client_id)[0])
     error = run.verifier.verify(given)
     if error is not None:
         raise ReconcileError('the credential %s given to adopt does not work against Jama as %s: %s'

@@ -47,6 +47,12 @@ def failed(record, client_id, now, reason, message):
     return mine
 
 
+def last_failure(record):
+    """The record's last failed rotation ({at, reason, message}), or {} (none, or not one the engine wrote)."""
+    last = (record or {}).get('last_failure')
+    return last if isinstance(last, dict) else {}
+
+
 def failed_rotations(record, client_id):
     return _count(record_for(record, client_id).get('failed_rotations'))
 
@@ -172,7 +178,7 @@ def inventory_conditions(now, sorted_out, slots_used):
 def stalled_condition(now, failures, policy, record=None):
     """RotationStalled: ``failures`` rotations in a row failed, reaching oauth_connector_max_failed_rotations."""
     stalled = failures >= policy.max_failed_rotations
-    last = (record or {}).get('last_failure') or {}
+    last = last_failure(record)
     words = ' (the last, at %s: %s)' % (last.get('at'), last.get('message')) if last.get('message') else ''
     return condition('RotationStalled', stalled, 'TooManyFailures' if stalled else 'NotStalled',
                      '%d rotation(s) in a row failed%s; oauth_connector_max_failed_rotations is %d, so automation '

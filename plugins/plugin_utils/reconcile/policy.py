@@ -104,6 +104,6 @@ def _check_together(values, options, creates, label):
                                         % (label('rotate_when_due'), label('max_age')))
     if options.get('rotate_when_due') and not creates:
         raise errors.ConfigurationError(
-            '%s needs %s: a due rotation creates a credential. Without it, a due credential is reported '
-            '(RotationDue) and replaced by hand: create one in Jama\'s UI and run jama.connect.adopt'
-            % (label('rotate_when_due'), label('create_credential')))
+            '%s needs %s: a due rotation creates a credential. Set both, or leave %s off: a due credential is then '
+            'reported (RotationDue) for a person to replace (a credential made in Jama\'s UI, then jama.connect.adopt)'
+            % (label('rotate_when_due'), label('create_credential'), label('rotate_when_due')))

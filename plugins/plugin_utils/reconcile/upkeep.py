@@ -25,9 +25,13 @@ def created_of(run, current):
     return recorded or lifecycle.credential_times(listed, current.client_id)[0]
 
 
-def listed_created(run, client_id):
-    """When Jama says ``client_id`` was created (its list, when an administrator can read it), or None."""
-    return lifecycle.credential_times(run.observer.listed(), client_id)[0]
+def delete_by_hand(run, client_id, why):
+    """A credential a person must delete in Jama's UI (adopt: no run can, or may): in the result and the summary."""
+    if not client_id:
+        return
+    run.evidence.setdefault('to_delete_by_hand', []).append(client_id)
+    run.journal.observed('the credential %s is to delete by hand in Jama (My Profile > Set API Credentials, logged in '
+                         'as %s) once nothing uses it: %s' % (client_id, run.s.service_user, why))
 
 
 def rotation_due(run, current):
@@ -67,11 +71,11 @@ def stalled(run, current):
 
 def stalled_error(run, current):
     """configure, after everything else is done: a due rotation that stalled, as a failure a person must act on."""
-    if not (run.s.policy.rotate_when_due and stalled(run, current)
+    if not (current is not None and run.s.policy.rotate_when_due and stalled(run, current)
             and lifecycle.is_due(run.observer.now(), created_of(run, current), run.s.policy)):
         return None
     record = lifecycle.record_for(run.record.lifecycle, current.client_id)
-    last = record.get('last_failure') or {}
+    last = lifecycle.last_failure(record)
     return ReconcileError('rotation of the credential %s is due but stalled: %d rotation(s) in a row failed '
                           '(oauth_connector_max_failed_rotations %d), the last at %s: %s. The connector still works '
                           'with it' % (current.client_id, lifecycle.failed_rotations(record, current.client_id),

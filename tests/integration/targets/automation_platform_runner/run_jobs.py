@@ -392,8 +392,11 @@ def workflow_jobs(args, config, types, hosts, platform):
     job, events = Job(args.jobs, 'workflow-triage-heals', args.collection, config, types).run(
         'jama.connect.triage', {}, extravars=heals)
     expect(job.status == 'successful', 'triage passes failures that heal on the next run: ' + summary(job, events))
+    job, events = Job(args.jobs, 'workflow-triage-empty', args.collection, config, types).run('jama.connect.triage', {})
+    expect(job.status == 'failed' and 'handed on no outcome' in json.dumps(events),
+           'triage given no outcome (Configure stopped before any environment ran) fails: ' + summary(job, events))
     print('workflow: Configure failed for prod (operator_must_act, configuration), handed on by set_stats; triage '
-          'failed naming prod; given only failures that heal, triage succeeded')
+          'failed naming prod; given only failures that heal, triage succeeded; given none, it failed')
 
 
 def unfinished(inputs):

@@ -121,9 +121,33 @@ def test_a_connector_that_fails_with_the_adopted_credential_goes_back_and_the_cr
     assert 'stays in Jama (a person made it)' in error.message
     assert env.connector()['clientId'] == first and env.vault_data()['jama_client_id'] == first
     assert client_id in [cred['clientId'] for cred in env.credentials()]
-    assert 'pending' not in env.vault_data()['jama_credential_state']
-    assert env.run('adopt', adopt=(client_id, secret))['changed']
-    assert env.connector()['clientId'] == client_id
+    # Its secret was shown once: the store keeps it, and the next run (configure, without the secret) tries it again.
+    assert env.vault_data()['jama_credential_state']['pending']['client_secret'] == secret
+    assert env.run()['changed']
+    assert env.connector()['clientId'] == client_id and env.vault_data()['jama_client_id'] == client_id
+    assert first not in [cred['clientId'] for cred in env.credentials()]
+
+
+def test_a_later_adopt_replaces_an_adoption_jci_refused_and_names_that_credential_for_a_person(env, emulator):
+    env.run()
+    refused, refused_secret = made_by_hand(env, 'refused-by-jci')
+    emulator.fault(kind='status', status=500, system='jci', operation='testConnector', count=1)
+    expect_failure(env, 'adopt', adopt=(refused, refused_secret))
+    client_id, secret = made_by_hand(env, 'second-try')
+    adopted = env.run('adopt', adopt=(client_id, secret))
+    assert env.connector()['clientId'] == client_id and env.vault_data()['jama_client_id'] == client_id
+    assert adopted['to_delete_by_hand'] == [refused] and refused in [cred['clientId'] for cred in env.credentials()]
+
+
+def test_with_an_administrator_but_no_credential_api_the_replaced_one_is_named_not_queued(env, emulator):
+    first = env.run()['credential']['client_id']
+    client_id, secret = made_by_hand(env)
+    # A real Jama without the modelled credential API: listing the service user's credentials answers 404.
+    emulator.fault(kind='status', status=404, system='jama', operation='getUserApiCredentials', count=20)
+    adopted = env.run('adopt', adopt=(client_id, secret))
+    assert adopted['verified'] and adopted['to_delete_by_hand'] == [first]
+    assert set(env.vault_data()['jama_credential_state']) == {'lifecycle'}  # nothing queued that no run can finish
+    assert not env.run()['changed']
 
 
 def test_adopt_needs_the_records_of_other_unfinished_work_finished_first(env, emulator):
@@ -133,13 +157,15 @@ def test_adopt_needs_the_records_of_other_unfinished_work_finished_first(env, em
     assert error.reason == 'unfinished_rotation' and 'jama.connect.configure' in error.hint
 
 
-@pytest.mark.parametrize('system, operation, client_file, manual', [
-    ('jama', 'getUserApiCredentials', 'plugins/module_utils/jama_client.py', 'jama.connect.adopt'),
-    ('jci', 'listConnectors', 'plugins/module_utils/jci_client.py', "add the \"Jama Connect\" connector in JCI's UI"),
+@pytest.mark.parametrize('system, operations, client_file, manual', [
+    ('jama', ('getUserApiCredentials', 'createUserApiCredential'), 'plugins/module_utils/jama_client.py',
+     'jama.connect.adopt'),
+    ('jci', ('listConnectors',), 'plugins/module_utils/jci_client.py', "add the \"Jama Connect\" connector in JCI's UI"),
 ])
-def test_a_404_on_a_modelled_path_names_the_file_to_adapt_and_the_manual_path(env, emulator, system, operation,
+def test_a_404_on_a_modelled_path_names_the_file_to_adapt_and_the_manual_path(env, emulator, system, operations,
                                                                               client_file, manual):
-    emulator.fault(kind='status', status=404, system=system, operation=operation, count=5)
+    for operation in operations:
+        emulator.fault(kind='status', status=404, system=system, operation=operation, count=5)
     error = expect_failure(env, create_credential=True)
     assert isinstance(error, errors.NotFoundError) and error.reason == 'modelled_path_missing'
     assert 'that path is modelled' in error.message and 'docs/api-contract.yaml' in error.message
