@@ -20,11 +20,13 @@ description:
   - It never reports a change. It returns the token only when asked with O(return_token), and then only on a
     task with C(no_log).
   - Failed client-credential requests never lock a Jama account, so this check is safe to repeat.
+  - In check mode it requests no token (a POST, which Jama records as the credential's last use) and reports
+    RV(checked=false).
 author:
   - jama.connect maintainers (@jama-connect)
 extends_documentation_fragment:
   - jama.connect.connection.JAMA
-  - jama.connect.attributes.INFO
+  - jama.connect.attributes.JAMA_CHECK
 options:
   return_token:
     description:
@@ -53,6 +55,14 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+checked:
+  description: Whether the credential was checked against Jama; false in check mode, which requests no token.
+  returned: always
+  type: bool
+note:
+  description: Why it was not checked.
+  returned: in check mode
+  type: str
 user:
   description: The user the credential belongs to, as C(users/current) answers.
   returned: success
@@ -110,7 +120,11 @@ from ansible_collections.jama.connect.plugins.module_utils.probe import check_cr
 
 
 def run(module, session):
-    result = dict(check_credential(session), changed=False, rest_access=True)
+    if module.check_mode:
+        # A token request is a POST, and Jama records it as the credential's last use.
+        return {'changed': False, 'checked': False,
+                'note': 'not checked in check mode: a token request would move the credential\'s last use in Jama'}
+    result = dict(check_credential(session), changed=False, rest_access=True, checked=True)
     if module.params['return_token']:
         result['access_token'] = session.auth.access_token
     return result

@@ -21,11 +21,13 @@ description:
   - A Basic connector's failed test counts towards Jama's lockout of the service account; the module runs the
     test once and never repeats it.
   - JCI publishes no HTTP API; the calls follow the collection's modelled contract.
+  - In check mode it runs no test (a POST, which JCI records and logs); it reports JCI's last recorded test of the
+    connector (RV(run) is false), and fails the task when that test failed, unless O(fail_on_failure=false).
 author:
   - jama.connect maintainers (@jama-connect)
 extends_documentation_fragment:
   - jama.connect.connection.JCI
-  - jama.connect.attributes.JCI_READ
+  - jama.connect.attributes.JCI_TEST
 options:
   name:
     description:
@@ -56,8 +58,16 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+run:
+  description: Whether the test ran now; false in check mode, which reports JCI's last recorded test.
+  returned: always
+  type: bool
+recorded_at:
+  description: In check mode, when JCI recorded the test reported (null when it has none).
+  returned: in check mode
+  type: str
 success:
-  description: Whether the test passed.
+  description: Whether the test passed (in check mode, the last recorded one; null when there is none).
   returned: always
   type: bool
 user:
@@ -117,10 +127,12 @@ def run(module, session):
     if connector is None:
         raise errors.NotFoundError('No JCI connector named %r' % module.params['name'],
                                    hint='create it with jama.connect.jci_connector, or check the name')
+    if module.check_mode:
+        return recorded(connector, module.params['fail_on_failure'])
     outcome = client.test_connector(connector['id'])
     result = {'changed': False, 'success': bool(outcome.get('success')), 'user': outcome.get('user'),
               'latency_ms': outcome.get('latencyMs'), 'category': outcome.get('category'),
-              'message': outcome.get('message'),
+              'message': outcome.get('message'), 'run': True,
               'log_lines': [log_view(entry) for entry in outcome.get('logEntries') or []]}
     if not result['success']:
         result['hint'] = failure_hint(outcome)
@@ -129,6 +141,23 @@ def run(module, session):
             details.pop('changed')
             message = 'The JCI connector %s failed its test: %s' % (connector['name'], result['message'])
             raise ConnectorTestFailed(message, hint=result['hint'], details=details)
+    return result
+
+
+def recorded(connector, fail_on_failure):
+    """Check mode runs no test (a POST, which JCI records and logs, and whose failure with Basic counts towards the
+    lockout): JCI's last recorded test of the connector, as it is. It fails the task like a test would when that
+    test failed."""
+    last = connector.get('lastTest') or {}
+    result = {'changed': False, 'run': False, 'success': last.get('status') == 'passed' if last else None,
+              'user': {'username': last['user']} if last.get('user') else None, 'latency_ms': last.get('latencyMs'),
+              'category': None, 'message': last.get('message') or 'JCI has no recorded test of this connector',
+              'recorded_at': last.get('time'), 'log_lines': []}
+    if result['success'] is False and fail_on_failure:
+        details = dict(result)
+        details.pop('changed')
+        raise ConnectorTestFailed('The JCI connector %s failed its last recorded test (check mode runs none): %s'
+                                  % (connector['name'], result['message']), details=details)
     return result
 
 

@@ -48,6 +48,9 @@ class Rooms:
         self.diff = {'before': {}, 'after': {}}
         # What the connector used when the flow started (converge.py): deleted only if the store held it.
         self.started_on = None
+        # check's problems that the lifecycle's own conditions state (Expired, RotationStalled): the status says
+        # them once, through those conditions (upkeep.status).
+        self.lifecycle_problems = []
 
 
 class Engine:

@@ -118,7 +118,8 @@ def check(run):
     conn = run.observer.connector()
     cur = view.current
     problems = store_problems(run, view)
-    problems.extend(upkeep.expired(run, cur))
+    run.lifecycle_problems = upkeep.expired(run, cur)
+    problems.extend(run.lifecycle_problems)
     if conn is None:
         problems.append('no connector named "%s" in JCI' % run.s.connector_name)
     elif conn.get('authenticationType') != 'oauth':

@@ -124,5 +124,5 @@ def status(run, answer, look=True, unverified=None):
     verified = bool(answer.get('verified')) or (run.journal.dry_run and test.get('success') is True)
     if unverified is None and not run.journal.dry_run:
         unverified = 'not verified in this run'
-    return lifecycle.status_of(run.observer.now(), run.s.policy, observed, answer.get('problems') or [], verified,
-                               test, unverified)
+    problems = [text for text in answer.get('problems') or [] if text not in run.lifecycle_problems]
+    return lifecycle.status_of(run.observer.now(), run.s.policy, observed, problems, verified, test, unverified)

@@ -70,10 +70,14 @@ def test_conditions_follow_jamas_clock_at_the_policy_boundaries(env, emulator, d
 def test_check_fails_on_an_expired_credential_and_names_the_fix(env, emulator):
     env.run()
     emulator.advance_clock(91 * DAY)
+    engine = env.engine('check', policy=Policy.from_options({'max_age': '90d'}))
     with pytest.raises(errors.JamaConnectError) as raised:
-        env.run('check', policy=Policy.from_options({'max_age': '90d'}))
+        engine.run()
     assert 'older than oauth_connector_max_age' in raised.value.message
     assert 'jama.connect.rotate' in raised.value.message
+    # The status says it once, through the Expired condition, not again in Ready's message.
+    ready = dict((entry['type'], entry) for entry in engine.status()['conditions'])['Ready']
+    assert ready['status'] is False and ready['message'].count('older than oauth_connector_max_age') == 1
 
 
 def test_unused_shows_in_a_run_that_requests_no_token(env, emulator):
