@@ -170,3 +170,17 @@ def test_a_404_on_a_modelled_path_names_the_file_to_adapt_and_the_manual_path(en
     assert isinstance(error, errors.NotFoundError) and error.reason == 'modelled_path_missing'
     assert 'that path is modelled' in error.message and 'docs/api-contract.yaml' in error.message
     assert client_file in error.hint and manual in error.hint
+
+
+def test_adopt_with_a_controller_credential_as_the_store(emulator, tmp_path):
+    emulator.reset()
+    env = Environment(emulator, tmp_path, store='controller')
+    first = env.run()['credential']['client_id']
+    client_id, secret = made_by_hand(env)
+    adopted = env.run('adopt', adopt=(client_id, secret))
+    assert adopted['changed'] and adopted['verified']
+    inputs = env.controller_credential()[1]
+    assert (inputs['client_id'], inputs['client_secret']) == (client_id, secret)
+    assert env.vault_data()['jama_credential_state']['lifecycle']['client_id'] == client_id
+    assert env.connector()['clientId'] == client_id and first not in [cred['clientId'] for cred in env.credentials()]
+    assert not env.run('adopt', adopt=(client_id, secret))['changed']
