@@ -22,9 +22,9 @@ def credential_session(url, client_id, client_secret, validate_certs=True, ca_pa
 
 def check_credential(session):
     """Token and ``users/current`` through ``session`` (whose auth is a TokenProvider): the user, its licence type,
-    and the token's lifetime and type."""
+    the token's lifetime and type, and the ``Date`` of Jama's answer (``jama_date``: Jama's clock)."""
     provider = session.auth
     provider.token(session)
     user = JamaClient(session).current_user() or {}
     return {'user': user, 'license_type': user.get('licenseType'), 'expires_in': provider.expires_in,
-            'token_type': provider.token_type}
+            'token_type': provider.token_type, 'jama_date': session.server_date}

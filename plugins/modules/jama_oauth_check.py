@@ -125,6 +125,7 @@ def run(module, session):
         return {'changed': False, 'checked': False,
                 'note': 'not checked in check mode: a token request would move the credential\'s last use in Jama'}
     result = dict(check_credential(session), changed=False, rest_access=True, checked=True)
+    result.pop('jama_date', None)
     if module.params['return_token']:
         result['access_token'] = session.auth.access_token
     return result

@@ -430,8 +430,11 @@ status:
         remediation: {description: "The playbook or variable that fixes it.", type: str, returned: when it needs action}
     not_before: {description: "The credential's creation time (the store's record, else Jama's createdDate), or null.",
                  type: str, returned: always}
-    revision: {description: "Rotations so far, as the store's record counts them (null before the role created or
-                adopted a credential).", type: int, returned: always}
+    revision:
+      description: "How many times the store's credential was replaced (rotations and adoptions), as the store's record
+        counts them; null before the role created or adopted a credential."
+      type: int
+      returned: always
     not_after: {description: "The end of its lifetime (with O(max_age)), or null.", type: str, returned: always}
     renewal_time: {description: "When a rotation falls due (with O(max_age)), or null.", type: str, returned: always}
     age_days: {description: "Whole days since its creation, or null.", type: int, returned: always}

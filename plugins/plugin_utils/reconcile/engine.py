@@ -78,6 +78,8 @@ class Engine:
         record = Record(settings, vault)
         verifier = Verifier(settings, jci, self.journal, {'jama_check': None, 'jci_test': None, 'connector': {},
                                                           'credential': {}}, probe)
+        if clock is None:
+            self.observer.other_date = lambda: verifier.jama_date
         acts = Acts(settings, self.observer, record, self.journal, verifier, basic_probe=basic_probe, mirror=mirror)
         self.rooms = Rooms(settings, self.observer, record, self.journal, verifier, acts, mirror)
 

@@ -268,8 +268,8 @@ def _take_adopted(run, view, replaced):
     if error is not None:
         raise ReconcileError('the credential %s given to adopt does not work against Jama as %s: %s'
                              % (client_id, run.s.service_user, error.message),
-                             hint=error.hint or 'copy the client ID and secret again from Jama\'s UI, created while '
-                             'logged in as %s' % run.s.service_user, reason='adopt_refused',
+                             hint='copy the client ID and secret again from Jama\'s UI, or create a new credential '
+                             'there while logged in as %s and adopt that one' % run.s.service_user, reason='adopt_refused',
                              heals=error.heals_on_next_run)
     if not resuming:
         run.acts.record_adopted(given)

@@ -97,8 +97,9 @@ def condition(kind, status, reason, message, now, remediation=None):
     return entry
 
 
-def age_conditions(now, created, last_used, policy):
-    """RotationDue, Expired and Unused, and the times they rest on."""
+def age_conditions(now, created, last_used, policy, used_known=True):
+    """RotationDue, Expired and Unused, and the times they rest on. ``used_known``: whether Jama's last use was read
+    (the credentials were listed); without it Unused is not observed, never guessed from the creation time."""
     times = {'not_before': iso(created), 'not_after': None, 'renewal_time': None, 'last_used': iso(last_used),
              # Jama's Date has whole seconds: a credential created this second may look a moment younger than 0.
              'age_days': max(0, int((now - created).total_seconds() // 86400)) if created else None}
@@ -113,8 +114,11 @@ def age_conditions(now, created, last_used, policy):
         renewal = not_after - datetime.timedelta(seconds=policy.rotate_before)
         times.update(not_after=iso(not_after), renewal_time=iso(renewal))
         found.extend(lifetime_conditions(now, created, renewal, not_after, policy))
-    if policy.max_unused is not None:
+    if policy.max_unused is not None and used_known:
         found.append(unused_condition(now, created, last_used, policy))
+    elif policy.max_unused is not None:
+        found.append(condition('Unused', False, 'NotObserved', 'Jama\'s last use of the credential was not read (the '
+                               'service user\'s credentials were not listed)', now))
     return times, found
 
 
@@ -272,7 +276,7 @@ def status_of(now, policy, observed, ready_problems, verified, test, unverified=
     record = record_for(observed.get('record'), observed.get('current_id'))
     created, last_used = credential_times(listed, observed.get('current_id'))
     created = recorded_time(record) or created
-    times, found = age_conditions(now, created, last_used, policy)
+    times, found = age_conditions(now, created, last_used, policy, used_known=listed is not None)
     found.append(stalled_condition(now, failed_rotations(record, observed.get('current_id')), policy, record))
     if listed is None:
         found.extend(unobserved(now, observed.get('why_not') or "the service user's credentials were not listed"))

@@ -31,6 +31,9 @@ class Observer:
         # the lifecycle's listing is left out unless the run logged in anyway. Why the list is missing, if it is.
         self.quiet = quiet
         self.list_error = None
+        # Another source of Jama's Date this run has (engine.py: the verifier's credential checks), for a run without
+        # an administrator.
+        self.other_date = lambda: None
 
     def admin(self):
         if self._admin is None:
@@ -83,9 +86,10 @@ class Observer:
             return None
 
     def now(self):
-        """Jama's current time, from the Date of its last answer to this run (it dated the credentials this run ages;
-        a controller's clock may be off), or this machine's clock before any answer."""
-        date = getattr(getattr(self._admin, 'session', None), 'server_date', None)
+        """Jama's current time, from the Date of its last answer to this run (the administrator's, else a credential
+        check's: Jama dated the credentials this run ages, and a controller's clock may be off), or this machine's
+        clock before any answer."""
+        date = getattr(getattr(self._admin, 'session', None), 'server_date', None) or self.other_date()
         if date:
             try:
                 moment = parsedate_to_datetime(date)

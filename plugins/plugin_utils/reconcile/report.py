@@ -50,6 +50,8 @@ def headline(settings, journal, answer):
         parts.append('credential %s%s' % (credential.get('name') or credential['client_id'],
                                           ' verified against Jama' if checked else ''))
     parts.extend(test_part(answer.get('jci_test')))
+    if answer.get('to_delete_by_hand'):
+        parts.append('to delete by hand in Jama: %s' % ', '.join(answer['to_delete_by_hand']))
     bad = needs_action(answer.get('status') or {})
     parts.extend(lifecycle_part(answer.get('status') or {}, bad))
     if journal.entries or bad:

@@ -28,6 +28,8 @@ class Verifier:
         self.dry_run = journal.dry_run
         self.evidence = evidence
         self.probe = probe
+        # The Date of Jama's last answer to a credential check: Jama's clock when no administrator was called.
+        self.jama_date = None
 
     def verify(self, cred):
         """None when ``cred`` works against Jama, else the error. Records the successful check."""
@@ -39,6 +41,7 @@ class Verifier:
             checked = self.probe(cred.client_id, cred.client_secret)
         except errors.JamaConnectError as error:
             return error
+        self.jama_date = checked.get('jama_date') or self.jama_date
         user = (checked.get('user') or {}).get('username')
         if user != self.s.service_user:
             return ReconcileError('the API credential %s belongs to %s, not to the JCI service account %s'

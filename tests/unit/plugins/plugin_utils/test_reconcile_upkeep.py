@@ -284,3 +284,16 @@ def test_without_create_credential_a_due_credential_is_reported_for_adopt(env, e
     assert due['status'] is True and 'jama.connect.adopt' in due['remediation']
     with pytest.raises(errors.ConfigurationError, match='rotate_when_due needs oauth_connector_create_credential'):
         Policy.from_options({'max_age': '90d', 'rotate_when_due': True, 'create_credential': False})
+
+
+def test_without_an_administrator_age_is_measured_by_jamas_clock_from_the_credential_check(env, emulator):
+    env.run()
+    emulator.advance_clock(61 * DAY)
+    policy = Policy.from_options({'max_age': '90d', 'max_unused': '30d'})
+    engine = env.engine('check', policy=policy)
+    engine.admin_configured = False
+    found = conditions(engine.run())
+    # The check's own token request answered with Jama's Date: 61 days on, although this machine's clock is not.
+    assert found['RotationDue']['status'] is True
+    # Jama's last use was not read (no list without an administrator): not observed, never guessed.
+    assert found['Unused']['reason'] == 'NotObserved'
