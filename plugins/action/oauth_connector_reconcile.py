@@ -31,6 +31,7 @@ from ansible_collections.jama.connect.plugins.module_utils.reconcile_options imp
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.checks import (
     admin_configured, check_options, name, settings_of, validation_failure, writes_credentials)
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.engine import Engine
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.report import failure_headline
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller import ControllerStore
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller_sink import ControllerSink, sink_options
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file import VaultFileError, VaultStore
@@ -91,6 +92,10 @@ class ActionModule(ActionBase):
             # The one boundary: every error of the clients, the stores and the engine. Its reason and outcome say
             # whether the next run heals it (README, "Failure reasons").
             failed(result, error, engine)
+            environment = engine.s.environment if engine is not None else \
+                params.get('environment_name') or (task_vars or {}).get('inventory_hostname')
+            display.display(failure_headline(environment, result['reason'], result['heals_on_next_run'],
+                                             result.get('status')))
         else:
             result.update(report, outcome=errors.success_outcome(report['changed']))
             display.display(report['headline'])

@@ -59,6 +59,16 @@ def headline(settings, journal, answer):
     return '%s: %s' % (settings.environment, ', '.join(parts))
 
 
+def failure_headline(environment, reason, heals, status):
+    """The one line of a failed run: the environment, the typed outcome, and the conditions that need action (the
+    error itself follows, as Ansible prints a failure)."""
+    parts = ['failed (%s)' % reason, 'the next run heals it' if heals else 'a person must act']
+    bad = needs_action(status or {})
+    if bad:
+        parts.append('needs attention: %s' % ', '.join(entry['type'] for entry in bad))
+    return '%s: %s' % (environment, ', '.join(parts))
+
+
 def lifecycle_part(status, bad):
     """The conditions at a glance: those that need action, or (when the credentials were listed) that none does."""
     if bad:

@@ -9,6 +9,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import report
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.policy import Policy
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import marker
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file import VaultStore
@@ -297,3 +298,18 @@ def test_without_an_administrator_age_is_measured_by_jamas_clock_from_the_creden
     assert found['RotationDue']['status'] is True
     # Jama's last use was not read (no list without an administrator): not observed, never guessed.
     assert found['Unused']['reason'] == 'NotObserved'
+
+
+def test_a_failed_run_has_one_line_with_its_typed_outcome_and_the_conditions(env, emulator):
+    env.run()
+    policy = Policy.from_options({'max_age': '90d', 'rotate_when_due': True, 'max_failed_rotations': 1})
+    emulator.advance_clock(61 * DAY)
+    emulator.fault(kind='status', status=403, system='jama', operation='createUserApiCredential', count=1)
+    expect_failure(env, policy=policy)
+    emulator.admin('DELETE', '/faults')
+    engine = env.engine(policy=policy)
+    with pytest.raises(errors.JamaConnectError) as raised:
+        engine.run()
+    line = report.failure_headline('dev', raised.value.reason, raised.value.heals_on_next_run, engine.status())
+    assert line == 'dev: failed (rotation_stalled), a person must act, needs attention: Ready, RotationDue, ' \
+                   'RotationStalled'
