@@ -392,10 +392,15 @@ migrated:
   returned: with O(flow=migrate)
   type: list
   elements: str
+rotated:
+  description: Whether this run replaced the credential by a rotation (O(flow=rotate), or configure's rotation when
+    due with O(rotate_when_due)); in check mode, whether it would.
+  returned: when the run rotated, or started to
+  type: bool
 to_delete_by_hand:
-  description: With O(flow=adopt) and no Jama administrator, the client ID of the credential the adopted one replaced,
-    to delete in Jama's UI once nothing uses it.
-  returned: when adopt replaced a credential it could not delete
+  description: The client IDs of credentials a person must delete in Jama's UI once nothing uses them (the one an adopted
+    credential replaced, where the service user's credentials cannot be listed).
+  returned: when there are any
   type: list
   elements: str
 orphans_checked:

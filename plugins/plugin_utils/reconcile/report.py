@@ -36,6 +36,8 @@ def verdict(settings, journal, answer):
         return 'moved to OAuth: %s' % ', '.join(migrated) if migrated else 'no connector left on Basic'
     if journal.anything_changed:
         done = {'rotate': 'rotated', 'adopt': 'adopted'}.get(settings.flow, 'changed')
+        if answer.get('rotated'):
+            done = 'rotated'  # configure's rotation when due
         return '%s (%d action(s))' % (done, len(journal.entries))
     return 'converged, no change'
 

@@ -56,6 +56,7 @@ def rotation(run, view, conn, dead=None):
     client_id = view.current.client_id if view.current is not None else None
     try:
         converge(run, view, conn, rotate=True, dead=dead)
+        run.evidence['rotated'] = run.record.current_id != client_id or run.journal.dry_run
     except errors.JamaConnectError as error:
         if run.record.current_id == client_id:
             note = run.acts.count_failed_rotation(client_id, error)

@@ -116,6 +116,7 @@ def test_rotate_when_due_rotates_once_due_and_not_before(env, emulator):
     emulator.advance_clock(DAY + 5)
     rotated = env.run(policy=policy)
     assert rotated['changed'] and rotated['credential']['client_id'] != first['credential']['client_id']
+    assert rotated['rotated'] and rotated['headline'].startswith('dev: rotated (')
     assert conditions(rotated)['RotationDue']['status'] is False
     env.assert_agree()
     assert [cred['clientId'] for cred in env.credentials()] == [rotated['credential']['client_id']]
