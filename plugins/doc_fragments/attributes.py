@@ -72,40 +72,6 @@ attributes:
       - jama.connect.jci
 '''
 
-    JCI_TEST = r'''
-attributes:
-  check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
-    support: full
-    details: In check mode it runs no test (a POST JCI records and logs); it reports JCI's last recorded test.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
-    support: N/A
-    details: This module changes nothing.
-  action_group:
-    description: Use C(group/jama.connect.jci) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - jama.connect.jci
-'''
-
-    JAMA_CHECK = r'''
-attributes:
-  check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
-    support: full
-    details: In check mode it requests no token (a POST Jama records as the credential's last use) and checks nothing.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
-    support: N/A
-    details: This module changes nothing.
-  action_group:
-    description: Use C(group/jama.connect.jama) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - jama.connect.jama
-'''
-
     CONTROLLER = r'''
 attributes:
   check_mode:

@@ -26,7 +26,10 @@ author:
   - jama.connect maintainers (@jama-connect)
 extends_documentation_fragment:
   - jama.connect.connection.JAMA
-  - jama.connect.attributes.JAMA_CHECK
+  - jama.connect.attributes.INFO
+attributes:
+  check_mode:
+    details: In check mode it requests no token (a POST Jama records as the credential's last use) and checks nothing.
 options:
   return_token:
     description:

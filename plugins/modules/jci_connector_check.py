@@ -27,7 +27,10 @@ author:
   - jama.connect maintainers (@jama-connect)
 extends_documentation_fragment:
   - jama.connect.connection.JCI
-  - jama.connect.attributes.JCI_TEST
+  - jama.connect.attributes.JCI_READ
+attributes:
+  check_mode:
+    details: In check mode it runs no test (a POST JCI records and logs); it reports JCI's last recorded test.
 options:
   name:
     description:

@@ -115,18 +115,31 @@ def settle_pending(run, view):
     return None
 
 
+def adopted_credential(run, client_id, secret, replaced):
+    """A credential a person made, as the engine adopts it: dated by Jama where its list can be read, and replacing
+    ``replaced`` only there (an administrator and the credential API); otherwise that one is named for a person and
+    never queued where no run could finish it."""
+    listed = run.observer.listed()
+    if replaced and listed is None:
+        delete_by_hand(run, replaced, 'the adopted credential replaces it')
+        replaced = None
+    return Credential(client_id, secret, replaces=replaced, adopted=True,
+                      created=lifecycle.credential_times(listed, client_id)[0])
+
+
+def delete_by_hand(run, client_id, why):
+    """A credential a person must delete in Jama's UI (no run can, or may): in the result, its line and the summary."""
+    if not client_id:
+        return
+    run.evidence.setdefault('to_delete_by_hand', []).append(client_id)
+    run.journal.observed('the credential %s is to delete by hand in Jama (My Profile > Set API Credentials, logged in '
+                         'as %s) once nothing uses it: %s' % (client_id, run.s.service_user, why))
+
+
 def settle_adopted(run, pending):
     """A credential a person made, recorded by an adopt run that stopped before it finished: resumed while Jama accepts
     it; the record goes when Jama refuses it (the person made it, so nothing of ours is left in Jama)."""
-    listed = run.observer.listed()
-    # What it replaces is deleted only where the service user's credentials can be listed; else a person does it.
-    replaces = pending.get('replaces') if listed is not None else None
-    if pending.get('replaces') and replaces is None:
-        run.evidence.setdefault('to_delete_by_hand', []).append(pending['replaces'])
-        run.journal.observed('the credential %s is to delete by hand in Jama once nothing uses it: the adopted '
-                             'credential replaces it' % pending['replaces'])
-    cred = Credential(str(pending['client_id']), str(pending['client_secret']), replaces=replaces, adopted=True,
-                      created=lifecycle.credential_times(listed, str(pending['client_id']))[0])
+    cred = adopted_credential(run, str(pending['client_id']), str(pending['client_secret']), pending.get('replaces'))
     error = run.verifier.verify(cred)
     if error is None:
         run.journal.observed('resumed adopting the credential %s recorded in %s' % (cred.client_id, run.s.store))
@@ -230,9 +243,7 @@ def retire_and_clean(run, target, in_use, needed=True):
         # a person instead of blocking every later run.
         run.evidence['orphans_checked'] = False
         for client_id in run.record.retire:
-            run.evidence.setdefault('to_delete_by_hand', []).append(client_id)
-            run.journal.observed('the credential %s is to delete by hand in Jama once nothing uses it: this Jama '
-                                 'does not serve the credential API' % client_id)
+            delete_by_hand(run, client_id, 'this Jama does not serve the credential API')
         run.acts.clear_retired()
         return
     keep = plan.keep_set(target.client_id, in_use, run.record.current_id, run.record.pending.get('client_id'))

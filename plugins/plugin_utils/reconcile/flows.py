@@ -10,10 +10,11 @@ __metaclass__ = type
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connectors import connector_view, diff_view
-from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import lifecycle, plan, upkeep
-from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.converge import converge, settle_and_choose
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import plan, upkeep
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.converge import (
+    adopted_credential, converge, delete_by_hand, settle_and_choose)
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.converge import retire_and_clean
-from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import Credential, ReconcileError
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import ReconcileError
 
 
 def read_store(run):
@@ -42,7 +43,8 @@ def configure(run):
             upkeep.rotation(run, view, conn)
             return
         converge(run, view, conn)
-        stalled = upkeep.stalled_error(run, cur if run.record.current_id == (cur and cur.client_id) else None)
+        # Had converge replaced the credential, the record would describe the new one, and nothing is stalled.
+        stalled = upkeep.stalled_error(run, cur)
         if stalled is not None:
             raise stalled
         return
@@ -255,15 +257,8 @@ def _take_adopted(run, view, replaced):
                              hint='run jama.connect.configure to finish it, then adopt', reason='unfinished_rotation')
     if pending and not resuming:
         # An earlier adoption JCI refused: this one supersedes it; a person made that credential, so it stays in Jama.
-        upkeep.delete_by_hand(run, pending.get('client_id'), 'an earlier adopt run recorded it; this one replaces it')
-    # The replaced credential is deleted only where the service user's credentials can be listed (an administrator
-    # and Jama's credential API), else named for a person: never queued where no run could finish it.
-    listed = run.observer.listed()
-    deletable = replaced if listed is not None else None
-    if replaced and deletable is None:
-        upkeep.delete_by_hand(run, replaced, 'the adopted credential replaces it')
-    given = Credential(client_id, secret, replaces=deletable, adopted=True,
-                       created=lifecycle.credential_times(listed, client_id)[0])
+        delete_by_hand(run, pending.get('client_id'), 'an earlier adopt run recorded it; this one replaces it')
+    given = adopted_credential(run, client_id, secret, replaced)
     error = run.verifier.verify(given)
     if error is not None:
         raise ReconcileError('the credential %s given to adopt does not work against Jama as %s: %s'

@@ -127,8 +127,6 @@ def evidence_lines(answer):
             check['user'], check.get('license_type'), check.get('expires_in')))
     elif check:
         lines.append('Jama check: %s' % check['note'])
-    if answer.get('to_delete_by_hand'):
-        lines.append('to delete by hand in Jama once nothing uses it: %s' % ', '.join(answer['to_delete_by_hand']))
     test = answer.get('jci_test')
     if test and not test.get('run', True):
         lines.append('JCI test: %s%s' % (test['note'], ': %s at %s, %s' % (

@@ -25,15 +25,6 @@ def created_of(run, current):
     return recorded or lifecycle.credential_times(listed, current.client_id)[0]
 
 
-def delete_by_hand(run, client_id, why):
-    """A credential a person must delete in Jama's UI (adopt: no run can, or may): in the result and the summary."""
-    if not client_id:
-        return
-    run.evidence.setdefault('to_delete_by_hand', []).append(client_id)
-    run.journal.observed('the credential %s is to delete by hand in Jama (My Profile > Set API Credentials, logged in '
-                         'as %s) once nothing uses it: %s' % (client_id, run.s.service_user, why))
-
-
 def rotation_due(run, current):
     """Whether configure rotates now: oauth_connector_rotate_when_due, the current credential is at or past its
     renewal time by Jama's clock, and its rotations have not stalled (stalled() says so at the end of the run)."""
