@@ -52,6 +52,17 @@ def failed(result, error, engine):
             result['msg'] += '. Done before that: ' + '; '.join(engine.actions)
 
 
+def report_facts(params, engine, task_vars):
+    """What the fleet report says of the environment beside its conditions (plugins/action/fleet_report.py)."""
+    settings = engine.s if engine is not None else None
+    return {'environment': settings.environment if settings else
+            params.get('environment_name') or (task_vars or {}).get('inventory_hostname'),
+            'jama_url': params['jama_url'], 'jci_url': (params.get('jci') or {}).get('url'),
+            'connector_name': params['connector_name'], 'service_user': params['service_user'],
+            'store': settings.store if settings else params.get('vault_file'),
+            'policy': settings.policy.view() if settings else None}
+
+
 class ActionModule(ActionBase):
 
     TRANSFERS_FILES = False
@@ -107,6 +118,8 @@ class ActionModule(ActionBase):
         finally:
             for session in sessions:
                 session.close()
+        if params['flow'] == 'report':
+            result['report_facts'] = report_facts(params, engine, task_vars)
         result['retries'] = [entry for session in sessions for entry in session.retries]
         return result
 

@@ -14,7 +14,7 @@ from ansible_collections.jama.connect.plugins.module_utils.connection import (
     CONTROLLER_OPTIONS, JAMA_OPTIONS, JCI_OPTIONS, _suboptions)
 from ansible_collections.jama.connect.plugins.module_utils.limits import MAX_FAILED_ROTATIONS
 
-FLOWS = ('configure', 'check', 'migrate', 'rotate', 'adopt')
+FLOWS = ('configure', 'check', 'migrate', 'rotate', 'adopt', 'report')
 CONTROLLER_CREDENTIAL = {
     'name': {'type': 'str'}, 'organization': {'type': 'str'},
     'credential_type': {'type': 'str', 'default': 'Jama Connect OAuth client'},

@@ -62,8 +62,13 @@ options:
         which is verified against Jama as O(service_user), recorded in the store before anything else, and the connector
         pointed at it the way V(rotate) does; the credential it replaces is deleted with the Jama administrator, else
         returned in RV(to_delete_by_hand).
+      - V(report) observes the environment for the fleet report (M(jama.connect.fleet_report)) and changes nothing,
+        in check mode or not. It requests no token with the credential it reports on (that would move the
+        credential's last use in Jama), runs no JCI test (it reads the connector's last recorded test and the
+        authentication errors logged since), and reports the store's unfinished work instead of refusing it. Its
+        result adds RV(report_facts) and, to the conditions, C(ConnectorMissing), C(BasicAuth) and C(StoreStale).
     type: str
-    choices: [configure, check, migrate, rotate, adopt]
+    choices: [configure, check, migrate, rotate, adopt, report]
     default: configure
   environment_name:
     description: Name of the environment in the summary. Default is the inventory host name.
@@ -403,6 +408,14 @@ to_delete_by_hand:
   returned: when there are any
   type: list
   elements: str
+report_facts:
+  description: What the fleet report says of the environment beside its conditions (M(jama.connect.fleet_report)).
+  returned: with O(flow=report), failed or not
+  type: dict
+  sample: {environment: prod, jama_url: https://jama.example.com, jci_url: https://jci.example.com,
+           connector_name: Jama Connect, service_user: jci_service, store: group_vars/prod/jama_credential.vault.yml,
+           policy: {max_age: 90d, rotate_before: 30d, warn_before: 14d, max_unused: 30d, rotate_when_due: true,
+                    max_failed_rotations: 3, create_credential: true}}
 orphans_checked:
   description: Whether the service user's credentials were listed to find orphans (needs the Jama administrator).
   returned: when the run changed something

@@ -51,6 +51,8 @@ class Rooms:
         # check's problems that the lifecycle's own conditions state (Expired, RotationStalled): the status says
         # them once, through those conditions (upkeep.status).
         self.lifecycle_problems = []
+        # The report's facts of the connector and the store (flows.report), for its own conditions.
+        self.connector_facts = None
 
 
 class Engine:
@@ -70,6 +72,8 @@ class Engine:
         self.s = settings
         self.jci = jci
         self.vault = vault
+        # The report is a dry run whatever the task's check mode: every act would only be planned (apply.py).
+        check_mode = check_mode or settings.flow == 'report'
         self.journal = Journal(dry_run=check_mode)
         self.observer = Observer(settings, jci, admin, admin_configured, quiet=check_mode and admin_posts)
         if clock is not None:

@@ -122,36 +122,71 @@ def check(run):
     problems = store_problems(run, view)
     run.lifecycle_problems = upkeep.expired(run, cur)
     problems.extend(run.lifecycle_problems)
+    problems.extend(connector_problems(run, conn, cur))
+    _checked(run, conn, cur, problems)
+    if problems:
+        raise ReconcileError('unhealthy: ' + '; '.join(problems), details={'problems': problems}, reason='unhealthy')
+
+
+def report(run):
+    """The fleet report's observation (jama.connect.report): check's reads and decisions, with no write and nothing
+    Jama records moved. No token is requested with the credential it reports on (that would move its lastUsedDate
+    and erase the Unused it reports), JCI's test is not run (its last recorded test is read, and the connector's log
+    for authentication errors since), and the store's unfinished work is reported, not refused. The engine runs it
+    as a dry run (engine.py), so no act of apply.py could write."""
+    view = run.record.read()
+    conn = run.observer.connector()
+    cur = view.current
+    problems = store_problems(run, view, verify=False)
+    stale = list(problems)
+    run.lifecycle_problems = upkeep.expired(run, cur)
+    problems.extend(run.lifecycle_problems)
+    drift = plan.drift_problems(conn, cur, run.s) if conn is not None and conn.get('authenticationType') == 'oauth' \
+        else []
+    problems.extend(connector_problems(run, conn, cur))
+    if conn is not None:
+        if run.evidence['jci_test'] is None:
+            run.verifier.test(conn)  # a Basic connector's last recorded test too: a dry run only reads it
+        run.verifier.logged_auth_errors(conn)
+    run.connector_facts = {'exists': conn is not None, 'name': run.s.connector_name,
+                           'authentication_type': (conn or {}).get('authenticationType'), 'stale': stale + drift}
+    _checked(run, conn, cur, problems)
+
+
+def connector_problems(run, conn, cur):
+    """check's and report's words for a connector that is missing, on Basic, drifted or failing JCI's test."""
     if conn is None:
-        problems.append('no connector named "%s" in JCI' % run.s.connector_name)
-    elif conn.get('authenticationType') != 'oauth':
-        problems.append('the connector still uses Basic authentication (not tested, to avoid lockouts); migrate it '
-                        'with jama.connect.migrate')
-    else:
-        problems.extend(plan.drift_problems(conn, cur, run.s))
-        passed, _outcome = run.verifier.test(conn)
-        if not passed:
-            test = run.evidence['jci_test']
-            problems.append('%s (%s)' % (run.verifier.failure(conn), test.get('hint')) if test.get('run', True) else
-                            "JCI's last recorded test of the connector failed at %s: %s (check mode runs no test)"
-                            % (test.get('recorded_at'), test.get('message')))
+        return ['no connector named "%s" in JCI' % run.s.connector_name]
+    if conn.get('authenticationType') != 'oauth':
+        return ['the connector still uses Basic authentication (not tested, to avoid lockouts); migrate it with '
+                'jama.connect.migrate']
+    problems = plan.drift_problems(conn, cur, run.s)
+    passed, _outcome = run.verifier.test(conn)
+    if not passed:
+        test = run.evidence['jci_test']
+        problems.append('%s (%s)' % (run.verifier.failure(conn), test.get('hint')) if test.get('run', True) else
+                        "JCI's last recorded test of the connector failed at %s: %s (no test was run)"
+                        % (test.get('recorded_at'), test.get('message')))
+    return problems
+
+
+def _checked(run, conn, cur, problems):
     run.evidence['connector'] = connector_view(conn)
     run.evidence['problems'] = problems
     run.evidence['verified'] = not problems
     if cur is not None:
         run.evidence['credential'] = {'client_id': cur.client_id}
-    if problems:
-        raise ReconcileError('unhealthy: ' + '; '.join(problems), details={'problems': problems}, reason='unhealthy')
 
 
-def store_problems(run, view):
-    """What check finds wrong with the store's credential (verified against Jama), its mirror and its record."""
+def store_problems(run, view, verify=True):
+    """What check finds wrong with the store's credential (verified against Jama unless ``verify`` is false: the
+    report requests no token), its mirror and its record."""
     problems = []
     cur = view.current
     source = run.s.source
     if cur is None:
         problems.append('no API credential in %s' % source)
-    else:
+    elif verify:
         error = run.verifier.verify(cur)
         if error is not None:
             problems.append('the API credential %s fails against Jama: %s' % (cur.client_id, error.message))
@@ -271,4 +306,5 @@ def _take_adopted(run, view, replaced):
     return given
 
 
-FLOWS = {'configure': configure, 'rotate': rotate, 'check': check, 'migrate': migrate, 'adopt': adopt}
+FLOWS = {'configure': configure, 'rotate': rotate, 'check': check, 'migrate': migrate, 'adopt': adopt,
+         'report': report}

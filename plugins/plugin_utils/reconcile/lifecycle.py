@@ -230,6 +230,28 @@ def test_conditions(now, test):
     ]
 
 
+def connector_conditions(now, facts):
+    """The report's (flows.report): ConnectorMissing, BasicAuth and StoreStale (the store records unfinished work,
+    lacks a credential, or disagrees with the connector). ``facts``: {'exists', 'name', 'authentication_type',
+    'stale': [what is stale, in words]}."""
+    missing = not facts.get('exists')
+    basic = not missing and facts.get('authentication_type') != 'oauth'
+    stale = list(facts.get('stale') or [])
+    return [
+        condition('ConnectorMissing', missing, 'NoConnector' if missing else 'ConnectorFound',
+                  'no connector named "%s" in JCI' % facts.get('name') if missing else
+                  'JCI has the connector "%s"' % facts.get('name'), now,
+                  'run jama.connect.configure, which creates it' if missing else None),
+        condition('BasicAuth', basic, 'BasicAuthentication' if basic else ('OAuth' if not missing else 'NoConnector'),
+                  'the connector still uses Basic authentication: a password change breaks it and failed retries lock '
+                  'the service account' if basic else 'the connector uses OAuth' if not missing else 'no connector',
+                  now, 'run jama.connect.migrate' if basic else None),
+        condition('StoreStale', bool(stale), 'StoreDisagrees' if stale else 'StoreAgrees',
+                  '; '.join(stale) if stale else 'the store holds the credential the connector uses, nothing unfinished',
+                  now, 'run jama.connect.configure, which finishes or repairs it' if stale else None),
+    ]
+
+
 def past(now, since, seconds):
     return since is not None and now >= since + datetime.timedelta(seconds=seconds)
 
@@ -286,10 +308,14 @@ def status_of(now, policy, observed, ready_problems, verified, test, unverified=
                                observed.get('pending_id'), set(observed.get('retire') or ()), observed.get('marker'))
         found.extend(inventory_conditions(now, sorted_out, len(listed)))
     found.extend(test_conditions(now, test))
+    if observed.get('connector') is not None:
+        found.extend(connector_conditions(now, observed['connector']))
     problems = list(ready_problems) + [entry['message'] for entry in found
                                        if entry['type'] in ('Expired', 'RotationStalled') and entry['status']]
     found.insert(0, ready_condition(now, problems, verified, *([unverified] if unverified else [])))
-    status = dict(times, conditions=found, revision=record.get('revision'), slots_used=len(listed) if listed is not None else None,
+    status = dict(times, conditions=found, revision=record.get('revision'),
+                  failed_rotations=failed_rotations(record, observed.get('current_id')),
+                  slots_used=len(listed) if listed is not None else None,
                   inventory=inventory_view(sorted_out), warnings=expiry_warnings(now, times, policy))
     return status
 

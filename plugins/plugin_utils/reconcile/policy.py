@@ -72,6 +72,15 @@ class Policy:
         # replaced by hand (Jama's UI, then jama.connect.adopt).
         self.creates = creates
 
+    def view(self):
+        """The policy as the options give it (durations as text, None where not set), for the fleet report."""
+        def text(seconds):
+            return duration_text(seconds) if seconds is not None else None
+        return {'max_age': text(self.max_age), 'rotate_before': text(self.rotate_before),
+                'warn_before': text(self.warn_before), 'max_unused': text(self.max_unused),
+                'rotate_when_due': self.rotate_when_due, 'max_failed_rotations': self.max_failed_rotations,
+                'create_credential': self.creates}
+
     @classmethod
     def from_options(cls, options, label=None):
         """From the role's options (``max_age`` ... as given, durations as text). Raises ConfigurationError naming

@@ -26,6 +26,8 @@ def result(settings, journal, evidence, status_of=None):
 
 
 def verdict(settings, journal, answer):
+    if settings.flow == 'report':
+        return 'observed (read only), %s' % ('needs action' if needs_action(answer.get('status') or {}) else 'healthy')
     if journal.dry_run:
         planned = journal.count(PLANNED)
         return 'check mode, %d change(s) planned' % planned if journal.anything_changed else 'check mode, no change needed'
@@ -86,8 +88,9 @@ def test_part(test):
     if test and test.get('run', True):
         return ['JCI test %s' % ('passed' if test['success'] else 'failed')]
     if test:
-        return ['JCI test not run (check mode; last recorded: %s)'
-                % {True: 'passed', False: 'failed', None: 'none'}[test['success']]]
+        return ['JCI test not run (%s; last recorded: %s)' % (
+            'read only' if 'report' in test.get('note', '') else 'check mode',
+            {True: 'passed', False: 'failed', None: 'none'}[test['success']])]
     return []
 
 
@@ -98,6 +101,8 @@ def summary(settings, journal, answer):
     if settings.flow == 'check' and answer.get('verified'):
         first = '%s: healthy; connector "%s" uses OAuth with client ID %s' % (
             env, settings.connector_name, credential.get('client_id'))
+    elif settings.flow == 'report':
+        first = '%s: %s' % (env, verdict(settings, journal, answer))
     elif journal.dry_run:
         first = '%s: check mode: %s' % (env, 'no change needed' if not journal.anything_changed else
                                         '%d change(s) planned' % journal.count(PLANNED))

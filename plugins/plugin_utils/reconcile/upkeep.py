@@ -111,7 +111,7 @@ def status(run, answer, look=True, unverified=None):
     observed = {'listed': listed, 'current_id': view.current_id or (answer.get('credential') or {}).get('client_id'),
                 'in_use': [conn.get('client_id')] if conn.get('client_id') else [],
                 'pending_id': view.pending.get('client_id'), 'retire': view.retire, 'marker': run.s.marker,
-                'why_not': run.observer.list_error, 'record': view.lifecycle}
+                'why_not': run.observer.list_error, 'record': view.lifecycle, 'connector': run.connector_facts}
     test = answer.get('jci_test') or {}
     verified = bool(answer.get('verified')) or (run.journal.dry_run and test.get('success') is True)
     if unverified is None and not run.journal.dry_run:

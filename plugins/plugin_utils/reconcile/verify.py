@@ -14,6 +14,7 @@ from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connectors import failure_hint
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile import plan
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import ReconcileError
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.policy import parse_time
 
 
 class Verifier:
@@ -74,9 +75,25 @@ class Verifier:
                                      'recorded_at': last.get('time'), 'user': last.get('user'),
                                      'latency_ms': last.get('latencyMs'), 'message': last.get('message'),
                                      'authentication_errors': [],
-                                     'note': "not run in check mode; JCI's last recorded test" if last else
-                                             'not run in check mode; JCI has no recorded test of this connector'}
+                                     'note': "not run %s; JCI's last recorded test" % self._why_not if last else
+                                             'not run %s; JCI has no recorded test of this connector' % self._why_not}
         return plan.recorded_verdict(last), None
+
+    def logged_auth_errors(self, conn):
+        """The report: the authentication errors JCI logged for the connector since its last recorded test (its
+        own lines included; all of them when none is recorded), into the recorded test's evidence. One GET."""
+        try:
+            since = parse_time((conn.get('lastTest') or {}).get('time'))
+        except ValueError:
+            since = None
+        entries = self.jci.connector_logs(conn['id'], category='authentication')
+        found = [entry for entry in entries if since is None or not _before(entry.get('timestamp'), since)]
+        self.evidence['jci_test']['authentication_errors'] = [
+            '%s %s' % (entry.get('timestamp'), entry.get('message')) for entry in found]
+
+    @property
+    def _why_not(self):
+        return 'by the report' if self.s.flow == 'report' else 'in check mode'
 
     def failure(self, conn):
         test = self.evidence['jci_test']
@@ -113,3 +130,13 @@ class Verifier:
             return None
         passed, _outcome = self.test(conn)
         return passed
+
+
+def _before(stamp, since):
+    """Whether a log entry's time is before ``since`` (whole seconds: the test's own lines share its second). An
+    entry without a readable time counts."""
+    try:
+        moment = parse_time(stamp)
+    except ValueError:
+        return False
+    return moment is not None and moment.replace(microsecond=0) < since.replace(microsecond=0)

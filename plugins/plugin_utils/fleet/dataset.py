@@ -1,0 +1,133 @@
+# -*- coding: utf-8 -*-
+# Copyright: jama.connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The fleet report's one dataset (docs/fleet-report.md): one entry per environment, made from the report flow's
+result (plugin_utils/reconcile/flows.py ``report``: its conditions are the lifecycle's, never a second definition
+of healthy), and the whole report merged from the entries present, whichever run or slice wrote them. The four
+views (views.py, page.py) render this and nothing else. No I/O."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.jama.connect.plugins.module_utils.limits import CREDENTIALS_PER_USER
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.lifecycle import needs_action
+
+SCHEMA = 'jama.connect/fleet-report'
+SCHEMA_VERSION = 1
+# Every condition the report shows, in the order of its columns; "N/A" where one was not observed.
+CONDITION_TYPES = ('Ready', 'RotationDue', 'Expired', 'Unused', 'RotationStalled', 'Orphans', 'ForeignCredentials',
+                   'SlotsLow', 'TestFailed', 'AuthErrorsInLog', 'ConnectorMissing', 'BasicAuth', 'StoreStale')
+# Who acts on each condition when it is bad: the collection's own entry point (automation: the next run fixes it)
+# or a person (Azure Key Vault's users ask for exactly this beside each alert; lifecycle-facts.md).
+OWNERS = {
+    'Ready': 'jama.connect.configure', 'Orphans': 'jama.connect.configure', 'StoreStale': 'jama.connect.configure',
+    'ConnectorMissing': 'jama.connect.configure', 'BasicAuth': 'jama.connect.migrate',
+    'RotationStalled': 'Jama administrator', 'ForeignCredentials': 'Jama administrator',
+    'SlotsLow': 'Jama administrator', 'Unused': 'JCI administrator', 'TestFailed': 'JCI administrator',
+    'AuthErrorsInLog': 'JCI administrator', 'NotObserved': 'the environment\'s owner',
+}
+NOT_OBSERVED = 'NotObserved'
+
+
+def owner_of(kind, policy):
+    """Who acts on a bad condition. A due or expired credential is configure's when it rotates when due, rotate's
+    when it may create credentials, else a person's (a credential made in Jama's UI, then adopt)."""
+    if kind in ('RotationDue', 'Expired'):
+        if policy.get('rotate_when_due'):
+            return 'jama.connect.configure'
+        return 'jama.connect.rotate' if policy.get('create_credential', True) else 'Jama administrator'
+    return OWNERS[kind]
+
+
+def entry_of(result, owner=None):
+    """One environment's entry from its report-flow result (a failed one too: its row then says why it was not
+    observed, and whether the next run heals that)."""
+    facts = result.get('report_facts') or {}
+    status = result.get('status') or {}
+    policy = facts.get('policy') or {}
+    conditions = [_condition(entry, policy) for entry in status.get('conditions') or []]
+    observed = not result.get('failed')
+    if not observed:
+        conditions.insert(0, {'type': NOT_OBSERVED, 'status': True, 'reason': result.get('reason') or 'failed',
+                              'message': result.get('msg') or 'the report could not observe this environment',
+                              'remediation': result.get('hint') or 'read the message, fix its cause and run the '
+                              'report again', 'owner': OWNERS[NOT_OBSERVED] if not result.get('heals_on_next_run')
+                              else 'the next run'})
+    bad = [entry['type'] for entry in conditions if _is_bad(entry)]
+    return {
+        'environment': facts.get('environment'), 'owner': owner or None,
+        'observed_at': _observed_at(status), 'jama_url': facts.get('jama_url'), 'jci_url': facts.get('jci_url'),
+        'connector_name': facts.get('connector_name'), 'service_user': facts.get('service_user'),
+        'store': facts.get('store'), 'policy': policy,
+        'outcome': {'observed': observed, 'reason': None if observed else result.get('reason'),
+                    'message': None if observed else result.get('msg'),
+                    'heals_on_next_run': None if observed else result.get('heals_on_next_run')},
+        'healthy': not bad, 'needs_action': bad,
+        'connector': _connector(result), 'credential': _credential(result, status),
+        'slots': {'used': status.get('slots_used'), 'limit': CREDENTIALS_PER_USER},
+        'inventory': _inventory(status.get('inventory')),
+        'conditions': conditions, 'warnings': list(status.get('warnings') or []),
+    }
+
+
+def _is_bad(entry):
+    return bool(needs_action({'conditions': [entry]})) if entry['type'] != NOT_OBSERVED else True
+
+
+def _condition(entry, policy):
+    found = dict((key, entry.get(key)) for key in ('type', 'status', 'reason', 'message'))
+    if _is_bad(entry):
+        found.update(remediation=entry.get('remediation'), owner=owner_of(entry['type'], policy))
+    return found
+
+
+def _observed_at(status):
+    for entry in status.get('conditions') or []:
+        if entry.get('computed_at'):
+            return entry['computed_at']
+    return None
+
+
+def _connector(result):
+    connector = result.get('connector') or {}
+    test = result.get('jci_test') or {}
+    recorded = test.get('success')
+    return {'exists': bool(connector), 'authentication_type': connector.get('authentication_type'),
+            'client_id': connector.get('client_id'), 'url': connector.get('url'),
+            'last_test': {'time': test.get('recorded_at'),
+                          'result': None if recorded is None else ('passed' if recorded else 'failed'),
+                          'message': test.get('message')},
+            'auth_errors': list(test.get('authentication_errors') or [])}
+
+
+def _credential(result, status):
+    times = dict((key, status.get(key)) for key in ('not_before', 'age_days', 'last_used', 'renewal_time', 'not_after'))
+    return dict(client_id=(result.get('credential') or {}).get('client_id'), created=times.pop('not_before'),
+                revision=status.get('revision'), failed_rotations=status.get('failed_rotations'), **times)
+
+
+def _inventory(inventory):
+    if inventory is None:
+        return None
+    return dict((kind, [cred.get('client_id') for cred in creds]) for kind, creds in sorted(inventory.items()))
+
+
+def merged(entries, generated):
+    """The report from every environment's entry (sorted by name, so slices merge the same whatever their order)."""
+    entries = sorted(entries, key=lambda entry: str(entry.get('environment')))
+    policies = [entry.get('policy') for entry in entries]
+    same = all(policy == policies[0] for policy in policies) if policies else True
+    healthy = len([entry for entry in entries if entry['healthy']])
+    return {'schema': SCHEMA, 'schema_version': SCHEMA_VERSION, 'generated': generated,
+            'policy': policies[0] if policies and same else None, 'policy_varies': not same,
+            'summary': {'environments': len(entries), 'healthy': healthy, 'needs_action': len(entries) - healthy},
+            'environments': entries}
+
+
+def cell(entry, kind):
+    """A condition as the CSV and the page show it: true/false, or N/A where it was not observed."""
+    for condition in entry['conditions']:
+        if condition['type'] == kind:
+            return 'N/A' if condition['reason'] == NOT_OBSERVED else ('true' if condition['status'] else 'false')
+    return 'N/A'
