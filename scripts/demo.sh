@@ -2,7 +2,8 @@
 # make demo: the main job against the bundled emulator, for three environments (dev, test, prod), after make has
 # set up the virtual environments:
 #   1. start one emulator per environment  2. demo vault password and vault files  3. configure every environment
-#   4. configure again: changed=0  5. summary, health check and leak check  6. stop the emulators (always)
+#   4. configure again: changed=0  5. summary, health check and leak check  6. the fleet report
+#   7. stop the emulators (always)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VENV="$ROOT/.venv/newest"
@@ -15,7 +16,7 @@ ANSIBLE_COLLECTIONS_PATH="$(dirname "$(dirname "$(dirname "$(python "$ROOT/scrip
 export ANSIBLE_FORCE_COLOR="${ANSIBLE_FORCE_COLOR:-false}" ANSIBLE_NOCOLOR="${ANSIBLE_NOCOLOR:-1}"
 
 stop_emulators() {
-    echo "== 6. Stopping the emulators"
+    echo "== 7. Stopping the emulators"
     for env in "${ENVIRONMENTS[@]}"; do
         python -m jamaemu.harness stop --workdir "$DEMO/emulators/$env" > /dev/null 2>&1 &
     done
@@ -82,6 +83,22 @@ grep "^test: " "$DEMO/check-due.log" | sed 's/^/     check:     /'
 ansible-playbook -i inventory/hosts.yml jama.connect.configure "${VAULT_IDS[@]}" --limit test > "$DEMO/due-run.log" \
     || { tail -n 40 "$DEMO/due-run.log"; exit 1; }
 grep "^test: " "$DEMO/due-run.log" | sed 's/^/     configure: /'
+echo "== 6. The fleet report (ansible-playbook jama.connect.report: read only, all three environments)"
+ansible-playbook -i inventory/hosts.yml jama.connect.report "${VAULT_IDS[@]}" -e "jama_connect_report_dir=$DEMO/report" \
+    > "$DEMO/report.log" || { tail -n 40 "$DEMO/report.log"; exit 1; }
+for env in "${ENVIRONMENTS[@]}"; do grep "^$env: " "$DEMO/report.log" | sed 's/^/   /'; done
+python - "$DEMO/report" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1] + '/report.json'))
+summary = report['summary']
+print('   %d environments, %d healthy, %d needing action%s' % (
+    summary['environments'], summary['healthy'], summary['needs_action'],
+    ''.join('; %s: %s' % (entry['environment'], ', '.join(entry['needs_action']))
+            for entry in report['environments'] if entry['needs_action'])))
+PY
+echo "   The page: $DEMO/report/report.html"
+echo "   Open it in a browser (it needs no network), for example: xdg-open file://$DEMO/report/report.html"
+echo "   Beside it: report.json, report.csv (a spreadsheet) and report.xml (JUnit, for a CI gate)"
 ADMIN_URLS=()
 for env in "${ENVIRONMENTS[@]}"; do
     ADMIN_URLS+=(--admin-url "$(python -c 'import json, sys; print(json.load(open(sys.argv[1]))["admin_url"])' \

@@ -408,6 +408,12 @@ to_delete_by_hand:
   returned: when there are any
   type: list
   elements: str
+observed:
+  description: With O(flow=report), whether the environment was observed. A run that could not observe it does not
+    fail; it returns this false with the failure's C(msg), RV(reason) and RV(heals_on_next_run), so the fleet report
+    has a row that says why.
+  returned: with O(flow=report)
+  type: bool
 report_facts:
   description: What the fleet report says of the environment beside its conditions (M(jama.connect.fleet_report)).
   returned: with O(flow=report), failed or not

@@ -12,6 +12,7 @@ __metaclass__ = type
 
 from ansible_collections.jama.connect.plugins.module_utils.limits import CREDENTIALS_PER_USER
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.lifecycle import needs_action
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.policy import iso, parse_time
 
 SCHEMA = 'jama.connect/fleet-report'
 SCHEMA_VERSION = 1
@@ -47,7 +48,7 @@ def entry_of(result, owner=None):
     status = result.get('status') or {}
     policy = facts.get('policy') or {}
     conditions = [_condition(entry, policy) for entry in status.get('conditions') or []]
-    observed = not result.get('failed')
+    observed = result.get('outcome') in ('converged', 'changed') and not result.get('failed')
     if not observed:
         conditions.insert(0, {'type': NOT_OBSERVED, 'status': True, 'reason': result.get('reason') or 'failed',
                               'message': result.get('msg') or 'the report could not observe this environment',
@@ -95,10 +96,18 @@ def _connector(result):
     recorded = test.get('success')
     return {'exists': bool(connector), 'authentication_type': connector.get('authentication_type'),
             'client_id': connector.get('client_id'), 'url': connector.get('url'),
-            'last_test': {'time': test.get('recorded_at'),
+            'last_test': {'time': _iso(test.get('recorded_at')),
                           'result': None if recorded is None else ('passed' if recorded else 'failed'),
                           'message': test.get('message')},
             'auth_errors': list(test.get('authentication_errors') or [])}
+
+
+def _iso(stamp):
+    """JCI's timestamp as the report's ISO 8601 UTC, or None (an unreadable one too)."""
+    try:
+        return iso(parse_time(stamp))
+    except ValueError:
+        return None
 
 
 def _credential(result, status):

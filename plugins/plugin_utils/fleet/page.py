@@ -95,9 +95,11 @@ def _conditions(entry):
         return _cell(None, '', '<span class="sub">none</span>' + warnings)
     chips = ''.join('<span class="chip bad" data-condition="%s">%s</span>' % (escape(item['type']), escape(item['type']))
                     for item in bad)
+    # Ready's message repeats the other bad conditions' words: its fix is listed only when it is the only one.
+    listed = [item for item in bad if item['type'] != 'Ready'] or bad
     fixes = ''.join('<li><b>%s</b>: %s. <span class="sub">Owner: %s. Fix: %s.</span></li>' % (
         escape(item['type']), escape(str(item['message'])), escape(str(item.get('owner'))),
-        escape(str(item.get('remediation')))) for item in bad)
+        escape(str(item.get('remediation')))) for item in listed)
     return _cell(None, ' '.join(item['type'] for item in bad), chips + '<ul class="fixes">%s</ul>' % fixes + warnings)
 
 

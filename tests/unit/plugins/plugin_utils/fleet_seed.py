@@ -83,8 +83,9 @@ def observe(env, name, policy):
     engine = env.engine('report', environment=name, policy=policy)
     try:
         result = engine.run()
+        result.update(outcome=errors.success_outcome(result['changed']), observed=True)
     except errors.JamaConnectError as error:
-        result = dict(failed=True, **error.to_fail_json())
+        result = dict(observed=False, **error.to_fail_json())
     result['report_facts'] = report_facts(params, engine, None)
     return result
 
@@ -96,7 +97,7 @@ def seed_fleet(emulator, tmp_path, scenarios=SCENARIOS):
     for name, options, act in scenarios:
         emulator.reset()
         place = tmp_path / name
-        place.mkdir()
+        place.mkdir(parents=True)
         env = Environment(emulator, place)
         env.run()
         if act is not None:

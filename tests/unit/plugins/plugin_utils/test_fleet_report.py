@@ -1,0 +1,210 @@
+"""The fleet report (plugins/plugin_utils/fleet/, plugins/action/fleet_report.py): a seeded fleet holding every
+condition, observed by the engine's report flow against the emulator, in all four views; the report flow's no-write
+property; slices merging into the same report; and the dataset's decisions as tables. The page in a real browser is
+tests/browser/."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import csv
+import datetime
+import io
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+
+import jsonschema
+import pytest
+
+from ansible_collections.jama.connect.plugins.action.fleet_report import build, fragment_name, write_atomically
+from ansible_collections.jama.connect.plugins.plugin_utils.fleet import dataset, views
+from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.policy import Policy
+from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.fleet_seed import observe, seed_fleet
+from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import Environment
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, '..', '..', '..', '..')
+SCHEMA = os.path.join(ROOT, 'docs', 'fleet-report.schema.json')
+ISO = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$')
+NOW = datetime.datetime(2026, 12, 6, 12, 0, tzinfo=datetime.timezone.utc)
+# What each seeded environment needs action on (fleet_seed.SCENARIOS).
+EXPECTED = {
+    'healthy': [], 'aged': [], 'orphan': ['Orphans'], 'foreign': ['ForeignCredentials'], 'due': ['RotationDue'],
+    'expired': ['Ready', 'RotationDue', 'Expired'], 'unused': ['Unused'], 'slots-low': ['ForeignCredentials', 'SlotsLow'],
+    'basic': ['Ready', 'BasicAuth'], 'missing-connector': ['Ready', 'ConnectorMissing'],
+    'failed-test': ['Ready', 'TestFailed', 'AuthErrorsInLog'], 'stale-store': ['Ready', 'StoreStale'],
+}
+# CSV cells that prove each condition's own columns, per environment.
+CSV_CELLS = {
+    'orphan': {'orphans': 'true'}, 'foreign': {'foreign_credentials': 'true'}, 'due': {'rotation_due': 'true',
+                                                                                        'expired': 'false'},
+    'expired': {'expired': 'true'}, 'unused': {'unused': 'true', 'rotation_due': 'N/A'},
+    'slots-low': {'slots_low': 'true', 'slots_used': '18', 'slots_limit': '20'},
+    'basic': {'basic_auth': 'true', 'authentication_type': 'basic'},
+    'missing-connector': {'connector_missing': 'true', 'authentication_type': 'N/A', 'last_test_result': 'N/A',
+                          'auth_errors_logged': 'N/A'},
+    'failed-test': {'test_failed': 'true', 'auth_errors_in_log': 'true', 'last_test_result': 'failed'},
+    'stale-store': {'store_stale': 'true'}, 'healthy': {'healthy': 'true', 'needs_action': 'none', 'ready': 'true',
+                                                        'last_test_result': 'passed', 'auth_errors_logged': '0'},
+    'aged': {'healthy': 'true', 'rotation_due': 'false'},
+}
+
+
+def written(dest):
+    return dict((name, open(os.path.join(dest, name), encoding='utf-8').read())
+                for name in ('report.json', 'report.csv', 'report.html', 'report.xml'))
+
+
+def write_fleet(results, dest, owners=None):
+    for name, result in results.items():
+        entry = dataset.entry_of(result, (owners or {}).get(name))
+        os.makedirs(os.path.join(dest, 'environments'), exist_ok=True)
+        write_atomically(os.path.join(dest, 'environments', fragment_name(entry['environment'])), views.as_json(entry))
+    return build(dest, now=NOW)
+
+
+def test_a_seeded_fleet_shows_every_condition_in_all_four_views_and_no_secret(emulator, tmp_path):
+    results, secrets = seed_fleet(emulator, tmp_path / 'fleet')
+    dest = str(tmp_path / 'report')
+    write_fleet(results, dest, owners={'basic': 'team-platform'})
+    files = written(dest)
+    # JSON: the documented schema, one entry per environment, each one's conditions.
+    report = json.loads(files['report.json'])
+    with open(SCHEMA, encoding='utf-8') as handle:
+        jsonschema.validate(report, json.load(handle))
+    entries = dict((entry['environment'], entry) for entry in report['environments'])
+    assert sorted(entries) == sorted(EXPECTED)
+    assert dict((name, entry['needs_action']) for name, entry in entries.items()) == EXPECTED
+    assert report['summary'] == {'environments': 12, 'healthy': 2, 'needs_action': 10}
+    assert report['policy'] is None and report['policy_varies'] is True and report['generated'] == '2026-12-06T12:00:00Z'
+    assert entries['aged']['warnings'] and 'expires at' in entries['aged']['warnings'][0]
+    assert entries['failed-test']['connector']['auth_errors'] and entries['basic']['owner'] == 'team-platform'
+    for entry in entries.values():
+        for condition in entry['conditions']:
+            if condition['type'] in entry['needs_action']:
+                assert condition['owner'] and condition['remediation'], condition
+    # CSV: the documented columns in order, one row per environment, ISO times and N/A where unknown.
+    rows = list(csv.DictReader(io.StringIO(files['report.csv'])))
+    assert [column for column, _read in views.COLUMNS] == next(csv.reader(io.StringIO(files['report.csv'])))
+    by_name = dict((row['environment'], row) for row in rows)
+    assert len(rows) == 12
+    for name, cells in CSV_CELLS.items():
+        assert dict((key, by_name[name][key]) for key in cells) == cells, name
+    assert by_name['orphan']['orphan_client_ids'] != 'N/A' and by_name['healthy']['orphan_client_ids'] == 'N/A'
+    for row in rows:
+        for column in ('observed_at', 'credential_created', 'credential_last_used', 'last_test_time'):
+            assert row[column] == 'N/A' or ISO.match(row[column]), (column, row[column])
+        assert row['needs_action'] == (';'.join(EXPECTED[row['environment']]) or 'none')
+    # JUnit: one case per environment, failing exactly where action is needed, naming the conditions and the fix.
+    suite = ET.fromstring(files['report.xml'])
+    cases = dict((case.get('name'), case) for case in suite.iter('testcase'))
+    assert sorted(cases) == sorted(EXPECTED) and suite.get('failures') == '10'
+    for name, case in cases.items():
+        failure = case.find('failure')
+        assert (failure is not None) == bool(EXPECTED[name]), name
+        if failure is not None:
+            assert failure.get('message') == 'needs action: %s' % ', '.join(EXPECTED[name])
+            assert 'owner:' in failure.text and 'fix:' in failure.text
+    # HTML: self-contained (no URL it could load), every environment and bad condition as a word.
+    page = files['report.html']
+    assert "default-src 'none'" in page and not re.search(r'(src|href)=', page)
+    for name, kinds in EXPECTED.items():
+        assert 'data-environment="%s"' % name in page
+        for kind in kinds:
+            assert 'data-condition="%s"' % kind in page
+    # No secret, token or password in any file written.
+    for path, text in [(name, files[name]) for name in files] + [
+            (name, open(os.path.join(dest, 'environments', name), encoding='utf-8').read())
+            for name in os.listdir(os.path.join(dest, 'environments'))]:
+        assert not [secret for secret in secrets if secret in text], path
+
+
+def test_the_report_flow_only_reads_and_requests_no_token(emulator, tmp_path):
+    env = Environment(emulator, tmp_path)
+    env.run()
+    before = env.credentials()
+    emulator.admin('DELETE', '/requests')
+    for check_mode in (False, True):
+        result = env.run('report', check_mode=check_mode, policy=Policy.from_options({'max_unused': '30d'}))
+        assert result['changed'] is False and result['actions'] == []
+    log = [entry for entry in emulator.request_log() if entry['agent'] == 'jama.connect-ansible-collection']
+    assert set(entry['method'] for entry in log) == {'GET'}
+    # At most four calls per environment: the connector, its log, the service user and its credentials.
+    assert [entry['operation'] for entry in log[:len(log) // 2]] == [
+        'listConnectors', 'getConnectorLogs', 'getUsers', 'getUserApiCredentials']
+    # Jama's record of the credential's last use did not move.
+    assert env.credentials() == before
+
+
+def test_a_report_reports_unfinished_work_instead_of_refusing_it(emulator, tmp_path):
+    env = Environment(emulator, tmp_path)
+    env.run()
+    data = env.vault_data()
+    data['jama_credential_state'] = {'retire': ['0123456789abcdef01234567']}
+    env.write_vault(data)
+    result = observe(env, 'dev', Policy())
+    entry = dataset.entry_of(result)
+    assert entry['outcome']['observed'], result
+    assert 'StoreStale' in entry['needs_action']
+
+
+def test_slices_of_a_fleet_make_the_same_report_as_one_run(emulator, tmp_path):
+    results, _secrets = seed_fleet(emulator, tmp_path / 'fleet', scenarios=[
+        (name, {}, None) for name in ('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i')])
+    whole = str(tmp_path / 'whole')
+    write_fleet(results, whole)
+    sliced = str(tmp_path / 'sliced')
+    names = sorted(results)
+    for start in (2, 0, 1):  # three slices, in any order, each building the views from what is there
+        write_fleet(dict((name, results[name]) for name in names[start::3]), sliced)
+    assert written(whole) == written(sliced)
+
+
+def test_an_empty_directory_makes_an_empty_report(tmp_path):
+    _paths, report = build(str(tmp_path), now=NOW)
+    assert report['summary'] == {'environments': 0, 'healthy': 0, 'needs_action': 0}
+    assert ET.fromstring(written(str(tmp_path))['report.xml']).get('tests') == '0'
+
+
+FAILED = {'failed': True, 'outcome': 'heals_next_run', 'reason': 'transport', 'msg': 'JCI could not be reached',
+          'heals_on_next_run': True, 'hint': 'check the network', 'report_facts': {
+              'environment': 'prod', 'jama_url': 'https://jama', 'jci_url': 'https://jci', 'connector_name': 'c',
+              'service_user': 'jci_service', 'store': 'v.yml', 'policy': None}}
+
+
+def test_an_environment_that_was_not_observed_is_a_row_that_says_why():
+    entry = dataset.entry_of(dict(FAILED, failed=False, observed=False))
+    assert entry['outcome'] == {'observed': False, 'reason': 'transport', 'message': 'JCI could not be reached',
+                                'heals_on_next_run': True}
+    assert entry['needs_action'] == ['NotObserved'] and entry['conditions'][0]['owner'] == 'the next run'
+    assert dataset.cell(entry, 'Ready') == 'N/A'
+    row = dict(zip([column for column, _read in views.COLUMNS],
+                   next(csv.reader(io.StringIO(views.as_csv(dataset.merged([entry], 'x')).splitlines()[1])))))
+    assert row['outcome'] == 'transport' and row['healthy'] == 'false' and row['client_id'] == 'N/A'
+
+
+@pytest.mark.parametrize('kind, policy, owner', [
+    ('RotationDue', {'rotate_when_due': True, 'create_credential': True}, 'jama.connect.configure'),
+    ('Expired', {'rotate_when_due': False, 'create_credential': True}, 'jama.connect.rotate'),
+    ('RotationDue', {'rotate_when_due': False, 'create_credential': False}, 'Jama administrator'),
+    ('BasicAuth', {}, 'jama.connect.migrate'),
+    ('ForeignCredentials', {}, 'Jama administrator'),
+    ('AuthErrorsInLog', {}, 'JCI administrator'),
+])
+def test_who_acts_on_each_condition(kind, policy, owner):
+    assert dataset.owner_of(kind, policy) == owner
+
+
+@pytest.mark.parametrize('environment, name', [
+    ('prod', 'prod.json'), ('jama-prod.eu', 'jama-prod.eu.json'), ('a/b c', 'a_b_c.json'), ('../x', '_.._x.json'),
+    ('.hidden', '_.hidden.json'),
+])
+def test_a_fragment_file_name_is_safe_whatever_the_environment_is_called(environment, name):
+    assert fragment_name(environment) == name and '/' not in fragment_name(environment)
+
+
+@pytest.mark.parametrize('value, text', [(None, 'N/A'), ([], 'N/A'), (True, 'true'), (False, 'false'),
+                                         (['a', 'b'], 'a;b'), (0, '0')])
+def test_csv_cells_follow_the_iam_credential_reports_conventions(value, text):
+    assert views._text(value) == text  # pylint: disable=protected-access
