@@ -84,6 +84,17 @@ ansible-playbook -i inventory/hosts.yml jama.connect.configure "${VAULT_IDS[@]}"
     || { tail -n 40 "$DEMO/due-run.log"; exit 1; }
 grep "^test: " "$DEMO/due-run.log" | sed 's/^/     configure: /'
 echo "== 6. The fleet report (ansible-playbook jama.connect.report: read only, all three environments)"
+echo "   Meanwhile someone made an API credential by hand in prod's Jama (as the service user), which the report names:"
+python - "$DEMO/emulators/prod/emulator.json" <<'PY'
+import json, sys
+import requests
+from jamaemu.accounts import SERVICE
+info = json.load(open(sys.argv[1]))
+made = requests.post(info['jama_url'] + '/rest/v1/users/current/apicredentials', auth=SERVICE, verify=info['ca_file'],
+                     json={'name': 'made-by-hand', 'description': 'a script of the integration team'}, timeout=10)
+made.raise_for_status()
+print('     made-by-hand (%s)' % made.json()['data']['clientId'])
+PY
 ansible-playbook -i inventory/hosts.yml jama.connect.report "${VAULT_IDS[@]}" -e "jama_connect_report_dir=$DEMO/report" \
     > "$DEMO/report.log" || { tail -n 40 "$DEMO/report.log"; exit 1; }
 for env in "${ENVIRONMENTS[@]}"; do grep "^$env: " "$DEMO/report.log" | sed 's/^/   /'; done

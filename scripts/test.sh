@@ -8,7 +8,8 @@ export PATH="$ROOT/.venv/newest/bin:$PATH"
 # "sanity", "units", "integration" and "molecule" run their newest and oldest cores side by side (each core has its
 # own copy of the collection, its own emulators and, for molecule, its own working directories; much of their time is
 # spent waiting on the emulators and injected latency); "sanity-newest", "units-oldest" and so on run one.
-# "finish" runs lint, build and readme side by side (none of them touches what another uses); each also runs alone.
+# "finish" runs lint, build, readme and browser side by side (none of them touches what another uses); each also runs
+# alone.
 ALL_STEPS=(emulator sanity units integration molecule docs finish leftovers)
 STEPS=("${@:-${ALL_STEPS[@]}}")
 
@@ -86,6 +87,14 @@ step_build() {
     return $status
 }
 
+step_browser() {
+    # The fleet report's page in Debian's Chromium (tests/browser/); its screenshots go to .work/test-artifacts.
+    local dir; dir="$(collection newest)" || return 1
+    (cd tests/browser && JAMA_CONNECT_ARTIFACTS="$ROOT/.work/test-artifacts" \
+        PYTHONPATH="$(dirname "$(dirname "$(dirname "$dir")")"):$ROOT/tests/browser" \
+        "$ROOT/.venv/newest/bin/python" -m pytest -q -p no:cacheprovider .)
+}
+
 step_leftovers() {
     # Nothing this checkout started may outlive the run. Emulators whose harness died stop themselves within
     # about a second (--parent-pid), so wait a bounded while before calling it a leak.
@@ -129,9 +138,10 @@ run_step() {
         lint) step_lint ;;
         build) step_build ;;
         readme) python scripts/readme_commands.py ;;
-        finish) side_by_side lint build readme ;;
+        browser) step_browser ;;
+        finish) side_by_side lint build readme browser ;;
         leftovers) step_leftovers ;;
-        *) echo "unknown step $1 (known: ${ALL_STEPS[*]} lint build readme)"; false ;;
+        *) echo "unknown step $1 (known: ${ALL_STEPS[*]} lint build readme browser)"; false ;;
     esac
 }
 
