@@ -27,7 +27,7 @@ from ansible_collections.jama.connect.plugins.module_utils.http_session import (
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
 from ansible_collections.jama.connect.plugins.module_utils.probe import check_credential, credential_session
 from ansible_collections.jama.connect.plugins.module_utils.jci_client import JciClient
-from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import argument_spec
+from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import DEFAULTS, argument_spec
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.checks import (
     admin_configured, check_options, name, settings_of, validation_failure, writes_credentials)
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.engine import Engine
@@ -52,13 +52,26 @@ def failed(result, error, engine):
             result['msg'] += '. Done before that: ' + '; '.join(engine.actions)
 
 
+def environment_of(params, engine, task_vars):
+    return engine.s.environment if engine is not None else \
+        params.get('environment_name') or (task_vars or {}).get('inventory_hostname')
+
+
+def as_report(result, params, engine, task_vars):
+    """The report flow's result: what the report says of the environment, and a failure to observe it as data. The
+    report shows such an environment as a row that says why; its playbook fails the host after the report is
+    written (roles/oauth_connector/tasks/report.yml)."""
+    result['report_facts'] = report_facts(params, engine, task_vars)
+    result['observed'] = not result.pop('failed', False)
+
+
 def report_facts(params, engine, task_vars):
     """What the fleet report says of the environment beside its conditions (plugins/action/fleet_report.py)."""
     settings = engine.s if engine is not None else None
-    return {'environment': settings.environment if settings else
-            params.get('environment_name') or (task_vars or {}).get('inventory_hostname'),
-            'jama_url': params['jama_url'], 'jci_url': (params.get('jci') or {}).get('url'),
-            'connector_name': params['connector_name'], 'service_user': params['service_user'],
+    return {'environment': environment_of(params, engine, task_vars),
+            'jama_url': params.get('jama_url'),
+            'jci_url': params['jci'].get('url') if isinstance(params.get('jci'), dict) else None,
+            'connector_name': params.get('connector_name'), 'service_user': params.get('service_user'),
             'store': settings.store if settings else params.get('vault_file'),
             'policy': settings.policy.view() if settings else None}
 
@@ -90,6 +103,8 @@ class ActionModule(ActionBase):
             params = self._params()
         except errors.ConfigurationError as error:
             result.update(failed=True, changed=False, **error.to_fail_json())
+            if self._task.args.get('flow') == 'report':
+                as_report(result, dict(DEFAULTS, **self._task.args), None, task_vars)
             return result
         if not HAS_REQUESTS:
             raise AnsibleActionFail('jama.connect.oauth_connector_reconcile needs the Python library requests on the '
@@ -103,10 +118,8 @@ class ActionModule(ActionBase):
             # The one boundary: every error of the clients, the stores and the engine. Its reason and outcome say
             # whether the next run heals it (README, "Failure reasons").
             failed(result, error, engine)
-            environment = engine.s.environment if engine is not None else \
-                params.get('environment_name') or (task_vars or {}).get('inventory_hostname')
-            display.display(failure_headline(environment, result['reason'], result['heals_on_next_run'],
-                                             result.get('status')))
+            display.display(failure_headline(environment_of(params, engine, task_vars), result['reason'],
+                                             result['heals_on_next_run'], result.get('status')))
         else:
             result.update(report, outcome=errors.success_outcome(report['changed']))
             display.display(report['headline'])
@@ -119,10 +132,7 @@ class ActionModule(ActionBase):
             for session in sessions:
                 session.close()
         if params['flow'] == 'report':
-            result['report_facts'] = report_facts(params, engine, task_vars)
-            # The report shows an environment it could not observe as a row that says why; its playbook fails the
-            # host after the report is written (roles/oauth_connector/tasks/report.yml).
-            result['observed'] = not result.pop('failed', False)
+            as_report(result, params, engine, task_vars)
         result['retries'] = [entry for session in sessions for entry in session.retries]
         return result
 

@@ -48,28 +48,37 @@ def entry_of(result, owner=None):
     status = result.get('status') or {}
     policy = facts.get('policy') or {}
     conditions = [_condition(entry, policy) for entry in status.get('conditions') or []]
-    observed = result.get('outcome') in ('converged', 'changed') and not result.get('failed')
-    if not observed:
-        conditions.insert(0, {'type': NOT_OBSERVED, 'status': True, 'reason': result.get('reason') or 'failed',
-                              'message': result.get('msg') or 'the report could not observe this environment',
-                              'remediation': result.get('hint') or 'read the message, fix its cause and run the '
-                              'report again', 'owner': OWNERS[NOT_OBSERVED] if not result.get('heals_on_next_run')
-                              else 'the next run'})
+    outcome = _outcome(result)
+    if not outcome['observed']:
+        conditions.insert(0, _not_observed(result))
     bad = [entry['type'] for entry in conditions if _is_bad(entry)]
-    return {
-        'environment': facts.get('environment'), 'owner': owner or None,
-        'observed_at': _observed_at(status), 'jama_url': facts.get('jama_url'), 'jci_url': facts.get('jci_url'),
-        'connector_name': facts.get('connector_name'), 'service_user': facts.get('service_user'),
-        'store': facts.get('store'), 'policy': policy,
-        'outcome': {'observed': observed, 'reason': None if observed else result.get('reason'),
-                    'message': None if observed else result.get('msg'),
-                    'heals_on_next_run': None if observed else result.get('heals_on_next_run')},
-        'healthy': not bad, 'needs_action': bad,
-        'connector': _connector(result), 'credential': _credential(result, status),
+    entry = dict((key, facts.get(key)) for key in ('environment', 'jama_url', 'jci_url', 'connector_name',
+                                                    'service_user', 'store'))
+    entry.update({
+        'owner': owner or None, 'observed_at': _observed_at(status), 'policy': policy, 'outcome': outcome,
+        'healthy': not bad, 'needs_action': bad, 'connector': _connector(result),
+        'credential': _credential(result, status),
         'slots': {'used': status.get('slots_used'), 'limit': CREDENTIALS_PER_USER},
-        'inventory': _inventory(status.get('inventory')),
-        'conditions': conditions, 'warnings': list(status.get('warnings') or []),
-    }
+        'inventory': _inventory(status.get('inventory')), 'conditions': conditions,
+        'warnings': list(status.get('warnings') or []),
+    })
+    return entry
+
+
+def _outcome(result):
+    observed = result.get('outcome') in ('converged', 'changed') and not result.get('failed')
+    if observed:
+        return {'observed': True, 'reason': None, 'message': None, 'heals_on_next_run': None}
+    return {'observed': False, 'reason': result.get('reason') or 'failed', 'message': result.get('msg'),
+            'heals_on_next_run': result.get('heals_on_next_run')}
+
+
+def _not_observed(result):
+    """The condition of an environment the report could not observe: the failure's words, and who acts."""
+    return {'type': NOT_OBSERVED, 'status': True, 'reason': result.get('reason') or 'failed',
+            'message': result.get('msg') or 'the report could not observe this environment',
+            'remediation': result.get('hint') or 'read the message, fix its cause and run the report again',
+            'owner': 'the next run' if result.get('heals_on_next_run') else OWNERS[NOT_OBSERVED]}
 
 
 def _is_bad(entry):
