@@ -16,7 +16,7 @@ description:
   - Given O(result), the registered result of M(jama.connect.oauth_connector_reconcile) with C(flow=report), it writes
     that environment's entry as its own fragment, C(environments/<environment>.json) under O(dest).
   - Without O(result), it builds the four views from every fragment present under O(dest) (so the slices of one
-    fleet, each its own job, make one report): C(report.json) (schema-versioned), C(report.csv) (one row per
+    fleet, each its own job, make one report), namely C(report.json) (schema-versioned), C(report.csv) (one row per
     environment), C(report.html) (one self-contained page) and C(report.xml) (JUnit, one failing test case per
     environment that needs action). Run it once, after every environment's fragment is written (C(run_once)).
   - Files are written atomically and hold no secret. The README describes the page and the CSV's columns;

@@ -52,8 +52,8 @@ def entry_of(result, owner=None):
     if not outcome['observed']:
         conditions.insert(0, _not_observed(result))
     bad = [entry['type'] for entry in conditions if _is_bad(entry)]
-    entry = dict((key, facts.get(key)) for key in ('environment', 'jama_url', 'jci_url', 'connector_name',
-                                                    'service_user', 'store'))
+    keys = ('environment', 'jama_url', 'jci_url', 'connector_name', 'service_user', 'store')
+    entry = dict((key, facts.get(key)) for key in keys)
     entry.update({
         'owner': owner or None, 'observed_at': _observed_at(status), 'policy': policy, 'outcome': outcome,
         'healthy': not bad, 'needs_action': bad, 'connector': _connector(result),

@@ -76,8 +76,8 @@ def _na(value):
 def _cell(text, sort=None, html=None):
     """A cell: its text escaped (or ready-made ``html``), and the value it sorts by."""
     sort = text if sort is None else sort
-    return '<td data-sort="%s">%s</td>' % (escape('' if sort is None else str(sort)),
-                                            html if html is not None else escape(str(_na(text))))
+    shown = html if html is not None else escape(str(_na(text)))
+    return '<td data-sort="%s">%s</td>' % (escape('' if sort is None else str(sort)), shown)
 
 
 def _health(entry):
@@ -127,9 +127,9 @@ def row(entry):
     credential = entry['credential']
     errors = entry['connector']['auth_errors']
     slots = entry['slots']
+    owner = '<div class="sub">owner: %s</div>' % escape(entry['owner']) if entry['owner'] else ''
     cells = [
-        _cell(None, entry['environment'], '%s%s' % (escape(str(entry['environment'])), '<div class="sub">owner: %s</div>'
-                                                      % escape(entry['owner']) if entry['owner'] else '')),
+        _cell(None, entry['environment'], escape(str(entry['environment'])) + owner),
         _health(entry), _conditions(entry),
         _cell(None, credential['client_id'] or '', '<code>%s</code>' % escape(str(_na(credential['client_id'])))),
         _cell(credential['age_days']), _cell(credential['last_used']), _cell(credential['renewal_time']),

@@ -87,9 +87,10 @@ def as_csv(report):
 
 def failure_text(entry):
     """Each bad condition with who acts and the fix, one per line."""
-    return '\n'.join('%s: %s (owner: %s; fix: %s)' % (item['type'], item['message'], item.get('owner'),
-                                                       item.get('remediation'))
-                     for item in entry['conditions'] if item['type'] in entry['needs_action'])
+    bad = [item for item in entry['conditions'] if item['type'] in entry['needs_action']]
+    lines = ['%s: %s (owner: %s; fix: %s)' % (item['type'], item['message'], item.get('owner'), item.get('remediation'))
+             for item in bad]
+    return '\n'.join(lines)
 
 
 def as_junit(report):

@@ -37,8 +37,8 @@ EXPECTED = {
 }
 # CSV cells that prove each condition's own columns, per environment.
 CSV_CELLS = {
-    'orphan': {'orphans': 'true'}, 'foreign': {'foreign_credentials': 'true'}, 'due': {'rotation_due': 'true',
-                                                                                        'expired': 'false'},
+    'orphan': {'orphans': 'true'}, 'foreign': {'foreign_credentials': 'true'},
+    'due': {'rotation_due': 'true', 'expired': 'false'},
     'expired': {'expired': 'true'}, 'unused': {'unused': 'true', 'rotation_due': 'N/A'},
     'slots-low': {'slots_low': 'true', 'slots_used': '18', 'slots_limit': '20'},
     'basic': {'basic_auth': 'true', 'authentication_type': 'basic'},
@@ -208,3 +208,10 @@ def test_a_fragment_file_name_is_safe_whatever_the_environment_is_called(environ
                                          (['a', 'b'], 'a;b'), (0, '0')])
 def test_csv_cells_follow_the_iam_credential_reports_conventions(value, text):
     assert views._text(value) == text  # pylint: disable=protected-access
+
+
+def test_the_readme_lists_the_csv_columns_in_their_order():
+    with open(os.path.join(ROOT, 'README.md'), encoding='utf-8') as handle:
+        text = handle.read()
+    listed = text.split('<!-- fleet-report-columns -->')[1].split('<!-- /fleet-report-columns -->')[0]
+    assert re.findall(r'`([a-z_]+)`', re.sub(r'\([^)]*\)', '', listed)) == [column for column, _read in views.COLUMNS]
