@@ -97,8 +97,8 @@ class ActionModule(ActionBase):
             else:
                 written, report = build(dest)
                 result.update(files=written, summary=report['summary'],
-                              needs_action=dict((entry['environment'], entry['needs_action'])
-                                                for entry in report['environments'] if entry['needs_action']))
+                              needs_action=[{'environment': entry['environment'], 'conditions': entry['needs_action']}
+                                            for entry in report['environments'] if entry['needs_action']])
         except OSError as error:
             result.update(failed=True, msg='the report could not be written to %s (dest): %s' % (dest, error),
                           reason='report_not_written', heals_on_next_run=False, outcome='operator_must_act')

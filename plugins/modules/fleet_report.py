@@ -85,22 +85,60 @@ fragment:
   returned: with O(result)
   type: str
 environment:
-  description: This environment's entry, as the report holds it.
+  description: This environment's entry, as the report holds it (its full schema is C(docs/fleet-report.schema.json)).
   returned: with O(result)
   type: dict
+  contains:
+    environment: {description: The environment's name., type: str, returned: always}
+    healthy: {description: Whether no condition needs action., type: bool, returned: always}
+    needs_action: {description: The types of the conditions that need action., type: list, elements: str, returned: always}
+    outcome:
+      description: Whether it was observed and, if not, why.
+      type: dict
+      returned: always
+      contains:
+        observed: {description: Whether the report observed it., type: bool, returned: always}
+        reason: {description: "The failure's reason, or null.", type: str, returned: always}
+        message: {description: "The failure's message, or null.", type: str, returned: always}
+        heals_on_next_run: {description: "Whether the next run heals the failure, or null.", type: bool, returned: always}
+    conditions:
+      description: Each condition of the environment.
+      type: list
+      elements: dict
+      returned: always
+      contains:
+        type: {description: The condition., type: str, returned: always}
+        status: {description: "Whether it holds (for Ready, good; for the others, bad).", type: bool, returned: always}
+        reason: {description: A stable CamelCase code., type: str, returned: always}
+        message: {description: What was found., type: str, returned: always}
+        owner: {description: Who acts on it., type: str, returned: when it needs action}
+        remediation: {description: The fix., type: str, returned: when it needs action}
 files:
   description: The four views written, by file name.
   returned: without O(result)
   type: dict
+  contains:
+    report.json: {description: The dataset (schema-versioned JSON)., type: str, returned: always}
+    report.csv: {description: One row per environment., type: str, returned: always}
+    report.html: {description: The self-contained page., type: str, returned: always}
+    report.xml: {description: JUnit, one test case per environment., type: str, returned: always}
   sample: {report.json: /var/reports/jama/report.json, report.html: /var/reports/jama/report.html}
 summary:
   description: How many environments the report holds, are healthy and need action.
   returned: without O(result)
   type: dict
+  contains:
+    environments: {description: Environments in the report., type: int, returned: always}
+    healthy: {description: Environments with no condition that needs action., type: int, returned: always}
+    needs_action: {description: The others., type: int, returned: always}
   sample: {environments: 3, healthy: 2, needs_action: 1}
 needs_action:
-  description: The environments that need action, each with the conditions that do.
+  description: The environments that need action.
   returned: without O(result)
-  type: dict
-  sample: {prod: [Expired, Orphans]}
+  type: list
+  elements: dict
+  contains:
+    environment: {description: The environment., type: str, returned: always}
+    conditions: {description: The types of the conditions that need action., type: list, elements: str, returned: always}
+  sample: [{environment: prod, conditions: [Expired, Orphans]}]
 '''

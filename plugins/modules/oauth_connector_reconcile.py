@@ -418,6 +418,26 @@ report_facts:
   description: What the fleet report says of the environment beside its conditions (M(jama.connect.fleet_report)).
   returned: with O(flow=report), failed or not
   type: dict
+  contains:
+    environment: {description: The environment's name., type: str, returned: always}
+    jama_url: {description: Jama's URL., type: str, returned: always}
+    jci_url: {description: JCI's URL., type: str, returned: always}
+    connector_name: {description: The connector's name., type: str, returned: always}
+    service_user: {description: The JCI service user., type: str, returned: always}
+    store: {description: "Where the credential is kept (the vault file, or the controller credential), or null.",
+            type: str, returned: always}
+    policy:
+      description: "The age policy (durations as the options give them), or null when the options were invalid."
+      type: dict
+      returned: always
+      contains:
+        max_age: {description: O(max_age) or null., type: str, returned: always}
+        rotate_before: {description: "O(rotate_before) (its default: a third of O(max_age)) or null.", type: str, returned: always}
+        warn_before: {description: O(warn_before) or null., type: str, returned: always}
+        max_unused: {description: O(max_unused) or null., type: str, returned: always}
+        rotate_when_due: {description: O(rotate_when_due)., type: bool, returned: always}
+        max_failed_rotations: {description: O(max_failed_rotations)., type: int, returned: always}
+        create_credential: {description: O(create_credential)., type: bool, returned: always}
   sample: {environment: prod, jama_url: https://jama.example.com, jci_url: https://jci.example.com,
            connector_name: Jama Connect, service_user: jci_service, store: group_vars/prod/jama_credential.vault.yml,
            policy: {max_age: 90d, rotate_before: 30d, warn_before: 14d, max_unused: 30d, rotate_when_due: true,
@@ -439,7 +459,9 @@ status:
           C(Expired) (with O(max_age)), C(Unused) (with O(max_unused)), C(Orphans), C(ForeignCredentials),
           C(SlotsLow) (18 or more of Jama's 20 credentials used; these three need the Jama administrator, else
           their reason is C(NotObserved)), C(RotationStalled) (O(max_failed_rotations) failed rotations in a row),
-          C(TestFailed) and C(AuthErrorsInLog).
+          C(TestFailed) and C(AuthErrorsInLog); with O(flow=report) also C(ConnectorMissing), C(BasicAuth) (the
+          connector still uses Basic) and C(StoreStale) (the store records unfinished work, holds no credential, or
+          disagrees with the connector).
         - A condition needs action when C(Ready) is false or any other is true; such a condition has a
           C(remediation).
       type: list
@@ -459,6 +481,8 @@ status:
         counts them; null before the role created or adopted a credential."
       type: int
       returned: always
+    failed_rotations: {description: "Rotations of the current credential that failed in a row (the store's record).",
+                       type: int, returned: always}
     not_after: {description: "The end of its lifetime (with O(max_age)), or null.", type: str, returned: always}
     renewal_time: {description: "When a rotation falls due (with O(max_age)), or null.", type: str, returned: always}
     age_days: {description: "Whole days since its creation, or null.", type: int, returned: always}
