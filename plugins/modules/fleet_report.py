@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: fleet_report
 short_description: Write the fleet report of Jama Connect OAuth connectors (JSON, CSV, HTML, JUnit)
-version_added: 0.4.0
+version_added: 0.3.0
 description:
   - The files of the fleet report that the C(jama.connect.report) playbook writes, on the controller.
   - Given O(result), the registered result of M(jama.connect.oauth_connector_reconcile) with C(flow=report), it writes
