@@ -105,13 +105,15 @@ def inventory(work, environments, name):
     return path
 
 
-def run(work, inventory_path, playbook, forks, check=False):
+def run(work, inventory_path, playbook, forks, check=False, extra_vars=None):
     env = dict(os.environ, ANSIBLE_FORKS=str(forks), ANSIBLE_NOCOLOR='1', ANSIBLE_HOST_KEY_CHECKING='0',
                ANSIBLE_COLLECTIONS_PATH=os.environ['BENCH_COLLECTIONS'], ANSIBLE_LOCAL_TEMP=os.path.join(work, 'tmp'))
     command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory_path, playbook,
                '--vault-id', 'bench@' + os.path.join(work, 'pass')]
     if check:
         command.append('--check')
+    for key, value in (extra_vars or {}).items():
+        command += ['-e', '%s=%s' % (key, value)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     completed = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, check=False)

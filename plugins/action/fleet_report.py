@@ -17,11 +17,14 @@ import re
 import tempfile
 
 from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
 
 from ansible_collections.jama.connect.plugins.plugin_utils.fleet import dataset, page, views
 
 FRAGMENTS = 'environments'
 # The four views, each a pure function of the merged report.
+# Shown at default verbosity, like the reconciler's one line per environment: where the page is.
+display = Display()
 VIEWS = (('report.json', views.as_json), ('report.csv', views.as_csv), ('report.html', page.as_html),
          ('report.xml', views.as_junit))
 
@@ -96,6 +99,11 @@ class ActionModule(ActionBase):
                 result.update(fragment=path, environment=entry)
             else:
                 written, report = build(dest)
+                summary = report['summary']
+                display.display('The fleet report of %d environment(s) (%d healthy, %d needing action): open file://%s '
+                                'in a browser; beside it report.json, report.csv and report.xml (JUnit)' % (
+                                    summary['environments'], summary['healthy'], summary['needs_action'],
+                                    written['report.html']))
                 result.update(files=written, summary=report['summary'],
                               needs_action=[{'environment': entry['environment'], 'conditions': entry['needs_action']}
                                             for entry in report['environments'] if entry['needs_action']])
