@@ -92,6 +92,8 @@ def test_a_seeded_fleet_shows_every_condition_in_all_four_views_and_no_secret(em
     for name, cells in CSV_CELLS.items():
         assert dict((key, by_name[name][key]) for key in cells) == cells, name
     assert by_name['orphan']['orphan_client_ids'] != 'N/A' and by_name['healthy']['orphan_client_ids'] == 'N/A'
+    # Every column carries a value for some environment of the fleet: none is always N/A.
+    assert [column for column, _read in views.COLUMNS if all(row[column] == 'N/A' for row in rows)] == []
     for row in rows:
         for column in ('observed_at', 'credential_created', 'credential_last_used', 'last_test_time'):
             assert row[column] == 'N/A' or ISO.match(row[column]), (column, row[column])
@@ -109,6 +111,7 @@ def test_a_seeded_fleet_shows_every_condition_in_all_four_views_and_no_secret(em
     # HTML: self-contained (no URL it could load), every environment and bad condition as a word.
     page = files['report.html']
     assert "default-src 'none'" in page and not re.search(r'(src|href)=', page)
+    assert page.count('<tr data-environment=') == 12 and page.count('<td data-sort=') == 12 * page.count('<th scope')
     for name, kinds in EXPECTED.items():
         assert 'data-environment="%s"' % name in page
         for kind in kinds:
