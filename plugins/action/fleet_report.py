@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import datetime
 import glob
+import hashlib
 import json
 import os
 import re
@@ -30,10 +31,13 @@ VIEWS = (('report.json', views.as_json), ('report.csv', views.as_csv), ('report.
 
 
 def fragment_name(environment):
-    """A file name for an environment's fragment: its name where that is a safe file name, else made safe (the JSON
-    inside keeps the real name)."""
-    safe = re.sub(r'[^A-Za-z0-9._-]', '_', str(environment))
-    return ('_' + safe if safe.startswith('.') else safe) + '.json'
+    """A file name for an environment's fragment: its name made safe, and a hash of the real name, so two names that
+    are made safe alike (``prod/eu``, ``prod eu``), or differ only in case on a case-insensitive disk, never share a
+    file (the JSON inside keeps the real name)."""
+    name = str(environment)
+    safe = re.sub(r'[^A-Za-z0-9._-]', '_', name)[:80]
+    digest = hashlib.sha256(name.encode('utf-8')).hexdigest()[:10]
+    return '%s%s-%s.json' % ('_' if safe.startswith('.') else '', safe, digest)
 
 
 def write_atomically(path, text):
@@ -50,30 +54,77 @@ def write_atomically(path, text):
         raise
 
 
+class BadFragment(Exception):
+    pass
+
+
 def read_fragments(dest):
     entries = []
     for path in sorted(glob.glob(os.path.join(dest, FRAGMENTS, '*.json'))):
-        with open(path, encoding='utf-8') as handle:
-            entries.append(json.load(handle))
+        try:
+            with open(path, encoding='utf-8') as handle:
+                entry = json.load(handle)
+        except ValueError as error:
+            raise BadFragment('%s is not a fragment of the report (%s): delete it, or run the report again for its '
+                              'environment' % (path, error))
+        entries.append(entry)
     return entries
 
 
-def build(dest, now=None):
-    """The four views from every fragment in ``dest``: {file name: path} and the report."""
+def write_fragment(dest, entry):
+    os.makedirs(os.path.join(dest, FRAGMENTS), exist_ok=True)
+    path = os.path.join(dest, FRAGMENTS, fragment_name(entry['environment']))
+    write_atomically(path, views.as_json(entry))
+    return path
+
+
+def build(dest, now=None, not_run=(), write=True):
+    """The four views from every fragment in ``dest``: {file name: path} and the report. ``not_run``: the play's
+    environments that wrote no fragment (their task failed before), each first written as a row that says so.
+    ``write``: false in check mode (nothing is written; the result says what would be)."""
     generated = (now or datetime.datetime.now(datetime.timezone.utc)).strftime('%Y-%m-%dT%H:%M:%SZ')
-    report = dataset.merged(read_fragments(dest), generated)
+    missing = [dataset.not_run(environment, 'the report task of this environment failed before it observed it')
+               for environment in not_run]
+    if write:
+        for entry in missing:
+            write_fragment(dest, entry)
+        missing = []
+    report = dataset.merged(read_fragments(dest) + missing, generated)
     written = {}
+    if write:
+        os.makedirs(dest, exist_ok=True)
     for name, render in VIEWS:
         written[name] = os.path.join(dest, name)
-        write_atomically(written[name], render(report))
+        if write:
+            write_atomically(written[name], render(report))
     return written, report
+
+
+def fragment_of(dest, given, owner, write):
+    """One environment's fragment, written (or, in check mode, where it would be)."""
+    entry = dataset.entry_of(given, owner)
+    path = write_fragment(dest, entry) if write else os.path.join(dest, FRAGMENTS, fragment_name(entry['environment']))
+    return {'fragment': path, 'environment': entry}
+
+
+def views_of(dest, not_run, write):
+    """The four views built, and the page's path said at default verbosity."""
+    written, report = build(dest, not_run=not_run, write=write)
+    summary = report['summary']
+    display.display('The fleet report of %d environment(s) (%d healthy, %d needing action): %s file://%s in a browser; '
+                    'beside it report.json, report.csv and report.xml (JUnit)' % (
+                        summary['environments'], summary['healthy'], summary['needs_action'],
+                        'open' if write else 'check mode wrote nothing; the page would be', written['report.html']))
+    return {'files': written, 'summary': summary,
+            'needs_action': [{'environment': entry['environment'], 'conditions': entry['needs_action']}
+                             for entry in report['environments'] if entry['needs_action']]}
 
 
 class ActionModule(ActionBase):
 
     TRANSFERS_FILES = False
     _requires_connection = False
-    _VALID_ARGS = frozenset(('dest', 'result', 'owner'))
+    _VALID_ARGS = frozenset(('dest', 'result', 'owner', 'not_run'))
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
@@ -90,27 +141,28 @@ class ActionModule(ActionBase):
                           'flow=report (it has no report_facts)', reason='configuration', heals_on_next_run=False,
                           outcome='operator_must_act')
             return result
+        dest = os.path.abspath(dest)
+        write = not self._task.check_mode
         try:
-            os.makedirs(os.path.join(dest, FRAGMENTS), exist_ok=True)
             if given is not None:
-                entry = dataset.entry_of(given, args.get('owner'))
-                path = os.path.join(dest, FRAGMENTS, fragment_name(entry['environment']))
-                write_atomically(path, views.as_json(entry))
-                result.update(fragment=path, environment=entry)
+                result.update(fragment_of(dest, given, args.get('owner'), write))
             else:
-                written, report = build(dest)
-                summary = report['summary']
-                display.display('The fleet report of %d environment(s) (%d healthy, %d needing action): open file://%s '
-                                'in a browser; beside it report.json, report.csv and report.xml (JUnit)' % (
-                                    summary['environments'], summary['healthy'], summary['needs_action'],
-                                    written['report.html']))
-                result.update(files=written, summary=report['summary'],
-                              needs_action=[{'environment': entry['environment'], 'conditions': entry['needs_action']}
-                                            for entry in report['environments'] if entry['needs_action']])
-        except OSError as error:
+                result.update(views_of(dest, self._environments(args.get('not_run'), task_vars), write))
+        except (OSError, BadFragment) as error:
             result.update(failed=True, msg='the report could not be written to %s (dest): %s' % (dest, error),
                           reason='report_not_written', heals_on_next_run=False, outcome='operator_must_act')
             return result
-        # The files are the run's output, not a change to any system: never changed, the same in check mode.
-        result.update(changed=False, dest=dest, outcome='converged')
+        # The files are the run's output, not a change to any system: never changed. In check mode nothing is written
+        # (the role's report tasks run with check_mode: false: the report is what they are for).
+        result.update(changed=False, dest=dest, outcome='converged', written=write)
         return result
+
+    def _environments(self, hosts, task_vars):
+        """The environment names of the play's hosts that wrote no fragment (oauth_connector_environment, else the
+        host's name, as the role names them)."""
+        found = []
+        for host in hosts or []:
+            given = ((task_vars or {}).get('hostvars') or {}).get(host) or {}
+            name = given.get('oauth_connector_environment') if hasattr(given, 'get') else None
+            found.append(str(self._templar.template(name)) if name else str(host))
+        return found

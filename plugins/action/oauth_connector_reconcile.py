@@ -14,6 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from urllib.parse import urlsplit, urlunsplit
+
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
@@ -65,12 +67,23 @@ def as_report(result, params, engine, task_vars):
     result['observed'] = not result.pop('failed', False)
 
 
+def without_user_info(url):
+    """A URL as the report may show it: a user name or password in it (refused by the option checks, but the report
+    also makes a row of an environment whose options were refused) is left out."""
+    if not isinstance(url, str):
+        return None
+    parts = urlsplit(url)
+    if '@' not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit('@', 1)[1]))
+
+
 def report_facts(params, engine, task_vars):
     """What the fleet report says of the environment beside its conditions (plugins/action/fleet_report.py)."""
     settings = engine.s if engine is not None else None
     return {'environment': environment_of(params, engine, task_vars),
-            'jama_url': params.get('jama_url'),
-            'jci_url': params['jci'].get('url') if isinstance(params.get('jci'), dict) else None,
+            'jama_url': without_user_info(params.get('jama_url')),
+            'jci_url': without_user_info(params['jci'].get('url')) if isinstance(params.get('jci'), dict) else None,
             'connector_name': params.get('connector_name'), 'service_user': params.get('service_user'),
             'store': settings.store if settings else params.get('vault_file'),
             'policy': settings.policy.view() if settings else None}

@@ -20,7 +20,7 @@ description:
     environment), C(report.html) (one self-contained page) and C(report.xml) (JUnit, one failing test case per
     environment that needs action). Run it once, after every environment's fragment is written (C(run_once)).
   - Files are written atomically and hold no secret. The README describes the page and the CSV's columns;
-    C(docs/fleet-report.md) the JSON schema.
+    C(docs/fleet-report.schema.json) is the JSON schema.
   - This is an action plugin; it runs on the controller whatever the task's host is.
 author:
   - jama.connect maintainers (@jama-connect)
@@ -40,11 +40,19 @@ options:
     description:
       - Who owns the environment (a team or a contact), shown in its row.
     type: str
+  not_run:
+    description:
+      - Without O(result), the play's hosts whose report task failed before it wrote their fragment (the role passes
+        C(ansible_play_hosts_all) minus C(ansible_play_hosts)); each gets a row that says so, named by its
+        C(oauth_connector_environment) or, without one, the host's name.
+    type: list
+    elements: str
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying target.
     support: full
-    details: The report's files are its output, not a change to any system; they are written in check mode too.
+    details: In check mode nothing is written; the result says what would be. The role's report tasks run with
+      C(check_mode: false), so C(jama.connect.report --check) still writes the report (it changes no system).
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: none

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: jama.connect contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The fleet report's one dataset (docs/fleet-report.md): one entry per environment, made from the report flow's
+"""The fleet report's one dataset (docs/fleet-report.schema.json, README "The fleet report"): one entry per environment, made from the report flow's
 result (plugin_utils/reconcile/flows.py ``report``: its conditions are the lifecycle's, never a second definition
 of healthy), and the whole report merged from the entries present, whichever run or slice wrote them. The four
 views (views.py, page.py) render this and nothing else. No I/O."""
@@ -9,6 +9,8 @@ views (views.py, page.py) render this and nothing else. No I/O."""
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
+
+import re
 
 from ansible_collections.jama.connect.plugins.module_utils.limits import CREDENTIALS_PER_USER
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.lifecycle import needs_action
@@ -18,12 +20,14 @@ SCHEMA = 'jama.connect/fleet-report'
 SCHEMA_VERSION = 1
 # Every condition the report shows, in the order of its columns; "N/A" where one was not observed.
 CONDITION_TYPES = ('Ready', 'RotationDue', 'Expired', 'Unused', 'RotationStalled', 'Orphans', 'ForeignCredentials',
-                   'SlotsLow', 'TestFailed', 'AuthErrorsInLog', 'ConnectorMissing', 'BasicAuth', 'StoreStale')
+                   'SlotsLow', 'TestFailed', 'AuthErrorsInLog', 'ConnectorMissing', 'BasicAuth', 'StoreStale',
+                   'CredentialMissing')
 # Who acts on each condition when it is bad: the collection's own entry point (automation: the next run fixes it)
 # or a person (Azure Key Vault's users ask for exactly this beside each alert; lifecycle-facts.md).
 OWNERS = {
     'Ready': 'jama.connect.configure', 'Orphans': 'jama.connect.configure', 'StoreStale': 'jama.connect.configure',
     'ConnectorMissing': 'jama.connect.configure', 'BasicAuth': 'jama.connect.migrate',
+    'CredentialMissing': 'jama.connect.configure',
     'RotationStalled': 'Jama administrator', 'ForeignCredentials': 'Jama administrator',
     'SlotsLow': 'Jama administrator', 'Unused': 'JCI administrator', 'TestFailed': 'JCI administrator',
     'AuthErrorsInLog': 'JCI administrator', 'NotObserved': 'the environment\'s owner',
@@ -46,8 +50,8 @@ def entry_of(result, owner=None):
     observed, and whether the next run heals that)."""
     facts = result.get('report_facts') or {}
     status = result.get('status') or {}
-    policy = facts.get('policy') or {}
-    conditions = [_condition(entry, policy) for entry in status.get('conditions') or []]
+    policy = facts.get('policy')
+    conditions = [_condition(entry, policy or {}) for entry in status.get('conditions') or []]
     outcome = _outcome(result)
     if not outcome['observed']:
         conditions.insert(0, _not_observed(result))
@@ -55,7 +59,7 @@ def entry_of(result, owner=None):
     keys = ('environment', 'jama_url', 'jci_url', 'connector_name', 'service_user', 'store')
     entry = dict((key, facts.get(key)) for key in keys)
     entry.update({
-        'owner': owner or None, 'observed_at': _observed_at(status), 'policy': policy, 'outcome': outcome,
+        'owner': str(owner) if owner not in (None, '') else None, 'observed_at': _observed_at(status), 'policy': policy, 'outcome': outcome,
         'healthy': not bad, 'needs_action': bad, 'connector': _connector(result),
         'credential': _credential(result, status),
         'slots': {'used': status.get('slots_used'), 'limit': CREDENTIALS_PER_USER},
@@ -66,7 +70,9 @@ def entry_of(result, owner=None):
 
 
 def _outcome(result):
-    observed = result.get('outcome') in ('converged', 'changed') and not result.get('failed')
+    # The reconciler says whether it observed the environment (its 'observed'); any other result (a task that failed
+    # before it ran) was not observed.
+    observed = bool(result.get('observed')) and not result.get('failed')
     if observed:
         return {'observed': True, 'reason': None, 'message': None, 'heals_on_next_run': None}
     return {'observed': False, 'reason': result.get('reason') or 'failed', 'message': result.get('msg'),
@@ -131,6 +137,13 @@ def _inventory(inventory):
     return dict((kind, [cred.get('client_id') for cred in creds]) for kind, creds in sorted(inventory.items()))
 
 
+def not_run(environment, why):
+    """The entry of an environment whose report task never ran to the end (a templating error, a crash): the build
+    adds it for every host of the play that wrote no fragment, so no environment drops out silently."""
+    return entry_of({'report_facts': {'environment': environment}, 'reason': 'not_run', 'heals_on_next_run': False,
+                     'msg': why, 'hint': "read the job's output for this host, fix the cause and run the report again"})
+
+
 def merged(entries, generated):
     """The report from every environment's entry (sorted by name, so slices merge the same whatever their order)."""
     entries = sorted(entries, key=lambda entry: str(entry.get('environment')))
@@ -141,6 +154,16 @@ def merged(entries, generated):
             'policy': policies[0] if policies and same else None, 'policy_varies': not same,
             'summary': {'environments': len(entries), 'healthy': healthy, 'needs_action': len(entries) - healthy},
             'environments': entries}
+
+
+# Characters XML 1.0 does not allow (JCI's or Jama's text may carry them, an ANSI escape say): a JUnit file or a page
+# that holds one does not parse, and a CI gate on it errors out.
+XML_ILLEGAL = re.compile(u'[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+
+
+def printable(text):
+    """``text`` as str with the characters XML does not allow removed."""
+    return XML_ILLEGAL.sub('', str(text))
 
 
 def cell(entry, kind):

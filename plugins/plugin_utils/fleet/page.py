@@ -9,9 +9,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from html import escape
+from html import escape as html_escape
 
-from ansible_collections.jama.connect.plugins.plugin_utils.fleet.dataset import CONDITION_TYPES
+from ansible_collections.jama.connect.plugins.plugin_utils.fleet.dataset import CONDITION_TYPES, printable
+
+
+def escape(text):
+    """Escaped for HTML, without the characters XML does not allow."""
+    return html_escape(printable(text))
 
 STYLE = """
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:1.5em;color:#1d2330;background:#fff}

@@ -14,20 +14,26 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-from ansible_collections.jama.connect.plugins.plugin_utils.fleet.dataset import CONDITION_TYPES, cell
+from ansible_collections.jama.connect.plugins.plugin_utils.fleet.dataset import (
+    CONDITION_TYPES, NOT_OBSERVED, cell, printable)
 
 NA = 'N/A'
 
 
 def _text(value):
-    """A cell in the IAM credential report's style: N/A where unknown, true/false, lists joined by ';'."""
+    """A cell in the IAM credential report's style: N/A where unknown, true/false, lists joined by ';'. Text a
+    spreadsheet would run as a formula (from the inventory or a remote system) is quoted with a leading '."""
     if value is None or value == []:
         return NA
     if isinstance(value, bool):
         return 'true' if value else 'false'
     if isinstance(value, list):
-        return ';'.join(str(item) for item in value)
-    return str(value)
+        value = ';'.join(str(item) for item in value)
+    text = printable(value)
+    return "'" + text if text[:1] in FORMULA else text
+
+
+FORMULA = ('=', '+', '-', '@', '\t', '\r')
 
 
 def snake(kind):
@@ -90,25 +96,32 @@ def failure_text(entry):
     bad = [item for item in entry['conditions'] if item['type'] in entry['needs_action']]
     lines = ['%s: %s (owner: %s; fix: %s)' % (item['type'], item['message'], item.get('owner'), item.get('remediation'))
              for item in bad]
-    return '\n'.join(lines)
+    return printable('\n'.join(lines))
 
 
 def as_junit(report):
     """One test case per environment, failing when it needs action (ansible's junit callback's shape)."""
     summary = report['summary']
-    suites = ET.Element('testsuites', name='jama.connect fleet report', tests=str(summary['environments']),
-                        failures=str(summary['needs_action']), errors='0')
-    suite = ET.SubElement(suites, 'testsuite', name='jama.connect.report', tests=str(summary['environments']),
-                          failures=str(summary['needs_action']), errors='0', skipped='0',
-                          timestamp=str(report['generated']))
+    errors = len([entry for entry in report['environments'] if NOT_OBSERVED in entry['needs_action']])
+    counts = {'tests': str(summary['environments']), 'failures': str(summary['needs_action'] - errors),
+              'errors': str(errors)}
+    suites = ET.Element('testsuites', name='jama.connect fleet report', **counts)
+    suite = ET.SubElement(suites, 'testsuite', name='jama.connect.report', skipped='0',
+                          timestamp=str(report['generated']), **counts)
     for entry in report['environments']:
-        case = ET.SubElement(suite, 'testcase', classname='jama.connect.report.%s' % entry['connector_name'],
-                             name=str(entry['environment']), time='0')
-        if entry['needs_action']:
+        case = ET.SubElement(suite, 'testcase', classname='jama.connect.report.%s' % printable(entry['connector_name']
+                                                                                              or 'connector'),
+                             name=printable(entry['environment']), time='0')
+        if not entry['outcome']['observed']:
+            # Not observed: the test could not run, an error in JUnit's words (a failure is a test that ran and failed).
+            error = ET.SubElement(case, 'error', type=printable(entry['outcome']['reason']),
+                                  message='not observed: %s' % printable(entry['outcome']['message']))
+            error.text = failure_text(entry)
+        elif entry['needs_action']:
             failure = ET.SubElement(case, 'failure', type='NeedsAction',
                                     message='needs action: %s' % ', '.join(entry['needs_action']))
             failure.text = failure_text(entry)
         else:
-            ET.SubElement(case, 'system-out').text = 'healthy: %s' % '; '.join(
-                item['message'] for item in entry['conditions'] if item['type'] == 'Ready')
+            ET.SubElement(case, 'system-out').text = printable('healthy: %s' % '; '.join(
+                item['message'] for item in entry['conditions'] if item['type'] == 'Ready'))
     return ET.tostring(suites, encoding='unicode') + '\n'

@@ -148,9 +148,23 @@ def report(run):
         if run.evidence['jci_test'] is None:
             run.verifier.test(conn)  # a Basic connector's last recorded test too: a dry run only reads it
         run.verifier.logged_auth_errors(conn)
+    listed = run.observer.listed()
+    missing = gone_from_jama(listed, [cur.client_id if cur is not None else None, (conn or {}).get('clientId')])
+    problems.extend('the credential %s is not among the service user\'s credentials in Jama (deleted?)' % client_id
+                    for client_id in missing)
     run.connector_facts = {'exists': conn is not None, 'name': run.s.connector_name,
-                           'authentication_type': (conn or {}).get('authenticationType'), 'stale': stale + drift}
+                           'authentication_type': (conn or {}).get('authenticationType'), 'stale': stale + drift,
+                           'listed': listed is not None, 'missing': missing}
     _checked(run, conn, cur, problems)
+
+
+def gone_from_jama(listed, client_ids):
+    """The client IDs (the store's, the connector's) that Jama's list of the service user's credentials lacks: the
+    report requests no token, so this is how it sees a credential deleted behind its back. [] when not listed."""
+    if listed is None:
+        return []
+    known = set(cred.get('clientId') for cred in listed)
+    return sorted(set(client_id for client_id in client_ids if client_id and client_id not in known))
 
 
 def connector_problems(run, conn, cur):

@@ -203,13 +203,19 @@ def recorded_time(record):
         return None
 
 
-def ready_condition(now, problems, verified, unverified='not verified in this run (check mode reads only)'):
+READY = "the connector uses the store's credential and both were verified"
+# The report verifies nothing itself: it reads JCI's last recorded test (flows.report).
+READY_RECORDED = "the connector uses the store's credential and JCI's last recorded test passed"
+
+
+def ready_condition(now, problems, verified, unverified='not verified in this run (check mode reads only)',
+                    ready_text=READY):
     """Ready: the connector uses the store's credential, both verified in this run, and nothing else is wrong.
     ``unverified``: why it was not verified, when nothing else is wrong."""
     ready = verified and not problems
     return condition('Ready', ready, 'Ready' if ready else ('NotVerified' if not problems else 'Problems'),
-                     'the connector uses the store\'s credential and both were verified' if ready else
-                     '; '.join(problems) or unverified, now, None if ready else 'run jama.connect.configure')
+                     ready_text if ready else '; '.join(problems) or unverified, now,
+                     None if ready else 'run jama.connect.configure')
 
 
 def test_conditions(now, test):
@@ -237,7 +243,7 @@ def connector_conditions(now, facts):
     missing = not facts.get('exists')
     basic = not missing and facts.get('authentication_type') != 'oauth'
     stale = list(facts.get('stale') or [])
-    return [
+    return [credential_missing(now, facts)] + [
         condition('ConnectorMissing', missing, 'NoConnector' if missing else 'ConnectorFound',
                   'no connector named "%s" in JCI' % facts.get('name') if missing else
                   'JCI has the connector "%s"' % facts.get('name'), now,
@@ -250,6 +256,19 @@ def connector_conditions(now, facts):
                   '; '.join(stale) if stale else 'the store holds the credential the connector uses, nothing unfinished',
                   now, 'run jama.connect.configure, which finishes or repairs it' if stale else None),
     ]
+
+
+def credential_missing(now, facts):
+    """CredentialMissing (the report): the store's or the connector's credential is not in Jama's list of the service
+    user's credentials. NotObserved without the list (no administrator)."""
+    if not facts.get('listed'):
+        return condition('CredentialMissing', False, 'NotObserved', "the service user's credentials were not listed",
+                         now)
+    gone = list(facts.get('missing') or [])
+    return condition('CredentialMissing', bool(gone), 'NotInJama' if gone else 'InJama',
+                     'not among the service user\'s credentials in Jama: %s' % ', '.join(gone) if gone else
+                     'Jama lists the credential in use', now,
+                     'run jama.connect.configure, which replaces a credential Jama no longer has' if gone else None)
 
 
 def past(now, since, seconds):
@@ -312,7 +331,9 @@ def status_of(now, policy, observed, ready_problems, verified, test, unverified=
         found.extend(connector_conditions(now, observed['connector']))
     problems = list(ready_problems) + [entry['message'] for entry in found
                                        if entry['type'] in ('Expired', 'RotationStalled') and entry['status']]
-    found.insert(0, ready_condition(now, problems, verified, *([unverified] if unverified else [])))
+    ready_text = READY_RECORDED if observed.get('connector') is not None else READY
+    found.insert(0, ready_condition(now, problems, verified, *([unverified] if unverified else []),
+                                    ready_text=ready_text))
     status = dict(times, conditions=found, revision=record.get('revision'),
                   failed_rotations=failed_rotations(record, observed.get('current_id')),
                   slots_used=len(listed) if listed is not None else None,

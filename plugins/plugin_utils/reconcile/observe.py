@@ -75,8 +75,8 @@ class Observer:
         if not self.admin_configured:
             self.list_error = "the service user's credentials were not listed (no Jama administrator given)"
         elif self.quiet and self._admin is None:
-            self.list_error = ("the service user's credentials were not listed (check mode requests no token for the "
-                               "administrator's API client)")
+            self.list_error = ("the service user's credentials were not listed (%s requests no token for the "
+                               "administrator's API client)" % ('the report' if self.s.flow == 'report' else 'check mode'))
         if self.list_error is not None:
             return None
         try:

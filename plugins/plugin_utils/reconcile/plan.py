@@ -130,17 +130,22 @@ def resumable(pending, found):
     return bool(found) and bool(pending.get('client_id')) and bool(pending.get('client_secret'))
 
 
+def is_auth_error(entry):
+    """A JCI log entry that is an authentication error (the test's lines, and the report's reading of the log)."""
+    return isinstance(entry, dict) and entry.get('category') == 'authentication' and \
+        entry.get('level') in ('ERROR', 'error')
+
+
 def test_verdict(outcome):
     """JCI's test answer as (passed, authentication errors): errors in its log lines fail it too."""
-    auth_errors = [entry.get('message') for entry in outcome.get('logEntries') or []
-                   if entry.get('category') == 'authentication' and entry.get('level') in ('ERROR', 'error')]
+    auth_errors = [entry.get('message') for entry in outcome.get('logEntries') or [] if is_auth_error(entry)]
     return bool(outcome.get('success')) and not auth_errors, auth_errors
 
 
 def recorded_verdict(last):
     """Check mode's reading of JCI's last recorded test: never tested counts as passed, so check mode plans no
     change for it (the result says so)."""
-    return last.get('status') in (None, 'passed')
+    return not isinstance(last, dict) or last.get('status') in (None, 'passed')
 
 
 def unfinished_family(listed, pending, current_id):

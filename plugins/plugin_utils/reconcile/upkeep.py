@@ -114,7 +114,13 @@ def status(run, answer, look=True, unverified=None):
                 'why_not': run.observer.list_error, 'record': view.lifecycle, 'connector': run.connector_facts}
     test = answer.get('jci_test') or {}
     verified = bool(answer.get('verified')) or (run.journal.dry_run and test.get('success') is True)
-    if unverified is None and not run.journal.dry_run:
-        unverified = 'not verified in this run'
     problems = [text for text in answer.get('problems') or [] if text not in run.lifecycle_problems]
-    return lifecycle.status_of(run.observer.now(), run.s.policy, observed, problems, verified, test, unverified)
+    return lifecycle.status_of(run.observer.now(), run.s.policy, observed, problems, verified, test,
+                               unverified or why_unverified(run))
+
+
+def why_unverified(run):
+    """Why a run that found nothing wrong did not show the environment working, for Ready's message."""
+    if run.s.flow == 'report':
+        return 'JCI has no recorded test of the connector (the report runs none)'
+    return None if run.journal.dry_run else 'not verified in this run'

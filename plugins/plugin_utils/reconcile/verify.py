@@ -70,7 +70,7 @@ class Verifier:
 
     def _recorded(self, conn):
         """JCI's last recorded test of the connector, read from the connector: (passed, None)."""
-        last = conn.get('lastTest') or {}
+        last = _last_test(conn)
         self.evidence['jci_test'] = {'run': False, 'success': None if not last else last.get('status') == 'passed',
                                      'recorded_at': last.get('time'), 'user': last.get('user'),
                                      'latency_ms': last.get('latencyMs'), 'message': last.get('message'),
@@ -83,11 +83,12 @@ class Verifier:
         """The report: the authentication errors JCI logged for the connector since its last recorded test (its
         own lines included; all of them when none is recorded), into the recorded test's evidence. One GET."""
         try:
-            since = parse_time((conn.get('lastTest') or {}).get('time'))
+            since = parse_time(_last_test(conn).get('time'))
         except ValueError:
             since = None
         entries = self.jci.connector_logs(conn['id'], category='authentication')
-        found = [entry for entry in entries if since is None or not _before(entry.get('timestamp'), since)]
+        found = [entry for entry in entries
+                 if plan.is_auth_error(entry) and (since is None or not _before(entry.get('timestamp'), since))]
         self.evidence['jci_test']['authentication_errors'] = [
             '%s %s' % (entry.get('timestamp'), entry.get('message')) for entry in found]
 
@@ -130,6 +131,12 @@ class Verifier:
             return None
         passed, _outcome = self.test(conn)
         return passed
+
+
+def _last_test(conn):
+    """The connector's last recorded test, or {} (none, or not in the modelled shape)."""
+    last = conn.get('lastTest')
+    return last if isinstance(last, dict) else {}
 
 
 def _before(stamp, since):

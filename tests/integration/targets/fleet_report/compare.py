@@ -20,7 +20,7 @@ def load(dest):
         entry.pop('observed_at')
     with open(os.path.join(dest, 'report.csv'), encoding='utf-8') as handle:
         rows = [dict(row, observed_at=None) for row in csv.DictReader(handle)]
-    cases = sorted((case.get('name'), case.find('failure') is not None)
+    cases = sorted((case.get('name'), case.find('failure') is not None or case.find('error') is not None)
                    for case in ET.parse(os.path.join(dest, 'report.xml')).iter('testcase'))
     return report, rows, cases
 
@@ -55,11 +55,16 @@ def gets(config):
 
 def broken(dest):
     report, _rows, cases = load(dest)
-    entry = report['environments'][0]
-    assert entry['environment'] == 'broken' and not entry['outcome']['observed'], entry['outcome']
-    assert entry['needs_action'][0] == 'NotObserved' and entry['outcome']['reason'], entry
-    assert cases == [('broken', True)], cases
-    print('ok: the environment not observed is a row: %s' % entry['outcome']['reason'])
+    entries = dict((entry['environment'], entry) for entry in report['environments'])
+    assert sorted(entries) == ['broken', 'untemplated-env'], sorted(entries)
+    for entry in entries.values():
+        assert not entry['outcome']['observed'] and entry['needs_action'] == ['NotObserved'], entry
+    assert entries['untemplated-env']['outcome']['reason'] == 'not_run', entries['untemplated-env']['outcome']
+    errors = [case.get('name') for case in ET.parse(os.path.join(dest, 'report.xml')).iter('testcase')
+              if case.find('error') is not None]
+    assert sorted(errors) == ['broken', 'untemplated-env'], errors
+    print('ok: the environments not observed are rows: %s' % ', '.join(
+        '%s (%s)' % (name, entry['outcome']['reason']) for name, entry in sorted(entries.items())))
 
 
 if __name__ == '__main__':

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # jama.connect.report as users run it: nine environments configured, then reported read only (the emulator's request
-# log holds only GETs), in check mode and not, whole and in three slices (the same report), an empty slice (a no-op)
-# and an environment it cannot observe (a row that says why, then the host fails); then a leak check of every file.
+# log holds only GETs), in check mode and not, whole and in three slices (the same report), an empty slice (a no-op),
+# an environment it cannot observe (a row that says why, then the host fails) and one whose task fails before it
+# observes (a row that says so); then a leak check of every file.
 source ../setup_jama/files/lib.sh
 
 WORK="$OUTPUT_DIR/report"
@@ -20,9 +21,11 @@ run_playbook jama.connect.configure "${VAULT[@]}" -e "work=$WORK"
 run_playbook jama.connect.report --check "${VAULT[@]}" -e "work=$WORK" -e "jama_connect_report_dir=$WORK/whole"
 "$PYTHON" compare.py gets "$CONFIG"
 grep -q "open file://$WORK/whole/report.html in a browser" "$LAST_LOG" || { echo "no path to the page"; exit 1; }
+"$PYTHON" "$SETUP_FILES/admin.py" --config "$CONFIG" DELETE /requests
 for slice in "r1,r4,r7" "r2,r5,r8" "r3,r6,r9"; do
     run_playbook jama.connect.report --limit "$slice" "${VAULT[@]}" -e "work=$WORK" -e "jama_connect_report_dir=$WORK/sliced"
 done
+"$PYTHON" compare.py gets "$CONFIG"
 "$PYTHON" compare.py same "$WORK/whole" "$WORK/sliced"
 
 INVENTORY_PATH="$PWD/empty.yml"

@@ -51,6 +51,12 @@ def _failed_test(env):
     env.emulator.jci('POST', '/api/v1/connectors/%d/test' % env.connector()['id'])
 
 
+def _deleted(env):
+    """The credential deleted in Jama behind JCI's back, and no test run since: JCI's last recorded test still passed,
+    and the report (which requests no token) sees it only in Jama's list."""
+    env.delete_credential(env.connector()['clientId'])
+
+
 def _stale(env):
     """Another credential written into the store by hand: the connector uses one the store no longer holds."""
     made = env.create_credential('copied-by-hand')
@@ -73,6 +79,7 @@ SCENARIOS = (
     ('missing-connector', {}, _missing),
     ('failed-test', {}, _failed_test),
     ('stale-store', {}, _stale),
+    ('credential-deleted', {}, _deleted),
 )
 
 
@@ -83,7 +90,7 @@ def observe(env, name, policy):
     engine = env.engine('report', environment=name, policy=policy)
     try:
         result = engine.run()
-        result.update(outcome=errors.success_outcome(result['changed']), observed=True)
+        result.update(outcome=errors.success_outcome(result['changed']), observed=True)  # as the action does
     except errors.JamaConnectError as error:
         result = dict(observed=False, **error.to_fail_json())
     result['report_facts'] = report_facts(params, engine, None)

@@ -19,6 +19,7 @@ import pytest
 
 from ansible_collections.jama.connect.plugins.action.fleet_report import build, fragment_name, write_atomically
 from ansible_collections.jama.connect.plugins.plugin_utils.fleet import dataset, views
+from ansible_collections.jama.connect.plugins.plugin_utils.fleet import page as page_module
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.policy import Policy
 from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.fleet_seed import observe, seed_fleet
 from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import Environment
@@ -33,7 +34,8 @@ EXPECTED = {
     'healthy': [], 'aged': [], 'orphan': ['Orphans'], 'foreign': ['ForeignCredentials'], 'due': ['RotationDue'],
     'expired': ['Ready', 'RotationDue', 'Expired'], 'unused': ['Unused'], 'slots-low': ['ForeignCredentials', 'SlotsLow'],
     'basic': ['Ready', 'BasicAuth'], 'missing-connector': ['Ready', 'ConnectorMissing'],
-    'failed-test': ['Ready', 'TestFailed', 'AuthErrorsInLog'], 'stale-store': ['Ready', 'StoreStale'],
+    'failed-test': ['Ready', 'TestFailed', 'AuthErrorsInLog', 'CredentialMissing'],
+    'stale-store': ['Ready', 'StoreStale'], 'credential-deleted': ['Ready', 'CredentialMissing'],
 }
 # CSV cells that prove each condition's own columns, per environment.
 CSV_CELLS = {
@@ -45,7 +47,8 @@ CSV_CELLS = {
     'missing-connector': {'connector_missing': 'true', 'authentication_type': 'N/A', 'last_test_result': 'N/A',
                           'auth_errors_logged': 'N/A'},
     'failed-test': {'test_failed': 'true', 'auth_errors_in_log': 'true', 'last_test_result': 'failed'},
-    'stale-store': {'store_stale': 'true'}, 'healthy': {'healthy': 'true', 'needs_action': 'none', 'ready': 'true',
+    'stale-store': {'store_stale': 'true', 'credential_missing': 'false'},
+    'credential-deleted': {'credential_missing': 'true', 'last_test_result': 'passed'}, 'healthy': {'healthy': 'true', 'needs_action': 'none', 'ready': 'true',
                                                         'last_test_result': 'passed', 'auth_errors_logged': '0'},
     'aged': {'healthy': 'true', 'rotation_due': 'false'},
 }
@@ -76,7 +79,7 @@ def test_a_seeded_fleet_shows_every_condition_in_all_four_views_and_no_secret(em
     entries = dict((entry['environment'], entry) for entry in report['environments'])
     assert sorted(entries) == sorted(EXPECTED)
     assert dict((name, entry['needs_action']) for name, entry in entries.items()) == EXPECTED
-    assert report['summary'] == {'environments': 12, 'healthy': 2, 'needs_action': 10}
+    assert report['summary'] == {'environments': 13, 'healthy': 2, 'needs_action': 11}
     assert report['policy'] is None and report['policy_varies'] is True and report['generated'] == '2026-12-06T12:00:00Z'
     assert entries['aged']['warnings'] and 'expires at' in entries['aged']['warnings'][0]
     assert entries['failed-test']['connector']['auth_errors'] and entries['basic']['owner'] == 'team-platform'
@@ -88,7 +91,7 @@ def test_a_seeded_fleet_shows_every_condition_in_all_four_views_and_no_secret(em
     rows = list(csv.DictReader(io.StringIO(files['report.csv'])))
     assert [column for column, _read in views.COLUMNS] == next(csv.reader(io.StringIO(files['report.csv'])))
     by_name = dict((row['environment'], row) for row in rows)
-    assert len(rows) == 12
+    assert len(rows) == 13
     for name, cells in CSV_CELLS.items():
         assert dict((key, by_name[name][key]) for key in cells) == cells, name
     assert by_name['orphan']['orphan_client_ids'] != 'N/A' and by_name['healthy']['orphan_client_ids'] == 'N/A'
@@ -101,7 +104,7 @@ def test_a_seeded_fleet_shows_every_condition_in_all_four_views_and_no_secret(em
     # JUnit: one case per environment, failing exactly where action is needed, naming the conditions and the fix.
     suite = ET.fromstring(files['report.xml'])
     cases = dict((case.get('name'), case) for case in suite.iter('testcase'))
-    assert sorted(cases) == sorted(EXPECTED) and suite.get('failures') == '10'
+    assert sorted(cases) == sorted(EXPECTED) and suite.get('failures') == '11' and suite.get('errors') == '0'
     for name, case in cases.items():
         failure = case.find('failure')
         assert (failure is not None) == bool(EXPECTED[name]), name
@@ -111,7 +114,7 @@ def test_a_seeded_fleet_shows_every_condition_in_all_four_views_and_no_secret(em
     # HTML: self-contained (no URL it could load), every environment and bad condition as a word.
     page = files['report.html']
     assert "default-src 'none'" in page and not re.search(r'(src|href)=', page)
-    assert page.count('<tr data-environment=') == 12 and page.count('<td data-sort=') == 12 * page.count('<th scope')
+    assert page.count('<tr data-environment=') == 13 and page.count('<td data-sort=') == 13 * page.count('<th scope')
     for name, kinds in EXPECTED.items():
         assert 'data-environment="%s"' % name in page
         for kind in kinds:
@@ -199,16 +202,18 @@ def test_who_acts_on_each_condition(kind, policy, owner):
     assert dataset.owner_of(kind, policy) == owner
 
 
-@pytest.mark.parametrize('environment, name', [
-    ('prod', 'prod.json'), ('jama-prod.eu', 'jama-prod.eu.json'), ('a/b c', 'a_b_c.json'), ('../x', '_.._x.json'),
-    ('.hidden', '_.hidden.json'),
-])
-def test_a_fragment_file_name_is_safe_whatever_the_environment_is_called(environment, name):
-    assert fragment_name(environment) == name and '/' not in fragment_name(environment)
+@pytest.mark.parametrize('first, second', [('prod/eu', 'prod_eu'), ('prod eu', 'prod_eu'), ('Prod', 'prod'),
+                                           ('../x', '.._x')])
+def test_a_fragment_file_name_is_safe_and_never_shared_by_two_environments(first, second):
+    names = [fragment_name(first), fragment_name(second)]
+    assert names[0] != names[1] and names[0].lower() != names[1].lower()
+    for name in names:
+        assert '/' not in name and not name.startswith('.') and name.endswith('.json')
 
 
 @pytest.mark.parametrize('value, text', [(None, 'N/A'), ([], 'N/A'), (True, 'true'), (False, 'false'),
-                                         (['a', 'b'], 'a;b'), (0, '0')])
+                                         (['a', 'b'], 'a;b'), (0, '0'), ('=HYPERLINK("x")', '\'=HYPERLINK("x")'),
+                                         ('-prod', "'-prod"), ('@team', "'@team"), ('a\x1bb', 'ab')])
 def test_csv_cells_follow_the_iam_credential_reports_conventions(value, text):
     assert views._text(value) == text  # pylint: disable=protected-access
 
@@ -218,3 +223,41 @@ def test_the_readme_lists_the_csv_columns_in_their_order():
         text = handle.read()
     listed = text.split('<!-- fleet-report-columns -->')[1].split('<!-- /fleet-report-columns -->')[0]
     assert re.findall(r'`([a-z_]+)`', re.sub(r'\([^)]*\)', '', listed)) == [column for column, _read in views.COLUMNS]
+
+
+def test_an_environment_refused_before_the_engine_ran_is_a_valid_row_without_its_url_password(tmp_path):
+    from ansible_collections.jama.connect.plugins.action.oauth_connector_reconcile import report_facts
+    facts = report_facts({'jama_url': 'https://admin:S3cret@jama.example.com/', 'jci': {'url': 'https://u:p@jci/'},
+                          'connector_name': 'c', 'service_user': 'jci_service', 'environment_name': 'prod'}, None, None)
+    assert facts['jama_url'] == 'https://jama.example.com/' and facts['jci_url'] == 'https://jci/'
+    entry = dataset.entry_of({'report_facts': facts, 'outcome': 'operator_must_act', 'reason': 'configuration',
+                              'msg': 'jama_url must not hold a user name or password', 'heals_on_next_run': False,
+                              'observed': False}, owner=42)
+    os.makedirs(str(tmp_path / 'environments'))
+    write_atomically(str(tmp_path / 'environments' / fragment_name('prod')), views.as_json(entry))
+    _paths, report = build(str(tmp_path), now=NOW)
+    with open(SCHEMA, encoding='utf-8') as handle:
+        jsonschema.validate(report, json.load(handle))
+    files = written(str(tmp_path))
+    assert report['policy_varies'] is False and entry['owner'] == '42'
+    assert not [name for name, text in files.items() if 'S3cret' in text]
+    suite = ET.fromstring(files['report.xml'])
+    assert suite.get('errors') == '1' and suite.find('.//error').get('message').startswith('not observed: ')
+
+
+def test_a_host_whose_task_failed_before_its_fragment_gets_a_row_and_check_mode_writes_nothing(tmp_path):
+    dest = str(tmp_path / 'report')
+    paths, report = build(dest, now=NOW, not_run=['prod'], write=False)
+    assert not os.path.exists(dest) and report['environments'][0]['needs_action'] == ['NotObserved']
+    paths, report = build(dest, now=NOW, not_run=['prod'])
+    entry = report['environments'][0]
+    assert entry['outcome']['reason'] == 'not_run' and os.path.exists(paths['report.html'])
+    assert os.listdir(os.path.join(dest, 'environments')) == [fragment_name('prod')]
+
+
+def test_control_characters_from_a_remote_system_leave_every_view_parseable(tmp_path):
+    entry = dataset.entry_of(dict(FAILED, observed=False, msg='JCI said \x1b[31mno\x1b[0m \x00 <&>'))
+    report = dataset.merged([entry], 'x')
+    ET.fromstring(views.as_junit(report))
+    page = page_module.as_html(report)
+    assert '\x1b' not in page and '\x00' not in page and '&lt;&amp;&gt;' in page
