@@ -88,11 +88,17 @@ step_build() {
 }
 
 step_browser() {
-    # The fleet report's page in Debian's Chromium (tests/browser/); its screenshots go to .work/test-artifacts.
-    local dir; dir="$(collection newest)" || return 1
+    # The fleet report's page in Debian's Chromium (tests/browser/); its screenshots go to .work/test-artifacts. Its
+    # own copy of the collection: in "finish" it runs beside lint, which syncs the newest copy meanwhile.
+    local work dir status
+    work="$(mktemp -d)"
+    dir="$(JAMA_CONNECT_WORK="$work" collection newest)" || return 1
     (cd tests/browser && JAMA_CONNECT_ARTIFACTS="$ROOT/.work/test-artifacts" \
         PYTHONPATH="$(dirname "$(dirname "$(dirname "$dir")")"):$ROOT/tests/browser" \
         "$ROOT/.venv/newest/bin/python" -m pytest -q -p no:cacheprovider .)
+    status=$?
+    rm -rf "$work"
+    return $status
 }
 
 step_leftovers() {

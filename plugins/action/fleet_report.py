@@ -26,8 +26,8 @@ FRAGMENTS = 'environments'
 # The four views, each a pure function of the merged report.
 # Shown at default verbosity, like the reconciler's one line per environment: where the page is.
 display = Display()
-VIEWS = (('report.json', views.as_json), ('report.csv', views.as_csv), ('report.html', page.as_html),
-         ('report.xml', views.as_junit))
+VIEWS = (('json', 'report.json', views.as_json), ('csv', 'report.csv', views.as_csv),
+         ('html', 'report.html', page.as_html), ('xml', 'report.xml', views.as_junit))
 
 
 def fragment_name(environment):
@@ -79,7 +79,7 @@ def write_fragment(dest, entry):
 
 
 def build(dest, now=None, not_run=(), write=True):
-    """The four views from every fragment in ``dest``: {file name: path} and the report. ``not_run``: the play's
+    """The four views from every fragment in ``dest``: {view (json, csv, html, xml): path} and the report. ``not_run``: the play's
     environments that wrote no fragment (their task failed before), each first written as a row that says so.
     ``write``: false in check mode (nothing is written; the result says what would be)."""
     generated = (now or datetime.datetime.now(datetime.timezone.utc)).strftime('%Y-%m-%dT%H:%M:%SZ')
@@ -93,10 +93,10 @@ def build(dest, now=None, not_run=(), write=True):
     written = {}
     if write:
         os.makedirs(dest, exist_ok=True)
-    for name, render in VIEWS:
-        written[name] = os.path.join(dest, name)
+    for key, name, render in VIEWS:
+        written[key] = os.path.join(dest, name)
         if write:
-            write_atomically(written[name], render(report))
+            write_atomically(written[key], render(report))
     return written, report
 
 
@@ -114,7 +114,7 @@ def views_of(dest, not_run, write):
     display.display('The fleet report of %d environment(s) (%d healthy, %d needing action): %s file://%s in a browser; '
                     'beside it report.json, report.csv and report.xml (JUnit)' % (
                         summary['environments'], summary['healthy'], summary['needs_action'],
-                        'open' if write else 'check mode wrote nothing; the page would be', written['report.html']))
+                        'open' if write else 'check mode wrote nothing; the page would be', written['html']))
     return {'files': written, 'summary': summary,
             'needs_action': [{'environment': entry['environment'], 'conditions': entry['needs_action']}
                              for entry in report['environments'] if entry['needs_action']]}

@@ -52,7 +52,7 @@ attributes:
     description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details: In check mode nothing is written; the result says what would be. The role's report tasks run with
-      C(check_mode: false), so C(jama.connect.report --check) still writes the report (it changes no system).
+      C(check_mode=false), so C(jama.connect.report --check) still writes the report (it changes no system).
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: none
@@ -122,15 +122,16 @@ environment:
         owner: {description: Who acts on it., type: str, returned: when it needs action}
         remediation: {description: The fix., type: str, returned: when it needs action}
 files:
-  description: The four views written, by file name.
+  description: The paths of the four views written (in check mode, where they would be).
   returned: without O(result)
   type: dict
   contains:
-    report.json: {description: The dataset (schema-versioned JSON)., type: str, returned: always}
-    report.csv: {description: One row per environment., type: str, returned: always}
-    report.html: {description: The self-contained page., type: str, returned: always}
-    report.xml: {description: JUnit, one test case per environment., type: str, returned: always}
-  sample: {report.json: /var/reports/jama/report.json, report.html: /var/reports/jama/report.html}
+    json: {description: "report.json, the dataset (schema-versioned).", type: str, returned: always}
+    csv: {description: "report.csv, one row per environment.", type: str, returned: always}
+    html: {description: "report.html, the self-contained page.", type: str, returned: always}
+    xml: {description: "report.xml, JUnit: one test case per environment.", type: str, returned: always}
+  sample: {json: /var/reports/jama/report.json, csv: /var/reports/jama/report.csv, html: /var/reports/jama/report.html,
+           xml: /var/reports/jama/report.xml}
 summary:
   description: How many environments the report holds, are healthy and need action.
   returned: without O(result)

@@ -18,6 +18,7 @@ def escape(text):
     """Escaped for HTML, without the characters XML does not allow."""
     return html_escape(printable(text))
 
+
 STYLE = """
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:1.5em;color:#1d2330;background:#fff}
 h1{font-size:1.4em;margin:0 0 .3em}#summary{font-size:1.1em;margin:.2em 0 .8em}

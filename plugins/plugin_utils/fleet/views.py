@@ -109,9 +109,8 @@ def as_junit(report):
     suite = ET.SubElement(suites, 'testsuite', name='jama.connect.report', skipped='0',
                           timestamp=str(report['generated']), **counts)
     for entry in report['environments']:
-        case = ET.SubElement(suite, 'testcase', classname='jama.connect.report.%s' % printable(entry['connector_name']
-                                                                                              or 'connector'),
-                             name=printable(entry['environment']), time='0')
+        classname = 'jama.connect.report.%s' % printable(entry['connector_name'] or 'connector')
+        case = ET.SubElement(suite, 'testcase', classname=classname, name=printable(entry['environment']), time='0')
         if not entry['outcome']['observed']:
             # Not observed: the test could not run, an error in JUnit's words (a failure is a test that ran and failed).
             error = ET.SubElement(case, 'error', type=printable(entry['outcome']['reason']),

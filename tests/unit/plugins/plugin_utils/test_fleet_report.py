@@ -48,8 +48,9 @@ CSV_CELLS = {
                           'auth_errors_logged': 'N/A'},
     'failed-test': {'test_failed': 'true', 'auth_errors_in_log': 'true', 'last_test_result': 'failed'},
     'stale-store': {'store_stale': 'true', 'credential_missing': 'false'},
-    'credential-deleted': {'credential_missing': 'true', 'last_test_result': 'passed'}, 'healthy': {'healthy': 'true', 'needs_action': 'none', 'ready': 'true',
-                                                        'last_test_result': 'passed', 'auth_errors_logged': '0'},
+    'credential-deleted': {'credential_missing': 'true', 'last_test_result': 'passed'},
+    'healthy': {'healthy': 'true', 'needs_action': 'none', 'ready': 'true', 'last_test_result': 'passed',
+                'auth_errors_logged': '0'},
     'aged': {'healthy': 'true', 'rotation_due': 'false'},
 }
 
@@ -251,7 +252,7 @@ def test_a_host_whose_task_failed_before_its_fragment_gets_a_row_and_check_mode_
     assert not os.path.exists(dest) and report['environments'][0]['needs_action'] == ['NotObserved']
     paths, report = build(dest, now=NOW, not_run=['prod'])
     entry = report['environments'][0]
-    assert entry['outcome']['reason'] == 'not_run' and os.path.exists(paths['report.html'])
+    assert entry['outcome']['reason'] == 'not_run' and os.path.exists(paths['html'])
     assert os.listdir(os.path.join(dest, 'environments')) == [fragment_name('prod')]
 
 
