@@ -58,7 +58,7 @@ def broken(dest):
     entries = dict((entry['environment'], entry) for entry in report['environments'])
     assert sorted(entries) == ['broken', 'untemplated-env'], sorted(entries)
     for entry in entries.values():
-        assert not entry['outcome']['observed'] and entry['needs_action'] == ['NotObserved'], entry
+        assert not entry['outcome']['observed'] and entry['needs_action'][0] == 'NotObserved', entry
     assert entries['untemplated-env']['outcome']['reason'] == 'not_run', entries['untemplated-env']['outcome']
     errors = [case.get('name') for case in ET.parse(os.path.join(dest, 'report.xml')).iter('testcase')
               if case.find('error') is not None]
