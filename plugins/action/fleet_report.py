@@ -107,13 +107,19 @@ def fragment_of(dest, given, owner, write):
     return {'fragment': path, 'environment': entry}
 
 
-def views_of(dest, not_run, write):
-    """The four views built, and the page's path said at default verbosity."""
+def views_of(dest, not_run, write, this_play=None):
+    """The four views built, and the page's path said at default verbosity. ``this_play``: the environments of this
+    run, so the line says how many rows come from earlier runs or other slices (fragments in the directory)."""
     written, report = build(dest, not_run=not_run, write=write)
     summary = report['summary']
-    display.display('The fleet report of %d environment(s) (%d healthy, %d needing action): %s file://%s in a browser; '
-                    'beside it report.json, report.csv and report.xml (JUnit)' % (
+    earlier = [] if this_play is None else sorted(
+        entry['environment'] for entry in report['environments'] if entry['environment'] not in set(this_play))
+    display.display('The fleet report of %d environment(s) (%d healthy, %d needing action%s)%s: %s file://%s in a '
+                    'browser; beside it report.json, report.csv and report.xml (JUnit)' % (
                         summary['environments'], summary['healthy'], summary['needs_action'],
+                        ', %d not observed' % summary['not_observed'] if summary['not_observed'] else '',
+                        ', %d of them from earlier runs or other slices (%s; see when each was observed)'
+                        % (len(earlier), ', '.join(earlier)) if earlier else '',
                         'open' if write else 'check mode wrote nothing; the page would be', written['html']))
     return {'files': written, 'summary': summary,
             'needs_action': [{'environment': entry['environment'], 'conditions': entry['needs_action']}
@@ -124,7 +130,7 @@ class ActionModule(ActionBase):
 
     TRANSFERS_FILES = False
     _requires_connection = False
-    _VALID_ARGS = frozenset(('dest', 'result', 'owner', 'not_run'))
+    _VALID_ARGS = frozenset(('dest', 'result', 'owner', 'not_run', 'play_hosts'))
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
@@ -147,7 +153,8 @@ class ActionModule(ActionBase):
             if given is not None:
                 result.update(fragment_of(dest, given, args.get('owner'), write))
             else:
-                result.update(views_of(dest, self._environments(args.get('not_run'), task_vars), write))
+                this_play = self._environments(args.get('play_hosts'), task_vars) if 'play_hosts' in args else None
+                result.update(views_of(dest, self._environments(args.get('not_run'), task_vars), write, this_play))
         except (OSError, BadFragment) as error:
             result.update(failed=True, msg='the report could not be written to %s (dest): %s' % (dest, error),
                           reason='report_not_written', heals_on_next_run=False, outcome='operator_must_act')

@@ -47,6 +47,12 @@ options:
         C(oauth_connector_environment) or, without one, the host's name.
     type: list
     elements: str
+  play_hosts:
+    description:
+      - Without O(result), the hosts of this run (the role passes C(ansible_play_hosts_all)), so the line it prints
+        says which rows come from earlier runs or other slices (fragments already in O(dest)).
+    type: list
+    elements: str
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying target.

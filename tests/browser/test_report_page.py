@@ -33,9 +33,11 @@ def test_the_page_of_a_fleet_with_every_condition(browser, emulator, tmp_path):
         for kind in entry['needs_action']:
             chip = row.locator('[data-condition="%s"]' % kind)
             assert chip.is_visible() and chip.inner_text() == kind
-        assert ('Needs action' in text) == bool(entry['needs_action']) and ('Healthy' in text) != bool(entry['needs_action'])
+        badge = 'Healthy' if entry['healthy'] else 'Not observed' if not entry['outcome']['observed'] else 'Needs action'
+        assert row.locator('.badge').inner_text() == badge
     summary = report['summary']
-    assert page.locator('#needs-action').inner_text() == str(summary['needs_action']) == '11'
+    assert page.locator('#needs-action').inner_text() == str(summary['needs_action']) == '12'
+    assert page.locator('#not-observed').inner_text() == '1'
     assert page.locator('#healthy').inner_text() == str(summary['healthy']) == '2'
     # Sorting: by age, descending after two clicks; by environment, back to names.
     age = page.locator('th[data-key="age"] button')

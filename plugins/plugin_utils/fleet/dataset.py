@@ -49,19 +49,22 @@ def entry_of(result, owner=None):
     """One environment's entry from its report-flow result (a failed one too: its row then says why it was not
     observed, and whether the next run heals that)."""
     facts = result.get('report_facts') or {}
-    status = result.get('status') or {}
+    owner = str(owner) if owner not in (None, '') else None
+    outcome = _outcome(result)
+    # What a run that could not observe the environment saw is not the environment's state: its one condition is
+    # NotObserved, and every other is unknown (N/A), never a guess.
+    status = (result.get('status') or {}) if outcome['observed'] else {}
     policy = facts.get('policy')
     conditions = [_condition(entry, policy or {}) for entry in status.get('conditions') or []]
-    outcome = _outcome(result)
     if not outcome['observed']:
-        conditions.insert(0, _not_observed(result))
+        conditions.insert(0, _not_observed(result, owner))
     bad = [entry['type'] for entry in conditions if _is_bad(entry)]
     keys = ('environment', 'jama_url', 'jci_url', 'connector_name', 'service_user', 'store')
     entry = dict((key, facts.get(key)) for key in keys)
     entry.update({
-        'owner': str(owner) if owner not in (None, '') else None, 'observed_at': _observed_at(status), 'policy': policy, 'outcome': outcome,
-        'healthy': not bad, 'needs_action': bad, 'connector': _connector(result),
-        'credential': _credential(result, status),
+        'owner': owner, 'observed_at': _observed_at(status), 'policy': policy, 'outcome': outcome,
+        'healthy': not bad, 'needs_action': bad, 'connector': _connector(result if outcome['observed'] else {}),
+        'credential': _credential(result if outcome['observed'] else {}, status),
         'slots': {'used': status.get('slots_used'), 'limit': CREDENTIALS_PER_USER},
         'inventory': _inventory(status.get('inventory')), 'conditions': conditions,
         'warnings': list(status.get('warnings') or []),
@@ -79,12 +82,18 @@ def _outcome(result):
             'heals_on_next_run': result.get('heals_on_next_run')}
 
 
-def _not_observed(result):
-    """The condition of an environment the report could not observe: the failure's words, and who acts."""
+def _not_observed(result, owner):
+    """The condition of an environment the report could not observe: the failure's words (its fix said once, as the
+    remediation), whether the next run heals it, and who acts."""
+    message = result.get('msg') or 'the report could not observe this environment'
+    hint = result.get('hint')
+    if hint and message.endswith('. Fix: %s' % hint):
+        message = message[:-len('. Fix: %s' % hint)]
+    heals = result.get('heals_on_next_run')
     return {'type': NOT_OBSERVED, 'status': True, 'reason': result.get('reason') or 'failed',
-            'message': result.get('msg') or 'the report could not observe this environment',
-            'remediation': result.get('hint') or 'read the message, fix its cause and run the report again',
-            'owner': 'the next run' if result.get('heals_on_next_run') else OWNERS[NOT_OBSERVED]}
+            'message': '%s (%s)' % (message, 'the next run heals it' if heals else 'a person must act'),
+            'remediation': hint or 'read the message, fix its cause and run the report again',
+            'owner': 'the next run' if heals else owner or OWNERS[NOT_OBSERVED]}
 
 
 def _is_bad(entry):
@@ -106,10 +115,11 @@ def _observed_at(status):
 
 
 def _connector(result):
+    """The connector as the report read it; ``exists`` None when the environment was not observed."""
     connector = result.get('connector') or {}
     test = result.get('jci_test') or {}
     recorded = test.get('success')
-    return {'exists': bool(connector), 'authentication_type': connector.get('authentication_type'),
+    return {'exists': bool(connector) if result else None, 'authentication_type': connector.get('authentication_type'),
             'client_id': connector.get('client_id'), 'url': connector.get('url'),
             'last_test': {'time': _iso(test.get('recorded_at')),
                           'result': None if recorded is None else ('passed' if recorded else 'failed'),
@@ -150,9 +160,11 @@ def merged(entries, generated):
     policies = [entry.get('policy') for entry in entries]
     same = all(policy == policies[0] for policy in policies) if policies else True
     healthy = len([entry for entry in entries if entry['healthy']])
+    unseen = len([entry for entry in entries if not entry['outcome']['observed']])
     return {'schema': SCHEMA, 'schema_version': SCHEMA_VERSION, 'generated': generated,
             'policy': policies[0] if policies and same else None, 'policy_varies': not same,
-            'summary': {'environments': len(entries), 'healthy': healthy, 'needs_action': len(entries) - healthy},
+            'summary': {'environments': len(entries), 'healthy': healthy, 'needs_action': len(entries) - healthy,
+                        'not_observed': unseen},
             'environments': entries}
 
 

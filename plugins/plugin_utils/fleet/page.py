@@ -31,7 +31,7 @@ padding:.05em .6em;font-weight:600;white-space:nowrap}.badge.ok{background:#dafb
 .badge.bad{background:#ffebe9;color:#b42318}.chip.bad{background:#ffebe9;color:#b42318;margin:0 .2em .2em 0}
 .chip.na{background:#eef0f3;color:#555e6b}ul.fixes{margin:.3em 0 0 1.1em;padding:0;font-size:.92em}
 .sub{color:#555e6b;font-size:.9em}code{font-size:.92em}label{display:inline-block;margin:.2em 0 .8em}
-.warn{color:#8a5300;font-size:.92em;margin-top:.2em}footer{margin-top:1em;color:#555e6b;font-size:.9em}
+.warn{color:#8a5300;font-size:.92em;margin-top:.2em}.t{white-space:nowrap}footer{margin-top:1em;color:#555e6b;font-size:.9em}
 """
 
 SCRIPT = """
@@ -39,13 +39,16 @@ SCRIPT = """
   var table = document.getElementById('fleet'), body = table.tBodies[0];
   var heads = table.tHead.rows[0].cells, box = document.getElementById('needs-action-only');
   var shown = document.getElementById('shown');
+  // The filter works only with script: without it the page shows every row and no control that does nothing.
+  document.getElementById('filter').hidden = false;
   function key(row, i) { return row.cells[i].getAttribute('data-sort') || ''; }
-  function compare(a, b) {
+  // Unknown values (N/A) sort last both ways.
+  function compare(a, b, up) {
     if (a === b) { return 0; }
     if (a === '') { return 1; }
     if (b === '') { return -1; }
-    var x = Number(a), y = Number(b);
-    return (!isNaN(x) && !isNaN(y)) ? x - y : a.localeCompare(b);
+    var x = Number(a), y = Number(b), c = (!isNaN(x) && !isNaN(y)) ? x - y : a.localeCompare(b);
+    return up ? c : -c;
   }
   Array.prototype.forEach.call(heads, function (th, i) {
     th.querySelector('button').addEventListener('click', function () {
@@ -53,7 +56,7 @@ SCRIPT = """
       Array.prototype.forEach.call(heads, function (h) { h.setAttribute('aria-sort', 'none'); });
       th.setAttribute('aria-sort', up ? 'ascending' : 'descending');
       var rows = Array.prototype.slice.call(body.rows);
-      rows.sort(function (a, b) { var c = compare(key(a, i), key(b, i)); return up ? c : -c; });
+      rows.sort(function (a, b) { return compare(key(a, i), key(b, i), up); });
       rows.forEach(function (row) { body.appendChild(row); });
     });
   });
@@ -71,7 +74,7 @@ SCRIPT = """
 POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'none'; connect-src 'none'"
 HEADERS = (('environment', 'Environment'), ('health', 'Health'), ('conditions', 'Needs action (owner, fix)'),
            ('credential', 'Credential'), ('age', 'Age (days)'), ('last_used', 'Last used'),
-           ('renewal', 'Rotation due'), ('connector', 'Connector'), ('test', 'Last JCI test'),
+           ('renewal', 'Rotation due'), ('connector', 'Connector auth'), ('test', 'Last JCI test'),
            ('auth_errors', 'Auth errors'), ('slots', 'Slots'), ('observed', 'Observed'))
 
 
@@ -84,6 +87,11 @@ def _cell(text, sort=None, html=None):
     sort = text if sort is None else sort
     shown = html if html is not None else escape(str(_na(text)))
     return '<td data-sort="%s">%s</td>' % (escape('' if sort is None else str(sort)), shown)
+
+
+def _time(value):
+    """A time cell that does not break at the date's hyphens."""
+    return _cell(None, value or '', '<span class="t">%s</span>' % escape(_na(value)))
 
 
 def _health(entry):
@@ -126,7 +134,7 @@ def _test(entry):
         return _cell('none recorded' if entry['connector']['exists'] else None, '')
     word = '<span class="%s">%s</span>' % ('ok-text' if last['result'] == 'passed' else 'bad-text', last['result'])
     return _cell(None, '%s %s' % (last['result'], last['time']),
-                 '%s <span class="sub">%s</span>' % (word, escape(str(_na(last['time'])))))
+                 '%s <span class="sub t">%s</span>' % (word, escape(str(_na(last['time'])))))
 
 
 def row(entry):
@@ -138,13 +146,13 @@ def row(entry):
         _cell(None, entry['environment'], escape(str(entry['environment'])) + owner),
         _health(entry), _conditions(entry),
         _cell(None, credential['client_id'] or '', '<code>%s</code>' % escape(str(_na(credential['client_id'])))),
-        _cell(credential['age_days']), _cell(credential['last_used']), _cell(credential['renewal_time']),
+        _cell(credential['age_days']), _time(credential['last_used']), _time(credential['renewal_time']),
         _connector(entry), _test(entry),
         _cell(len(errors) if entry['connector']['exists'] else None, len(errors) if entry['connector']['exists'] else '',
               '<span class="bad-text">%d</span>' % len(errors) if errors else None),
         _cell('%s of %s' % (slots['used'], slots['limit']) if slots['used'] is not None else None,
               slots['used'] if slots['used'] is not None else ''),
-        _cell(entry['observed_at']),
+        _time(entry['observed_at']),
     ]
     return '<tr data-environment="%s" data-needs-action="%s">%s</tr>' % (
         escape(str(entry['environment'])), 'true' if entry['needs_action'] else 'false', ''.join(cells))
@@ -162,12 +170,13 @@ def as_html(report):
             '<header><h1>Jama Connect OAuth connectors: fleet report</h1>'
             '<p id="summary"><span class="count" id="total">%d</span> environment(s): '
             '<span class="count ok-text" id="healthy">%d</span> healthy, '
-            '<span class="count bad-text" id="needs-action">%d</span> needing action. Generated <time>%s</time>.</p>'
-            '<label><input type="checkbox" id="needs-action-only"> Show only environments that need action '
-            '(<span id="shown">%d</span> shown)</label></header>'
+            '<span class="count bad-text" id="needs-action">%d</span> needing action (of which '
+            '<span class="count" id="not-observed">%d</span> not observed). Generated <time>%s</time>.</p>'
+            '<label id="filter" hidden><input type="checkbox" id="needs-action-only"> Show only environments that need '
+            'action (<span id="shown">%d</span> shown)</label></header>'
             '<table id="fleet"><thead><tr>%s</tr></thead><tbody>%s</tbody></table>'
             '<footer>Conditions: %s. Report schema %s v%s. Times are UTC (ISO 8601), by Jama\'s clock where observed.'
             '</footer><script>%s</script></body></html>\n') % (
         POLICY, STYLE, summary['environments'], summary['healthy'], summary['needs_action'],
-        escape(str(report['generated'])), summary['environments'], heads, rows,
+        summary.get('not_observed', 0), escape(str(report['generated'])), summary['environments'], heads, rows,
         escape(', '.join(CONDITION_TYPES)), escape(report['schema']), report['schema_version'], SCRIPT)

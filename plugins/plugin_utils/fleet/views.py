@@ -21,10 +21,13 @@ NA = 'N/A'
 
 
 def _text(value):
-    """A cell in the IAM credential report's style: N/A where unknown, true/false, lists joined by ';'. Text a
-    spreadsheet would run as a formula (from the inventory or a remote system) is quoted with a leading '."""
-    if value is None or value == []:
+    """A cell in the IAM credential report's style: N/A where unknown, ``none`` for a list that was read and is
+    empty, true/false, lists joined by ';'. Text a spreadsheet would run as a formula (from the inventory or a remote
+    system) is quoted with a leading '."""
+    if value is None:
         return NA
+    if value == []:
+        return 'none'
     if isinstance(value, bool):
         return 'true' if value else 'false'
     if isinstance(value, list):
@@ -51,8 +54,9 @@ COLUMNS = (
     ('owner', lambda e: e['owner']),
     ('observed_at', lambda e: e['observed_at']),
     ('healthy', lambda e: e['healthy']),
-    ('needs_action', lambda e: e['needs_action'] or 'none'),
+    ('needs_action', lambda e: e['needs_action']),
     ('outcome', lambda e: 'observed' if e['outcome']['observed'] else e['outcome']['reason']),
+    ('heals_on_next_run', lambda e: e['outcome']['heals_on_next_run']),
     ('jama_url', lambda e: e['jama_url']),
     ('jci_url', lambda e: e['jci_url']),
     ('connector', lambda e: e['connector_name']),
@@ -74,7 +78,7 @@ COLUMNS = (
     ('orphan_client_ids', lambda e: _inventory(e, 'orphan')),
     ('foreign_client_ids', lambda e: _inventory(e, 'foreign')),
     ('store', lambda e: e['store']),
-    ('warnings', lambda e: e['warnings']),
+    ('warnings', lambda e: e['warnings'] if e['outcome']['observed'] else None),
 ) + tuple((snake(kind), lambda e, kind=kind: cell(e, kind)) for kind in CONDITION_TYPES)
 
 
@@ -96,6 +100,8 @@ def failure_text(entry):
     bad = [item for item in entry['conditions'] if item['type'] in entry['needs_action']]
     lines = ['%s: %s (owner: %s; fix: %s)' % (item['type'], item['message'], item.get('owner'), item.get('remediation'))
              for item in bad]
+    if entry['owner']:
+        lines.insert(0, 'environment owner: %s' % entry['owner'])
     return printable('\n'.join(lines))
 
 
@@ -109,8 +115,11 @@ def as_junit(report):
     suite = ET.SubElement(suites, 'testsuite', name='jama.connect.report', skipped='0',
                           timestamp=str(report['generated']), **counts)
     for entry in report['environments']:
-        classname = 'jama.connect.report.%s' % printable(entry['connector_name'] or 'connector')
-        case = ET.SubElement(suite, 'testcase', classname=classname, name=printable(entry['environment']), time='0')
+        case = ET.SubElement(suite, 'testcase', classname='jama.connect.report', name=printable(entry['environment']),
+                             time='0')
+        if entry['owner']:
+            # CI routes a failure to the team that owns the environment.
+            ET.SubElement(ET.SubElement(case, 'properties'), 'property', name='owner', value=printable(entry['owner']))
         if not entry['outcome']['observed']:
             # Not observed: the test could not run, an error in JUnit's words (a failure is a test that ran and failed).
             error = ET.SubElement(case, 'error', type=printable(entry['outcome']['reason']),

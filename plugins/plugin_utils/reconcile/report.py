@@ -27,7 +27,7 @@ def result(settings, journal, evidence, status_of=None):
 
 def verdict(settings, journal, answer):
     if settings.flow == 'report':
-        return 'observed (read only), %s' % ('needs action' if needs_action(answer.get('status') or {}) else 'healthy')
+        return 'observed (read only)'
     if journal.dry_run:
         planned = journal.count(PLANNED)
         return 'check mode, %d change(s) planned' % planned if journal.anything_changed else 'check mode, no change needed'
@@ -58,7 +58,7 @@ def headline(settings, journal, answer):
         parts.append('to delete by hand in Jama: %s' % ', '.join(answer['to_delete_by_hand']))
     bad = needs_action(answer.get('status') or {})
     parts.extend(lifecycle_part(answer.get('status') or {}, bad))
-    if journal.entries or bad:
+    if (journal.entries or bad) and settings.flow != 'report':  # the report's page says why and how to fix it
         parts.append('-v lists each step' if not bad else '-v says why and how to fix it')
     return '%s: %s' % (settings.environment, ', '.join(parts))
 

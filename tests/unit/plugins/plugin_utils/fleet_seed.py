@@ -57,6 +57,11 @@ def _deleted(env):
     env.delete_credential(env.connector()['clientId'])
 
 
+def _jci_down(env):
+    """JCI answers the report's first call with a 500: the environment is not observed (the next run heals it)."""
+    env.emulator.fault(kind='status', system='jci', operation='listConnectors', status=500, count=1)
+
+
 def _stale(env):
     """Another credential written into the store by hand: the connector uses one the store no longer holds."""
     made = env.create_credential('copied-by-hand')
@@ -80,6 +85,7 @@ SCENARIOS = (
     ('failed-test', {}, _failed_test),
     ('stale-store', {}, _stale),
     ('credential-deleted', {}, _deleted),
+    ('jci-down', {}, _jci_down),
 )
 
 

@@ -36,6 +36,7 @@ EXPECTED = {
     'basic': ['Ready', 'BasicAuth'], 'missing-connector': ['Ready', 'ConnectorMissing'],
     'failed-test': ['Ready', 'TestFailed', 'AuthErrorsInLog', 'CredentialMissing'],
     'stale-store': ['Ready', 'StoreStale'], 'credential-deleted': ['Ready', 'CredentialMissing'],
+    'jci-down': ['NotObserved'],
 }
 # CSV cells that prove each condition's own columns, per environment.
 CSV_CELLS = {
@@ -49,6 +50,8 @@ CSV_CELLS = {
     'failed-test': {'test_failed': 'true', 'auth_errors_in_log': 'true', 'last_test_result': 'failed'},
     'stale-store': {'store_stale': 'true', 'credential_missing': 'false'},
     'credential-deleted': {'credential_missing': 'true', 'last_test_result': 'passed'},
+    'jci-down': {'outcome': 'server_error', 'heals_on_next_run': 'true', 'ready': 'N/A', 'authentication_type': 'N/A',
+                 'orphan_client_ids': 'N/A', 'warnings': 'N/A'},
     'healthy': {'healthy': 'true', 'needs_action': 'none', 'ready': 'true', 'last_test_result': 'passed',
                 'auth_errors_logged': '0'},
     'aged': {'healthy': 'true', 'rotation_due': 'false'},
@@ -80,7 +83,7 @@ def test_a_seeded_fleet_shows_every_condition_in_all_four_views_and_no_secret(em
     entries = dict((entry['environment'], entry) for entry in report['environments'])
     assert sorted(entries) == sorted(EXPECTED)
     assert dict((name, entry['needs_action']) for name, entry in entries.items()) == EXPECTED
-    assert report['summary'] == {'environments': 13, 'healthy': 2, 'needs_action': 11}
+    assert report['summary'] == {'environments': 14, 'healthy': 2, 'needs_action': 12, 'not_observed': 1}
     assert report['policy'] is None and report['policy_varies'] is True and report['generated'] == '2026-12-06T12:00:00Z'
     assert entries['aged']['warnings'] and 'expires at' in entries['aged']['warnings'][0]
     assert entries['failed-test']['connector']['auth_errors'] and entries['basic']['owner'] == 'team-platform'
@@ -92,10 +95,10 @@ def test_a_seeded_fleet_shows_every_condition_in_all_four_views_and_no_secret(em
     rows = list(csv.DictReader(io.StringIO(files['report.csv'])))
     assert [column for column, _read in views.COLUMNS] == next(csv.reader(io.StringIO(files['report.csv'])))
     by_name = dict((row['environment'], row) for row in rows)
-    assert len(rows) == 13
+    assert len(rows) == 14
     for name, cells in CSV_CELLS.items():
         assert dict((key, by_name[name][key]) for key in cells) == cells, name
-    assert by_name['orphan']['orphan_client_ids'] != 'N/A' and by_name['healthy']['orphan_client_ids'] == 'N/A'
+    assert by_name['orphan']['orphan_client_ids'] != 'N/A' and by_name['healthy']['orphan_client_ids'] == 'none'
     # Every column carries a value for some environment of the fleet: none is always N/A.
     assert [column for column, _read in views.COLUMNS if all(row[column] == 'N/A' for row in rows)] == []
     for row in rows:
@@ -105,21 +108,22 @@ def test_a_seeded_fleet_shows_every_condition_in_all_four_views_and_no_secret(em
     # JUnit: one case per environment, failing exactly where action is needed, naming the conditions and the fix.
     suite = ET.fromstring(files['report.xml'])
     cases = dict((case.get('name'), case) for case in suite.iter('testcase'))
-    assert sorted(cases) == sorted(EXPECTED) and suite.get('failures') == '11' and suite.get('errors') == '0'
+    assert sorted(cases) == sorted(EXPECTED) and suite.get('failures') == '11' and suite.get('errors') == '1'
     for name, case in cases.items():
-        failure = case.find('failure')
+        failure = case.find('error' if name == 'jci-down' else 'failure')
         assert (failure is not None) == bool(EXPECTED[name]), name
-        if failure is not None:
+        if failure is not None and name != 'jci-down':
             assert failure.get('message') == 'needs action: %s' % ', '.join(EXPECTED[name])
             assert 'owner:' in failure.text and 'fix:' in failure.text
     # HTML: self-contained (no URL it could load), every environment and bad condition as a word.
     page = files['report.html']
     assert "default-src 'none'" in page and not re.search(r'(src|href)=', page)
-    assert page.count('<tr data-environment=') == 13 and page.count('<td data-sort=') == 13 * page.count('<th scope')
+    assert page.count('<tr data-environment=') == 14 and page.count('<td data-sort=') == 14 * page.count('<th scope')
     for name, kinds in EXPECTED.items():
         assert 'data-environment="%s"' % name in page
         for kind in kinds:
             assert 'data-condition="%s"' % kind in page
+    assert 'Not observed' in page and 'the next run heals it' in page
     # No secret, token or password in any file written.
     for path, text in [(name, files[name]) for name in files] + [
             (name, open(os.path.join(dest, 'environments', name), encoding='utf-8').read())
@@ -170,7 +174,7 @@ def test_slices_of_a_fleet_make_the_same_report_as_one_run(emulator, tmp_path):
 
 def test_an_empty_directory_makes_an_empty_report(tmp_path):
     _paths, report = build(str(tmp_path), now=NOW)
-    assert report['summary'] == {'environments': 0, 'healthy': 0, 'needs_action': 0}
+    assert report['summary'] == {'environments': 0, 'healthy': 0, 'needs_action': 0, 'not_observed': 0}
     assert ET.fromstring(written(str(tmp_path))['report.xml']).get('tests') == '0'
 
 
@@ -189,6 +193,8 @@ def test_an_environment_that_was_not_observed_is_a_row_that_says_why():
     row = dict(zip([column for column, _read in views.COLUMNS],
                    next(csv.reader(io.StringIO(views.as_csv(dataset.merged([entry], 'x')).splitlines()[1])))))
     assert row['outcome'] == 'transport' and row['healthy'] == 'false' and row['client_id'] == 'N/A'
+    assert row['heals_on_next_run'] == 'true' and row['ready'] == 'N/A' and row['test_failed'] == 'N/A'
+    assert entry['connector']['exists'] is None and 'the next run heals it' in entry['conditions'][0]['message']
 
 
 @pytest.mark.parametrize('kind, policy, owner', [
@@ -212,7 +218,7 @@ def test_a_fragment_file_name_is_safe_and_never_shared_by_two_environments(first
         assert '/' not in name and not name.startswith('.') and name.endswith('.json')
 
 
-@pytest.mark.parametrize('value, text', [(None, 'N/A'), ([], 'N/A'), (True, 'true'), (False, 'false'),
+@pytest.mark.parametrize('value, text', [(None, 'N/A'), ([], 'none'), (True, 'true'), (False, 'false'),
                                          (['a', 'b'], 'a;b'), (0, '0'), ('=HYPERLINK("x")', '\'=HYPERLINK("x")'),
                                          ('-prod', "'-prod"), ('@team', "'@team"), ('a\x1bb', 'ab')])
 def test_csv_cells_follow_the_iam_credential_reports_conventions(value, text):
