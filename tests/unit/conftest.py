@@ -6,7 +6,7 @@ EMULATOR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__
 if EMULATOR not in sys.path:
     sys.path.insert(0, EMULATOR)
 
-pytest_plugins = ['jamaemu.pytest_plugin']
+pytest_plugins = ['jamaemu.pytest_plugin', 'ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.openbao']
 
 # make test runs the unit tests on both ansible-core versions side by side, and the fault suite is most of their
 # time (about two minutes each). Its cases prove the engine's healing, which does not depend on the ansible-core

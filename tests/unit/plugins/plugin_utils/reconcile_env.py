@@ -24,6 +24,7 @@ from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.engine impo
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import Settings, marker
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller import ControllerStore
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller_sink import ControllerSink, sink_options
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.hashi_vault import HashiVaultStore
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file import VaultFileError, VaultStore
 from ansible_collections.jama.connect.tests.unit.plugins.awx_render import render
 
@@ -53,6 +54,8 @@ class Hooks:
         self.kill_after_call = None
         self.fail_write = None
         self.kill_after_write = None
+        # For the Vault store: the write is done, then its answer is lost (the server acted, the run does not know).
+        self.drop_after_write = None
         # For the controller store: called with the write's number just before it (another job acting meanwhile).
         self.before_write = None
 
@@ -82,6 +85,23 @@ class HookedVault(VaultStore):
         written = super(HookedVault, self).write(updates, remove)
         if self.hooks.kill_after_write == self.hooks.writes:
             raise Killed('after vault write %d' % self.hooks.writes)
+        return written
+
+
+class HookedHashiVault(HashiVaultStore):
+    hooks = None
+
+    def write(self, updates, remove=()):
+        self.hooks.writes += 1
+        if self.hooks.fail_write == self.hooks.writes:
+            raise errors.TransportError('the Vault server could not be reached (injected)')
+        if self.hooks.before_write is not None:
+            self.hooks.before_write(self.hooks.writes)
+        written = super(HookedHashiVault, self).write(updates, remove)
+        if self.hooks.kill_after_write == self.hooks.writes:
+            raise Killed('after Vault write %d' % self.hooks.writes)
+        if self.hooks.drop_after_write == self.hooks.writes:
+            raise errors.TransportError('the answer of the Vault server was lost (injected)')
         return written
 
 
@@ -122,13 +142,19 @@ class Environment:
     values injected into each run the way the controller injects them into a job), or 'mirror' (the vault file,
     with a copy of its current credential in a controller credential)."""
 
-    def __init__(self, emulator, tmp_path, store='vault', **settings):
+    def __init__(self, emulator, tmp_path, store='vault', openbao=None, **settings):
         self.emulator = emulator
         self.store = store
+        # For the 'openbao' store: the server, this environment's secret path and a token with the documented policy.
+        self.openbao = openbao
+        if store == 'openbao':
+            self.bao_path, self.bao_token = openbao.place()
         self.tmp_path = tmp_path
         self.vault_path = str(tmp_path / 'jama_credential.vault.yml')
         self.settings = dict(jama_url=emulator.jama_url, jci_url=emulator.jci_url, connector_name=CONNECTOR,
                              create_credential=True, vault_file=self.vault_path, environment='dev')
+        if store == 'openbao':
+            self.settings['vault_file'] = None
         if store in ('controller', 'mirror'):
             if store == 'controller':
                 self.settings['vault_file'] = None
@@ -155,8 +181,14 @@ class Environment:
         sink.client = ControllerClient(sink.session)
         return sink
 
+    def bao_options(self, **overrides):
+        return dict({'url': self.openbao.url, 'token': self.bao_token, 'mount': 'secret', 'path': self.bao_path},
+                    **overrides)
+
     def _store(self):
-        if self.store in ('vault', 'mirror'):
+        if self.store == 'openbao':
+            vault = HookedHashiVault(self.bao_options(), ('jama_client_id', 'jama_client_secret', 'jama_credential_state'))
+        elif self.store in ('vault', 'mirror'):
             vault = HookedVault(self.vault_path, loader(), 'dev')
         else:
             sink = self._sink()
@@ -213,6 +245,8 @@ class Environment:
     # --- the state of the three systems -------------------------------------------------------
     def vault_data(self):
         """What the store holds (for 'mirror', the vault file; the controller credential is its copy)."""
+        if self.store == 'openbao':
+            return self.bao_secret()[0]
         if self.store == 'controller':
             inputs = self.controller_credential()[1]
             data = dict((key, inputs[name]) for key, name in STORE_KEYS if inputs.get(name))
@@ -225,6 +259,16 @@ class Environment:
         except IOError:
             return {}
         return yaml.safe_load(VaultLib([('dev', VaultSecret(PASSWORD.encode()))]).decrypt(raw)) or {}
+
+    def bao_secret(self):
+        """The secret's latest data and version as the root token reads it ({} and 0 when there is none)."""
+        import hvac  # pylint: disable=import-outside-toplevel
+        try:
+            answer = self.openbao.root().secrets.kv.v2.read_secret_version(self.bao_path, mount_point='secret',
+                                                                            raise_on_deleted_version=True)
+        except hvac.exceptions.InvalidPath:
+            return {}, 0
+        return answer['data']['data'], answer['data']['metadata']['version']
 
     def write_vault(self, data):
         VaultStore(self.vault_path, loader(), 'dev').write(data)

@@ -1,0 +1,197 @@
+# -*- coding: utf-8 -*-
+# Copyright: jama.connect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The oauth_connector role's store in a HashiCorp Vault (or OpenBao) KV version 2 secret, through hvac.
+
+One secret per environment (``mount``/``path``) holds the client ID and secret under the role's variable names
+(what AWX's HashiCorp Vault Secret Lookup and community.hashi_vault's kv2 lookup read as they are: ``secret_key``
+jama_client_secret), and the engine's record (unfinished work and the credential's lifecycle) under the record's
+name, in the same version: a reader of the client ID and secret always sees a finished pair, and the record changes
+with them in one write. Every write is a check-and-set against the version this run read or last wrote, so another
+job's write is detected by the server and never overwritten (docs/decisions.md). Never soft-deleted: the lookup of
+every job that reads the latest version would get a 404.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+
+from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.base import Store, native
+
+try:
+    import hvac
+    from hvac import exceptions as hvac_errors
+    HAS_HVAC = True
+except ImportError:  # pragma: no cover - the action names the missing library
+    hvac = hvac_errors = None
+    HAS_HVAC = False
+
+MISSING_HVAC = ('the HashiCorp Vault store needs the Python library hvac on the controller (pip install hvac==2.4.0; '
+                'in an execution environment, it is in the collection\'s requirements.txt)')
+CAS_MISMATCH = 'check-and-set parameter did not match'
+POLICY_HINT = ('check hashi_vault.mount and hashi_vault.path, and give the token or AppRole a policy with create, read '
+               'and update on <mount>/data/<path> and read on <mount>/metadata/<path> (README, "HashiCorp Vault as '
+               'the store")')
+
+
+def client_of(options, session=None):
+    """An authenticated hvac client: the token, or an AppRole login. Never hvac's own fallbacks (VAULT_TOKEN is read
+    by the option table, ~/.vault-token never: a developer's root token would make a test pass by accident)."""
+    if not HAS_HVAC:
+        raise errors.ConfigurationError(MISSING_HVAC)
+    verify = options.get('ca_path') or options.get('validate_certs', True)
+    client = hvac.Client(url=options['url'], namespace=options.get('namespace'), verify=verify,
+                         timeout=options.get('timeout') or 30, session=session)
+    client.token = None
+    if options.get('role_id'):
+        try:
+            client.auth.approle.login(role_id=options['role_id'], secret_id=options.get('secret_id'),
+                                      mount_point=options.get('auth_mount') or 'approle')
+        except Exception as error:  # pylint: disable=broad-except
+            raise translated(error, 'logging in with the AppRole role_id')
+    else:
+        client.token = options.get('token')
+        if not client.token:
+            raise errors.ConfigurationError('hashi_vault needs a token, or role_id and secret_id (AppRole): set '
+                                            'hashi_vault.token or VAULT_TOKEN')
+        try:
+            # A token that is wrong or expired is told apart from a policy that lacks the path (both answer 403 later).
+            client.auth.token.lookup_self()
+        except Exception as error:  # pylint: disable=broad-except
+            found = translated(error, 'checking hashi_vault.token')
+            if isinstance(found, errors.AuthenticationError):
+                found.hint = 'the token is wrong or expired: give a valid one in hashi_vault.token or VAULT_TOKEN'
+            raise found
+    return client
+
+
+def translated(error, doing):
+    """hvac's errors as the collection's, with the fix; never a value of the secret (hvac's messages hold none)."""
+    if isinstance(error, errors.JamaConnectError):
+        return error
+    text = '%s: %s' % (doing, str(error).splitlines()[0] if str(error) else type(error).__name__)
+    if hvac_errors is not None and isinstance(error, hvac_errors.Forbidden):
+        return errors.AuthenticationError(text + ' (permission denied)', status=403, hint=POLICY_HINT)
+    if hvac_errors is not None and isinstance(error, (hvac_errors.Unauthorized, hvac_errors.InvalidRequest)) \
+            and 'role' in text:
+        return errors.AuthenticationError(text, status=400, hint='check role_id and secret_id (and auth_mount)')
+    if hvac_errors is not None and isinstance(error, hvac_errors.InvalidRequest) and CAS_MISMATCH in text:
+        return errors.ConflictError(text + ': another job wrote the secret since this run read it; nothing was '
+                                    'overwritten', status=400, hint='let the other job finish, then run again: the next '
+                                    'run starts from what the secret holds')
+    if hvac_errors is not None and isinstance(error, hvac_errors.VaultError):
+        status = getattr(error, 'status_code', None)
+        kind = errors.ServerError if status and status >= 500 else errors.ApiError
+        return kind(text, status=status)
+    return errors.TransportError(text)
+
+
+class HashiVaultStore(Store):
+    """``options``: url, token or role_id/secret_id, namespace, ca_path/validate_certs, mount, path (the option
+    table's ``hashi_vault``); ``names``: the client ID, secret and record variable names."""
+
+    write_hint = ('fix the cause (the Vault server, its policy) and run again; the secret holds the last version '
+                  'written, and the next run starts from it')
+
+    def __init__(self, options, names, client=None):
+        self.options = options
+        self.mount = options.get('mount') or 'secret'
+        self.path = options['path'].strip('/')
+        self.names = names
+        self._client = client
+        self._data = None
+        self._version = None  # the version this run read or last wrote; 0 when the secret does not exist
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = client_of(self.options)
+        return self._client
+
+    def describe(self):
+        return 'the Vault secret %s/%s at %s' % (self.mount, self.path, self.options['url'])
+
+    def read(self):
+        if self._data is None:
+            self._check_kv2()
+            self._data, self._version = self._load()
+        return copy.deepcopy(self._data)
+
+    def _check_kv2(self):
+        """A KV version 1 mount would take a write to <mount>/data/<path> as a secret named data/<path>: refused before
+        anything is read or written (the preflight the vault CLI makes)."""
+        client = self.client
+        try:
+            answer = client.adapter.get('/v1/sys/internal/ui/mounts/%s/%s' % (self.mount, self.path))
+        except Exception as error:  # pylint: disable=broad-except
+            if hvac_errors is not None and isinstance(error, hvac_errors.Forbidden):
+                # The server answers the same for a mount that does not exist and a path the policy does not grant.
+                raise errors.ConfigurationError(
+                    'reading the mount of %s: permission denied. Either hashi_vault.mount %s does not exist, or the '
+                    'token\'s policy grants nothing on %s/%s' % (self.describe(), self.mount, self.mount, self.path),
+                    hint=POLICY_HINT)
+            raise translated(error, 'reading the mount %s' % self.mount)
+        version = (((answer or {}).get('data') or {}).get('options') or {}).get('version')
+        kind = ((answer or {}).get('data') or {}).get('type')
+        if kind not in ('kv', 'generic') or str(version) != '2':
+            raise errors.ConfigurationError(
+                'hashi_vault.mount %s is not a KV version 2 secrets engine (type %s, version %s): the store needs '
+                'versions and check-and-set; enable one (bao secrets enable -version=2 -path=%s kv) or name another '
+                'mount' % (self.mount, kind, version, self.mount))
+
+    def _load(self):
+        kv = self.client.secrets.kv.v2
+        try:
+            answer = kv.read_secret_version(self.path, mount_point=self.mount, raise_on_deleted_version=True)
+        except Exception as error:  # pylint: disable=broad-except
+            if hvac_errors is not None and isinstance(error, hvac_errors.InvalidPath):
+                return self._absent()
+            raise translated(error, 'reading %s' % self.describe())
+        data = (answer.get('data') or {}).get('data') or {}
+        version = ((answer.get('data') or {}).get('metadata') or {}).get('version')
+        return dict(data), int(version)
+
+    def _absent(self):
+        """No readable latest version: none at all (a first run creates it with cas=0), or a deleted one, which is
+        never written over blindly."""
+        try:
+            meta = self.client.secrets.kv.v2.read_secret_metadata(self.path, mount_point=self.mount)
+        except Exception as error:  # pylint: disable=broad-except
+            if hvac_errors is not None and isinstance(error, hvac_errors.InvalidPath):
+                return {}, 0
+            raise translated(error, 'reading the metadata of %s' % self.describe())
+        current = (meta.get('data') or {}).get('current_version')
+        raise errors.ConfigurationError(
+            'the latest version (%s) of %s is deleted: every job that reads it gets a 404. Undelete it (bao kv '
+            'undelete -mount=%s -versions=%s %s), then run again' % (current, self.describe(), self.mount, current,
+                                                                     self.path))
+
+    def write(self, updates, remove=()):
+        data = self.read()
+        data.update(native(updates, where=' in %s' % self.describe()))
+        for key in remove:
+            data.pop(key, None)
+        try:
+            answer = self.client.secrets.kv.v2.create_or_update_secret(self.path, secret=data, cas=self._version,
+                                                                       mount_point=self.mount)
+        except Exception as error:  # pylint: disable=broad-except
+            raise translated(error, 'writing %s (check-and-set on version %s)' % (self.describe(), self._version))
+        self._version = int(((answer or {}).get('data') or {}).get('version'))
+        self._data = data
+        return True
+
+    def confirm(self):
+        """Before a credential is deleted: no other job wrote the secret since this run's last read or write."""
+        try:
+            meta = self.client.secrets.kv.v2.read_secret_metadata(self.path, mount_point=self.mount)
+        except Exception as error:  # pylint: disable=broad-except
+            raise translated(error, 'reading the metadata of %s' % self.describe())
+        current = (meta.get('data') or {}).get('current_version')
+        if self._version is not None and current != self._version:
+            raise errors.ConflictError(
+                '%s is at version %s, not %s as this run wrote it: another job changed it, so nothing it may use is '
+                'deleted' % (self.describe(), current, self._version),
+                hint='let the other job finish, then run again')

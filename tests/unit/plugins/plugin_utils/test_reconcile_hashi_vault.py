@@ -1,0 +1,128 @@
+"""The HashiCorp Vault store (plugins/plugin_utils/stores/hashi_vault.py) against a real OpenBao dev server
+(openbao.py) and the emulator: the engine's flows with the secret kept in KV version 2, every write a check-and-set,
+another job's write detected and never overwritten, check mode reading only, the server's audit log holding values
+only HMAC'd, and each misconfiguration refused with its fix."""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.hashi_vault import HashiVaultStore
+from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import Environment, expect_failure
+
+NAMES = ('jama_client_id', 'jama_client_secret', 'jama_credential_state')
+
+
+@pytest.fixture
+def env(emulator, openbao, tmp_path):
+    emulator.reset()
+    return Environment(emulator, tmp_path, store='openbao', openbao=openbao)
+
+
+def operations(openbao, path):
+    """The audit log's requests on this environment's secret: (operation, path)."""
+    found = []
+    with open(openbao.audit_log, encoding='utf-8') as handle:
+        for line in handle:
+            entry = json.loads(line)
+            request = entry.get('request') or {}
+            if entry.get('type') == 'request' and path in (request.get('path') or ''):
+                found.append((request.get('operation'), request.get('path')))
+    return found
+
+
+def test_configure_keeps_the_secret_in_kv2_and_a_second_run_changes_nothing(env, openbao):
+    first = env.run()
+    assert first['changed'] and first['verified']
+    data, version = env.bao_secret()
+    assert set(data) == set(NAMES) and data['jama_credential_state']['lifecycle']['client_id'] == data['jama_client_id']
+    env.assert_agree()
+    again = env.run()
+    assert not again['changed'] and env.bao_secret()[1] == version
+    # What AWX's lookup reads: GET /v1/<backend>/data/<path>, then data.data[secret_key].
+    answer = openbao.root().adapter.get('/v1/secret/data/%s' % env.bao_path)
+    assert answer['data']['data']['jama_client_secret'] == data['jama_client_secret']
+
+
+def test_a_rotation_writes_new_versions_and_deletes_the_old_credential_only_after(env):
+    env.run()
+    old, version = env.bao_secret()
+    result = env.run('rotate')
+    new, later = env.bao_secret()
+    assert result['rotated'] and new['jama_client_id'] != old['jama_client_id'] and later > version
+    assert old['jama_client_id'] not in [cred['clientId'] for cred in env.credentials()]
+    env.assert_agree()
+
+
+def test_check_mode_reads_and_never_writes(env, openbao):
+    result = env.run(check_mode=True)
+    assert result['changed'] and env.bao_secret() == ({}, 0)
+    env.run()
+    before = len(operations(openbao, env.bao_path))
+    env.run(check_mode=True)
+    assert [op for op, _path in operations(openbao, env.bao_path)[before:] if op not in ('read', 'list')] == []
+
+
+def test_another_jobs_write_is_detected_by_the_server_and_nothing_it_may_use_is_deleted(env, openbao):
+    env.run()
+    original = env.bao_secret()[0]['jama_client_id']
+
+    def other_job(write_number):
+        if write_number == 1:  # another job writes the secret between this run's read and its first write
+            data, version = env.bao_secret()
+            openbao.root().secrets.kv.v2.create_or_update_secret(env.bao_path, secret=dict(data, note='other job'),
+                                                                cas=version, mount_point='secret')
+    env.hooks.__init__()
+    env.hooks.before_write = other_job
+    error = expect_failure(env, 'rotate')
+    assert error.reason == 'store_conflict' and error.heals_on_next_run, error.message
+    data = env.bao_secret()[0]
+    assert data.get('note') == 'other job' and data['jama_client_id'] == original
+    assert original in [cred['clientId'] for cred in env.credentials()]
+    env.hooks.before_write = None
+    env.run('rotate')
+    env.assert_agree()
+
+
+def test_the_audit_log_holds_values_only_hmacd(env, openbao):
+    env.run()
+    env.run('rotate')
+    secrets = env.emulator.admin('GET', '/secrets')
+    with open(openbao.audit_log, encoding='utf-8') as handle:
+        text = handle.read()
+    assert env.bao_path in text
+    assert [secret for secret in secrets['issued'] if secret in text] == []
+
+
+def test_a_kv_version_1_mount_is_refused_before_anything_is_read_or_written(env, openbao):
+    root = openbao.root()
+    if 'kv1/' not in root.sys.list_mounted_secrets_engines()['data']:
+        root.sys.enable_secrets_engine('kv', path='kv1', options={'version': '1'})
+    store = HashiVaultStore(env.bao_options(token='jama-connect-tests-root', mount='kv1'), NAMES)
+    with pytest.raises(errors.ConfigurationError) as raised:
+        store.read()
+    assert 'not a KV version 2' in raised.value.message and 'kv1' in raised.value.message
+
+
+@pytest.mark.parametrize('change, reason', [
+    ({'token': 'not-a-token'}, 'authentication'),
+    ({'mount': 'nothing-mounted-here'}, 'configuration'),
+    ({'url': 'http://127.0.0.1:9'}, 'unreachable'),
+])
+def test_a_wrong_token_mount_or_address_is_refused_naming_it(env, change, reason):
+    store = HashiVaultStore(env.bao_options(**change), NAMES)
+    with pytest.raises(errors.JamaConnectError) as raised:
+        store.read()
+    assert raised.value.reason == reason, raised.value.message
+
+
+def test_a_policy_without_the_path_is_denied_with_the_fix(env, openbao):
+    _other_path, token = openbao.place()
+    store = HashiVaultStore(env.bao_options(token=token), NAMES)
+    with pytest.raises(errors.JamaConnectError) as raised:
+        store.read()
+    assert 'permission denied' in raised.value.message and '<mount>/data/<path>' in raised.value.hint
