@@ -23,7 +23,7 @@ from ansible.utils.display import Display
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import (
-    jama_session, jci_session, resolve_controller, resolve_jama, resolve_jci)
+    jama_session, jci_session, resolve_controller, resolve_hashi_vault, resolve_jama, resolve_jci)
 from ansible_collections.jama.connect.plugins.module_utils.http_session import (
     HAS_REQUESTS, ApiSession)
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
@@ -36,6 +36,7 @@ from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.engine impo
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.report import failure_headline
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller import ControllerStore
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller_sink import ControllerSink, sink_options
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.hashi_vault import HashiVaultStore
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file import VaultFileError, VaultStore
 
 # Shown at default verbosity: one line per environment with the run's verdict (the result's headline). From a
@@ -153,7 +154,7 @@ class ActionModule(ActionBase):
         """The task's arguments validated, with connections from module_defaults and the environment."""
         args = dict((key, value) for key, value in self._task.args.items() if value is not None)
         for option, group in (('jci', 'jama.connect.jci'), ('jama', 'jama.connect.jama'),
-                              ('controller', 'jama.connect.controller')):
+                              ('controller', 'jama.connect.controller'), ('hashi_vault', 'jama.connect.hashi_vault')):
             if option not in args:
                 found = self._connection_defaults(option, group)
                 if found is not None:
@@ -167,6 +168,7 @@ class ActionModule(ActionBase):
         params['jama'] = resolve_jama(params, require_auth=False)
         if params['controller_credential'] is not None:
             params['controller'] = resolve_controller(params, require_auth=False)
+        params['hashi_vault'] = resolve_hashi_vault(params, require_auth=False)
         return params
 
     def _engine(self, params, task_vars, result, sessions):
@@ -174,7 +176,11 @@ class ActionModule(ActionBase):
         check_options(params)
         vault = self._vault(params, result)
         mirror = None
-        if vault is None and params['controller_credential'] is not None:
+        if params['hashi_vault'] is not None:
+            vault = HashiVaultStore(params['hashi_vault'], (params['client_id_var'], params['client_secret_var'],
+                                                            params['state_var']))
+            vault.read()  # the server, the login, the mount's version and the secret, before any call to Jama or JCI
+        elif vault is None and params['controller_credential'] is not None:
             vault = self._controller_store(params, sessions)
         elif params['controller_credential'] is not None:
             # Both: the vault file is the store, the controller credential gets a copy of its current credential.

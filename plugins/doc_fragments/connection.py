@@ -175,3 +175,68 @@ options:
             C(CONTROLLER_RETRY_AFTER_MAX). Default C(60).
         type: int
 '''
+
+    # HashiCorp Vault (or OpenBao) as the store. Mirrors HASHI_VAULT_OPTIONS in plugins/module_utils/connection.py.
+    HASHI_VAULT = r'''
+options:
+  hashi_vault:
+    description:
+      - Keep the environment's credential in a HashiCorp Vault (or OpenBao) KV version 2 secret instead of a vault file
+        or a controller credential. The secret holds the client ID and client secret under the names
+        O(client_id_var) and O(client_secret_var) (what AWX's HashiCorp Vault Secret Lookup and
+        C(community.hashi_vault)'s kv2 lookup read as they are), and the role's record under O(state_var).
+      - Every write is a check-and-set against the version the run read, so another job's write is detected by the
+        server and never overwritten; the run stops naming it.
+      - Give O(hashi_vault.token), or O(hashi_vault.role_id) and O(hashi_vault.secret_id) (AppRole). The connection
+        falls back to the environment (C(VAULT_ADDR), C(VAULT_TOKEN), ...) for what the task and C(module_defaults)
+        (C(group/jama.connect.hashi_vault)) left out; C(~/.vault-token) is never read.
+      - Needs the Python library C(hvac) on the controller.
+      - "The token's policy needs: C(create), C(read) and C(update) on C(<mount>/data/<path>), C(read) on
+        C(<mount>/metadata/<path>) and on C(sys/internal/ui/mounts/<mount>/<path>)."
+    type: dict
+    suboptions:
+      url:
+        description:
+          - The server, for example C(https://vault.example.com:8200). Falls back to C(VAULT_ADDR).
+        type: str
+      token:
+        description:
+          - A token. Falls back to C(VAULT_TOKEN).
+        type: str
+      role_id:
+        description:
+          - AppRole role ID, with O(hashi_vault.secret_id). Falls back to C(VAULT_ROLE_ID).
+        type: str
+      secret_id:
+        description:
+          - AppRole secret ID. Falls back to C(VAULT_SECRET_ID).
+        type: str
+      auth_mount:
+        description:
+          - Where the AppRole auth method is mounted. Default C(approle).
+        type: str
+      namespace:
+        description:
+          - The namespace (HashiCorp Vault Enterprise, OpenBao). Falls back to C(VAULT_NAMESPACE).
+        type: str
+      validate_certs:
+        description:
+          - Verify the server's TLS certificate. Default C(true).
+        type: bool
+      ca_path:
+        description:
+          - PEM file of the CA that signed the server's certificate. Falls back to C(VAULT_CACERT).
+        type: path
+      timeout:
+        description:
+          - Seconds to wait for each answer. Default C(30).
+        type: int
+      mount:
+        description:
+          - The KV version 2 secrets engine's mount. A version 1 mount is refused. Default C(secret).
+        type: str
+      path:
+        description:
+          - The secret's path in the mount, one per environment, for example C(jama/prod). Required.
+        type: str
+'''

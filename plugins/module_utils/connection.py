@@ -55,10 +55,28 @@ CONTROLLER_OPTIONS = {
     'retry_after_max': ('int', False, 'CONTROLLER_RETRY_AFTER_MAX', 60),
 }
 
+# HashiCorp Vault (or OpenBao) as the store (plugin_utils/stores/hashi_vault.py): the server's variables as hvac and
+# the vault CLI read them (VAULT_ROLE_ID and VAULT_SECRET_ID are this collection's); the secret's mount and path
+# belong to each environment, so they have no environment variable (None).
+HASHI_VAULT_OPTIONS = {
+    'url': ('str', False, 'VAULT_ADDR', None),
+    'token': ('str', True, 'VAULT_TOKEN', None),
+    'role_id': ('str', False, 'VAULT_ROLE_ID', None),
+    'secret_id': ('str', True, 'VAULT_SECRET_ID', None),
+    'auth_mount': ('str', False, None, 'approle'),
+    'namespace': ('str', False, 'VAULT_NAMESPACE', None),
+    'validate_certs': ('bool', False, None, True),
+    'ca_path': ('path', False, 'VAULT_CACERT', None),
+    'timeout': ('int', False, None, 30),
+    'mount': ('str', False, None, 'secret'),
+    'path': ('str', False, None, None),
+}
+
 # The ways to authenticate; exactly one is used for Jama and the controller, and JCI has one.
 JAMA_AUTH = (('username', 'password'), ('client_id', 'client_secret'), ('token',))
 JCI_AUTH = (('username', 'password'),)
 CONTROLLER_AUTH = (('username', 'password'), ('token',))
+HASHI_VAULT_AUTH = (('token',), ('role_id', 'secret_id'))
 
 
 def _suboptions(table):
@@ -79,6 +97,10 @@ def jama_argument_spec():
 
 def jci_argument_spec():
     return {'jci': {'type': 'dict', 'apply_defaults': True, 'options': _suboptions(JCI_OPTIONS)}}
+
+
+def hashi_vault_argument_spec():
+    return {'hashi_vault': {'type': 'dict', 'options': _suboptions(HASHI_VAULT_OPTIONS)}}
 
 
 def controller_argument_spec():
@@ -129,7 +151,7 @@ def _with_environment(given, table, skip, environ):
     """``given`` plus what the environment sets for the options it left out (except those in ``skip``)."""
     resolved = dict(given)
     for name, (kind, _no_log, env, _default) in table.items():
-        raw = environ.get(env)
+        raw = environ.get(env) if env else None
         if name not in resolved and name not in skip and raw is not None and raw != '':
             resolved[name] = _convert(raw, kind, env)
     return resolved
@@ -177,6 +199,14 @@ def resolve_jci(params, require_auth=True, environ=None):
 def resolve_controller(params, require_auth=True, environ=None):
     return resolve(params.get('controller'), CONTROLLER_OPTIONS, CONTROLLER_AUTH, 'controller', environ, require_auth,
                    prefer=('token',))
+
+
+def resolve_hashi_vault(params, require_auth=True, environ=None):
+    """The Vault store's connection, or None when the task gave none (VAULT_ADDR alone does not make it the store)."""
+    if params.get('hashi_vault') is None:
+        return None
+    return resolve(params.get('hashi_vault'), HASHI_VAULT_OPTIONS, HASHI_VAULT_AUTH, 'hashi_vault', environ,
+                   require_auth)
 
 
 def check_url(url, option, env=None):

@@ -11,7 +11,7 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.jama.connect.plugins.module_utils.connection import (
-    CONTROLLER_OPTIONS, JAMA_OPTIONS, JCI_OPTIONS, _suboptions)
+    CONTROLLER_OPTIONS, HASHI_VAULT_OPTIONS, JAMA_OPTIONS, JCI_OPTIONS, _suboptions)
 from ansible_collections.jama.connect.plugins.module_utils.limits import MAX_FAILED_ROTATIONS
 
 FLOWS = ('configure', 'check', 'migrate', 'rotate', 'adopt', 'report')
@@ -53,6 +53,8 @@ OPTIONS = (
      'oauth_connector_controller_credential'),
     ('controller', {'type': 'dict', 'options': _suboptions(CONTROLLER_OPTIONS), 'apply_defaults': True},
      'oauth_connector_controller'),
+    # A HashiCorp Vault (OpenBao) KV v2 secret as the store (plugin_utils/stores/hashi_vault.py).
+    ('hashi_vault', {'type': 'dict', 'options': _suboptions(HASHI_VAULT_OPTIONS)}, 'oauth_connector_hashi_vault'),
     # The controller credential's record of unfinished work, as the controller injected it (JSON text).
     ('credential_state', {'type': 'raw', 'no_log': True}, 'oauth_connector_credential_state'),
     ('credential_revision', {'type': 'str'}, 'oauth_connector_credential_revision'),
@@ -74,7 +76,7 @@ OPTIONS = (
 # sub-options are named through their parent's variable.
 ROLE_VARIABLES = dict((option, variable) for option, _spec, variable in OPTIONS if variable)
 ROLE_VARIABLES.update(('%s.%s' % (option, key), '%s.%s' % (ROLE_VARIABLES[option], key))
-                      for option in ('jama', 'jci', 'controller') for key in ('ca_path', 'timeout'))
+                      for option in ('jama', 'jci', 'controller', 'hashi_vault') for key in ('ca_path', 'timeout'))
 
 DEFAULTS = dict((option, spec['default']) for option, spec, _variable in OPTIONS if 'default' in spec)
 

@@ -45,6 +45,7 @@ extends_documentation_fragment:
   - jama.connect.connection.JAMA
   - jama.connect.connection.JCI
   - jama.connect.connection.CONTROLLER
+  - jama.connect.connection.HASHI_VAULT
 options:
   flow:
     description:

@@ -111,10 +111,39 @@ def check_credential_source(params):
     if params['vault_file'] and params['client_id']:
         _fail('set either %s or %s and %s, not both: the credential in use must be the one the vault file holds'
               % (name('vault_file'), name('client_id'), name('client_secret')))
+    if params.get('hashi_vault') is not None:
+        check_hashi_vault(params, controller)
+        return
     if not params['vault_file'] and not params['client_id'] and not controller:
         _fail('set %s to the environment\'s vault-encrypted vars file (it holds the client ID and secret, or receives '
               'a new credential), or %s (an automation controller credential does), or set %s and %s'
               % (name('vault_file'), name('controller_credential'), name('client_id'), name('client_secret')))
+
+
+def check_hashi_vault(params, controller):
+    """The Vault secret as the store: alone, and with its server, its secret's path and a way to log in."""
+    given = params['hashi_vault']
+    for other, present in (('vault_file', params['vault_file']), ('controller_credential', controller),
+                           ('client_id', params['client_id'])):
+        if present:
+            _fail('set either %s or %s, not both: the environment\'s credential has one store'
+                  % (name('hashi_vault'), name(other)))
+    check_url(given.get('url'), name('hashi_vault') + '.url', env='VAULT_ADDR')
+    path = (given.get('path') or '').strip('/')
+    first = path.split('/')[0]
+    # A path that repeats the mount or data/ reads <mount>/data/<mount>/data/...: a 404 for every reader (AWX's lookup).
+    if not path or '..' in path.split('/') or first in ('data', 'metadata', given.get('mount') or 'secret'):
+        _fail('%s.path must be the secret\'s path in the mount, such as jama/prod (without the mount and without '
+              'data/), got %r' % (name('hashi_vault'), given.get('path')))
+    if not given.get('token') and not (given.get('role_id') and given.get('secret_id')):
+        _fail('%s needs a token, or role_id and secret_id (AppRole): set %s.token, or VAULT_TOKEN'
+              % (name('hashi_vault'), name('hashi_vault')))
+
+
+def has_store(params):
+    """Whether the credential has a store a new secret can be handed to."""
+    return bool(params['vault_file']) or params['controller_credential'] is not None or \
+        params.get('hashi_vault') is not None
 
 
 def check_attached_client(controller):
@@ -147,9 +176,10 @@ def writer(params):
 def check_writes(params):
     """A flow that creates a credential needs a store to hand its secret to."""
     controller = params['controller_credential'] is not None
-    if writes_credentials(params) and not params['vault_file'] and not controller:
-        _fail('%s needs %s or %s: Jama shows a new secret once and it must be handed off into a vault file or a '
-              'controller credential' % (writer(params), name('vault_file'), name('controller_credential')))
+    if writes_credentials(params) and not has_store(params):
+        _fail('%s needs %s, %s or %s: Jama shows a new secret once and it must be handed off into a vault file, a '
+              'controller credential or a Vault secret' % (writer(params), name('vault_file'),
+                                                          name('controller_credential'), name('hashi_vault')))
     if writes_credentials(params) and params['client_id'] and not controller:
         _fail('%s and %s come from the options, so a new credential could not replace them: remove them and keep '
               'the credential in %s' % (name('client_id'), name('client_secret'), name('vault_file')))
@@ -170,9 +200,9 @@ def check_adopt(params):
         _fail('adopt needs %s and %s: the client ID and secret Jama\'s UI showed when the credential was created (give '
               'them as extra vars, in JAMA_ADOPT_CLIENT_ID and JAMA_ADOPT_CLIENT_SECRET, or at the prompt)'
               % (name('adopt_client_id'), name('adopt_client_secret')))
-    if not params['vault_file'] and params['controller_credential'] is None:
-        _fail('adopt needs %s or %s: the store the adopted credential is kept in'
-              % (name('vault_file'), name('controller_credential')))
+    if not has_store(params):
+        _fail('adopt needs %s, %s or %s: the store the adopted credential is kept in'
+              % (name('vault_file'), name('controller_credential'), name('hashi_vault')))
     if params['client_id'] and params['controller_credential'] is None:
         _fail('%s and %s come from the options, so an adopted credential could not replace them: remove them'
               % (name('client_id'), name('client_secret')))
@@ -182,11 +212,13 @@ def check_files_and_timeouts(params):
     def sub(option, key):
         return (params[option] or {}).get(key)
     for option, value in (('jama_ca_path', params['jama_ca_path']), ('jci.ca_path', sub('jci', 'ca_path')),
-                          ('jama.ca_path', sub('jama', 'ca_path')), ('controller.ca_path', sub('controller', 'ca_path'))):
+                          ('jama.ca_path', sub('jama', 'ca_path')), ('controller.ca_path', sub('controller', 'ca_path')),
+                          ('hashi_vault.ca_path', sub('hashi_vault', 'ca_path'))):
         if value and not os.path.isfile(value):
             _fail('%s: no such file %s; give the PEM file of the CA that signed the certificate' % (name(option), value))
     for option, value in (('jama_timeout', params['jama_timeout']), ('jci.timeout', sub('jci', 'timeout')),
-                          ('jama.timeout', sub('jama', 'timeout')), ('controller.timeout', sub('controller', 'timeout'))):
+                          ('jama.timeout', sub('jama', 'timeout')), ('controller.timeout', sub('controller', 'timeout')),
+                          ('hashi_vault.timeout', sub('hashi_vault', 'timeout'))):
         if value is not None and not 1 <= value <= TIMEOUT_MAX:
             _fail('%s must be between 1 and %d seconds, got %s' % (name(option), TIMEOUT_MAX, value))
 

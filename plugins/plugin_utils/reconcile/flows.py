@@ -82,9 +82,9 @@ def configure(run):
 
 def rotate(run):
     if run.record.store is None:
-        raise errors.ConfigurationError('rotation needs oauth_connector_vault_file or '
-                                        'oauth_connector_controller_credential: the new secret must be handed off '
-                                        'into one of them')
+        raise errors.ConfigurationError('rotation needs oauth_connector_vault_file, '
+                                        'oauth_connector_controller_credential or oauth_connector_hashi_vault: the new '
+                                        'secret must be handed off into one of them')
     view = read_store(run)
     conn = run.observer.connector()
     run.diff['before'] = {'connector': diff_view(connector_view(conn))}

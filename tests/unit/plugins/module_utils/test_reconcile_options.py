@@ -15,7 +15,7 @@ from ansible_collections.jama.connect.plugins.modules.oauth_connector_reconcile 
 
 ROLE = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'roles', 'oauth_connector')
 # Documented through the collection's doc fragments (jama.connect.connection.JAMA, JCI, CONTROLLER), not inline.
-FROM_FRAGMENTS = {'jama', 'jci', 'controller'}
+FROM_FRAGMENTS = {'jama', 'jci', 'controller', 'hashi_vault'}
 
 
 def load(*parts):

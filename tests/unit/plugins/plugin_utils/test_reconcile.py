@@ -287,6 +287,20 @@ def options(**values):
     ({'client_from_credential': True}, 'this job was given a "Jama Connect OAuth client" credential'),
     ({'client_from_credential': True, 'controller_credential': {'name': 'c', 'organization': 'o'}},
      'A job that attaches the copy (a scheduled check) uses it as given'),
+    ({'hashi_vault': {'url': 'http://127.0.0.1:8200', 'token': 't', 'path': 'jama/dev'}},
+     'set either hashi_vault (role: oauth_connector_hashi_vault) or vault_file'),
+    ({'hashi_vault': {'token': 't', 'path': 'jama/dev'}, 'vault_file': None},
+     'hashi_vault (role: oauth_connector_hashi_vault).url is required: set it, or the environment variable VAULT_ADDR'),
+    ({'hashi_vault': {'url': 'http://127.0.0.1:8200', 'token': 't', 'path': 'secret/data/jama/dev'}, 'vault_file': None},
+     "must be the secret's path in the mount"),
+    ({'hashi_vault': {'url': 'http://127.0.0.1:8200', 'token': 't'}, 'vault_file': None},
+     "must be the secret's path in the mount"),
+    ({'hashi_vault': {'url': 'http://127.0.0.1:8200', 'path': 'jama/dev'}, 'vault_file': None},
+     'needs a token, or role_id and secret_id'),
+    ({'hashi_vault': {'url': 'http://127.0.0.1:8200', 'token': 't', 'path': 'jama/dev', 'timeout': 0},
+      'vault_file': None}, 'hashi_vault.timeout (role: oauth_connector_hashi_vault.timeout) must be between 1'),
+    ({'flow': 'rotate', 'vault_file': None, 'client_id': 'a', 'client_secret': 'b'},
+     'or hashi_vault (role: oauth_connector_hashi_vault)'),
 ])
 def test_obs7_bad_options_are_refused_before_any_call(values, fragment):
     with pytest.raises(errors.ConfigurationError) as raised:

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The role with its credential in HashiCorp Vault's KV v2, against a real OpenBao dev server this script starts (and
+# stops by PID): check mode writes nothing, configure creates the credential and hands its secret to the secret, a
+# second run changes nothing (the secret's version too), rotate writes a new version, check and the report read it;
+# the token comes from VAULT_TOKEN with only the documented policy. Then a leak check, the server's audit log included.
+source ../setup_jama/files/lib.sh
+
+WORK="$OUTPUT_DIR/hashi_vault"
+rm -rf "$WORK" && mkdir -p "$WORK"
+stop_bao() { "$PYTHON" bao.py stop "$WORK/bao"; }
+trap stop_bao EXIT
+URL="$("$PYTHON" bao.py start "$WORK/bao")"
+SECRET_PATH=jama/itest
+"$PYTHON" bao.py place "$WORK/bao" "$SECRET_PATH"
+VAULT_TOKEN="$(cat "$WORK/bao/token")"
+export VAULT_TOKEN
+INVENTORY_PATH="$PWD/inventory.yml"
+VARS=(-e "bao_url=$URL" -e "bao_path=$SECRET_PATH")
+version() { "$PYTHON" bao.py read "$WORK/bao" "$SECRET_PATH" | "$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["version"])'; }
+
+run_playbook jama.connect.configure --check "${VARS[@]}"
+[[ "$(version)" == 0 ]] || { echo "check mode wrote the secret"; exit 1; }
+run_playbook jama.connect.configure "${VARS[@]}"
+FIRST="$(version)"
+run_playbook jama.connect.configure "${VARS[@]}"
+grep -q "changed=0" "$LAST_LOG" || { echo "the second run changed something"; exit 1; }
+[[ "$(version)" == "$FIRST" ]] || { echo "the second run wrote the secret"; exit 1; }
+run_playbook jama.connect.rotate "${VARS[@]}"
+[[ "$(version)" -gt "$FIRST" ]] || { echo "rotate wrote no new version"; exit 1; }
+run_playbook jama.connect.check "${VARS[@]}"
+run_playbook jama.connect.report "${VARS[@]}" -e "jama_connect_report_dir=$WORK/report"
+"$PYTHON" - "$WORK/report/report.json" <<'PY'
+import json, sys
+entry = json.load(open(sys.argv[1]))['environments'][0]
+assert entry['healthy'] and entry['store'].startswith('the Vault secret secret/jama/itest'), entry
+print('ok: the report reads the Vault store: %s' % entry['store'])
+PY
+echo "ok: check mode wrote nothing; configure, a converged run, rotate ($FIRST -> $(version)), check and the report"
+leak_check "$WORK"
