@@ -32,6 +32,8 @@ def connection_vars(info):
                                   'password': controller['awx_admin'], 'ca_path': info['ca_file']},
         # Targets that start emulators of their own import the harness from here.
         'emulator_pythonpath': os.path.join(ROOT, 'tests', 'emulator'),
+        # community.hashi_vault, taken from the ansible wheel by scripts/setup.sh (it is not on PyPI alone).
+        'community_collections': os.path.join(ROOT, '.work', 'collections'),
     }
 
 

@@ -59,3 +59,20 @@ if [[ ! -f "$KEY" || ! -f "$KEY.pub" ]]; then
     sed -i 's/\(BEGIN\|END\) PRIVATE KEY/\1 RSA PRIVATE KEY/' "$KEY"
     echo "setup: ansible-test SSH key pair at $KEY"
 fi
+
+# community.hashi_vault, whose kv2 lookup the tests run against the secret the role keeps in OpenBao: it is not on
+# PyPI alone, so it is taken from the ansible wheel (about 51 MB, once), into .work/collections.
+COMMUNITY="$ROOT/.work/collections/ansible_collections/community/hashi_vault"
+if [[ ! -f "$COMMUNITY/MANIFEST.json" ]]; then
+    wheels="$(mktemp -d)"
+    "$ROOT/.venv/newest/bin/python" -m pip download --quiet --disable-pip-version-check --no-deps ansible==14.5.0 \
+        -d "$wheels"
+    "$ROOT/.venv/newest/bin/python" - "$wheels" "$ROOT/.work/collections" <<'PY'
+import glob, sys, zipfile
+wheel = zipfile.ZipFile(glob.glob(sys.argv[1] + '/ansible-*.whl')[0])
+wheel.extractall(sys.argv[2], [name for name in wheel.namelist()
+                               if name.startswith('ansible_collections/community/hashi_vault/')])
+PY
+    rm -rf "$wheels"
+    echo "setup: community.hashi_vault from the ansible 14.5.0 wheel in .work/collections"
+fi

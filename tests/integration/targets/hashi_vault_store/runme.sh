@@ -36,4 +36,14 @@ assert entry['healthy'] and entry['store'].startswith('the Vault secret secret/j
 print('ok: the report reads the Vault store: %s' % entry['store'])
 PY
 echo "ok: check mode wrote nothing; configure, a converged run, rotate ($FIRST -> $(version)), check and the report"
+
+# Read back by the real consumers: community.hashi_vault's kv2 lookup (from the ansible wheel, scripts/setup.sh) and
+# AWX's HashiCorp Vault Secret Lookup plugin. The expected values stay in a file of this run (mode 0600).
+umask 077
+"$PYTHON" bao.py read "$WORK/bao" "$SECRET_PATH" > "$WORK/expected.json"
+COMMUNITY="$("$PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["community_collections"])' "$CONFIG")"
+ANSIBLE_COLLECTIONS_PATH="${ANSIBLE_COLLECTIONS_PATH:-}:$COMMUNITY" VAULT_ADDR="$URL" \
+    run_playbook lookup.yml "${VARS[@]}" -e "expected_file=$WORK/expected.json"
+"$PYTHON" awx_lookup.py "$WORK/bao/server.json" "$WORK/bao/token" "$SECRET_PATH" "$WORK/expected.json"
+rm -f "$WORK/expected.json"
 leak_check "$WORK"
