@@ -177,9 +177,9 @@ def check_writes(params):
     """A flow that creates a credential needs a store to hand its secret to."""
     controller = params['controller_credential'] is not None
     if writes_credentials(params) and not has_store(params):
+        stores = (name('vault_file'), name('controller_credential'), name('hashi_vault'))
         _fail('%s needs %s, %s or %s: Jama shows a new secret once and it must be handed off into a vault file, a '
-              'controller credential or a Vault secret' % (writer(params), name('vault_file'),
-                                                          name('controller_credential'), name('hashi_vault')))
+              'controller credential or a Vault secret' % ((writer(params),) + stores))
     if writes_credentials(params) and params['client_id'] and not controller:
         _fail('%s and %s come from the options, so a new credential could not replace them: remove them and keep '
               'the credential in %s' % (name('client_id'), name('client_secret'), name('vault_file')))

@@ -264,8 +264,8 @@ class Environment:
         """The secret's latest data and version as the root token reads it ({} and 0 when there is none)."""
         import hvac  # pylint: disable=import-outside-toplevel
         try:
-            answer = self.openbao.root().secrets.kv.v2.read_secret_version(self.bao_path, mount_point='secret',
-                                                                            raise_on_deleted_version=True)
+            kv = self.openbao.root().secrets.kv.v2
+            answer = kv.read_secret_version(self.bao_path, mount_point='secret', raise_on_deleted_version=True)
         except hvac.exceptions.InvalidPath:
             return {}, 0
         return answer['data']['data'], answer['data']['metadata']['version']

@@ -74,8 +74,9 @@ def test_another_jobs_write_is_detected_by_the_server_and_nothing_it_may_use_is_
     def other_job(write_number):
         if write_number == 1:  # another job writes the secret between this run's read and its first write
             data, version = env.bao_secret()
-            openbao.root().secrets.kv.v2.create_or_update_secret(env.bao_path, secret=dict(data, note='other job'),
-                                                                cas=version, mount_point='secret')
+            kv = openbao.root().secrets.kv.v2
+            kv.create_or_update_secret(env.bao_path, secret=dict(data, note='other job'), cas=version,
+                                       mount_point='secret')
     env.hooks.__init__()
     env.hooks.before_write = other_job
     error = expect_failure(env, 'rotate')
