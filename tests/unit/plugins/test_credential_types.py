@@ -9,13 +9,14 @@ import os
 import pytest
 import yaml
 
-from ansible_collections.jama.connect.plugins.module_utils.connection import JAMA_OPTIONS, JCI_OPTIONS, resolve_jama, resolve_jci
+from ansible_collections.jama.connect.plugins.module_utils.connection import (
+    HASHI_VAULT_OPTIONS, JAMA_OPTIONS, JCI_OPTIONS, resolve_hashi_vault, resolve_jama, resolve_jci)
 from ansible_collections.jama.connect.tests.unit.plugins.awx_render import render
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TYPES = os.path.join(HERE, '..', '..', '..', 'extensions', 'automation_platform', 'credential_types.yml')
 ROLE_SPECS = os.path.join(HERE, '..', '..', '..', 'roles', 'oauth_connector', 'meta', 'argument_specs.yml')
-SECRET_IDS = ('password', 'client_secret', 'state')
+SECRET_IDS = ('password', 'client_secret', 'state', 'token', 'secret_id')
 
 
 def load():
@@ -63,3 +64,16 @@ def test_the_oauth_client_type_sets_role_options_that_beat_an_injected_admin(tmp
                                         'client_secret': extra['oauth_connector_client_secret']}},
                               environ={'JAMA_USERNAME': 'admin', 'JAMA_PASSWORD': 'pw'})
     assert connection['client_id'] == 'cid' and connection['username'] is None
+
+
+@pytest.mark.parametrize('inputs, login', [
+    ({'url': 'https://vault.example.com:8200', 'token': 'hvs.x', 'namespace': 'ops'}, {'token': 'hvs.x'}),
+    ({'url': 'https://vault.example.com:8200', 'role_id': 'r', 'secret_id': 's'}, {'role_id': 'r', 'secret_id': 's'}),
+])
+def test_the_vault_type_resolves_into_the_stores_connection_with_the_path_from_the_inventory(tmp_path, inputs, login):
+    env, extra = render(load()['Jama Connect HashiCorp Vault'], dict({'ca_cert': ''}, **inputs), tmp_path)
+    assert extra == {} and set(env) <= set(table_env for _k, _n, table_env, _d in HASHI_VAULT_OPTIONS.values())
+    # The controller renders an input left empty as ''; the environment fallback skips empty values.
+    resolved = resolve_hashi_vault({'hashi_vault': {'path': 'jama/prod'}}, environ=env)
+    assert resolved['url'] == inputs['url'] and resolved['path'] == 'jama/prod' and resolved['mount'] == 'secret'
+    assert dict((key, resolved[key]) for key in login) == login
