@@ -127,3 +127,30 @@ def test_a_policy_without_the_path_is_denied_with_the_fix(env, openbao):
     with pytest.raises(errors.JamaConnectError) as raised:
         store.read()
     assert 'permission denied' in raised.value.message and '<mount>/data/<path>' in raised.value.hint
+
+
+def test_two_overlapping_rotations_of_one_environment_one_wins_and_the_next_run_agrees(env, emulator, openbao,
+                                                                                       tmp_path):
+    env.run()
+    original = env.bao_secret()[0]['jama_client_id']
+    # A second job on the same environment and secret (another controller node, a second schedule).
+    other = Environment(emulator, tmp_path / 'other', store='openbao', openbao=openbao)
+    other.bao_path, other.bao_token = env.bao_path, env.bao_token
+    (tmp_path / 'other').mkdir()
+    won = []
+
+    def the_other_rotates_first(write_number):
+        if write_number == 1:  # this job has read the secret; the other job's whole rotation happens now
+            won.append(other.run('rotate'))
+    env.hooks.__init__()
+    env.hooks.before_write = the_other_rotates_first
+    error = expect_failure(env, 'rotate')
+    assert won and won[0]['rotated'] and error.reason == 'store_conflict' and error.heals_on_next_run
+    assert 'another job wrote the secret' in error.message
+    winner = env.bao_secret()[0]['jama_client_id']
+    assert winner == won[0]['credential']['client_id'] != original
+    env.hooks.before_write = None
+    again = env.run()
+    assert not again['changed'], again['actions']
+    assert env.assert_agree() == winner
+    assert [cred['clientId'] for cred in env.credentials()] == [winner]
