@@ -3,8 +3,9 @@ rotate_when_due, the credential aged by Jama's clock), break the run there, then
 the fault, and check that Jama, the vault file and JCI agree, the connector works, nothing the
 engine made is orphaned, and a further run changes nothing. Every test runs with both stores, the vault file and
 the automation controller credential (whose values each run gets injected, as a job does), and with the vault file
-plus a controller credential that gets a copy of its current credential (the mirror); the rotation when due with
-the vault file (its path is rotate's).
+plus a controller credential that gets a copy of its current credential (the mirror), and with a HashiCorp Vault
+KV v2 secret in a real OpenBao (openbao.py; its writes also lose their answer after the server acted); the rotation
+when due with the vault file (its path is rotate's).
 
 Faults: the emulator answers 500 before the call runs, runs it and then drops the connection (a lost answer),
 or runs it and answers 500; the run is killed before or after any call, or after any vault write; any vault
