@@ -4,8 +4,15 @@
 #   1. start one emulator per environment  2. demo vault password and vault files  3. configure every environment
 #   4. configure again: changed=0  5. summary, health check and leak check  6. the fleet report
 #   7. stop the emulators (always)
+# With DEMO_STORE=openbao (make demo DEMO_STORE=openbao), prod keeps its credential in a HashiCorp Vault KV v2 secret
+# on an OpenBao dev server the demo starts on 127.0.0.1 (and stops by PID), instead of its vault file.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+DEMO_STORE="${DEMO_STORE:-vault-file}"
+# The environment whose vault file the closing hint shows (prod's credential is in OpenBao with DEMO_STORE=openbao).
+VIEW_ENV=prod
+[[ "$DEMO_STORE" != openbao ]] || VIEW_ENV=dev
+BAO="$ROOT/tests/integration/targets/hashi_vault_store/bao.py"
 VENV="$ROOT/.venv/newest"
 DEMO="$ROOT/.work/demo"
 ENVIRONMENTS=(dev test prod)
@@ -17,6 +24,7 @@ export ANSIBLE_FORCE_COLOR="${ANSIBLE_FORCE_COLOR:-false}" ANSIBLE_NOCOLOR="${AN
 
 stop_emulators() {
     echo "== 7. Stopping the emulators"
+    if [[ -f "$DEMO/openbao/server.json" ]]; then python "$BAO" stop "$DEMO/openbao"; fi
     for env in "${ENVIRONMENTS[@]}"; do
         python -m jamaemu.harness stop --workdir "$DEMO/emulators/$env" > /dev/null 2>&1 &
     done
@@ -53,6 +61,27 @@ for env in "${ENVIRONMENTS[@]}"; do
     echo "   $env: group_vars/$env/vault.yml encrypted with vault ID $env"
 done
 
+if [[ "$DEMO_STORE" == openbao ]]; then
+    echo "   DEMO_STORE=openbao: prod keeps its credential in OpenBao instead (secret/jama/prod, KV version 2)"
+    OPENBAO_URL="$(python "$BAO" start "$DEMO/openbao")"
+    python "$BAO" place "$DEMO/openbao" jama/prod  # a token with only the policy the README documents
+    VAULT_TOKEN="$(cat "$DEMO/openbao/token")"
+    export VAULT_TOKEN
+    mkdir -p "$DEMO/inventory/host_vars"
+    cat > "$DEMO/inventory/host_vars/jama-prod.yml" <<EOF
+---
+# Written by make demo DEMO_STORE=openbao: prod's credential lives in OpenBao (token from VAULT_TOKEN).
+oauth_connector_vault_file: "{{ omit }}"
+oauth_connector_hashi_vault:
+  url: $OPENBAO_URL
+  path: jama/prod
+EOF
+    echo "   OpenBao dev server $OPENBAO_URL (127.0.0.1 only); inventory/host_vars/jama-prod.yml points prod at it"
+elif [[ "$DEMO_STORE" != vault-file ]]; then
+    echo "ERROR: DEMO_STORE must be vault-file (the default) or openbao, got $DEMO_STORE"
+    exit 1
+fi
+
 cd "$DEMO"
 echo "== 3. ansible-playbook jama.connect.configure (dev, test and prod in parallel)"
 ansible-playbook -i inventory/hosts.yml jama.connect.configure "${VAULT_IDS[@]}" | tee "$DEMO/first-run.log"
@@ -83,6 +112,13 @@ grep "^test: " "$DEMO/check-due.log" | sed 's/^/     check:     /'
 ansible-playbook -i inventory/hosts.yml jama.connect.configure "${VAULT_IDS[@]}" --limit test > "$DEMO/due-run.log" \
     || { tail -n 40 "$DEMO/due-run.log"; exit 1; }
 grep "^test: " "$DEMO/due-run.log" | sed 's/^/     configure: /'
+if [[ "$DEMO_STORE" == openbao ]]; then
+    python "$BAO" read "$DEMO/openbao" jama/prod | python -c '
+import json, sys
+found = json.load(sys.stdin)
+print("   prod in OpenBao: secret/jama/prod version %d holds %s (values not shown)" % (
+    found["version"], ", ".join(sorted(found["data"]))))'
+fi
 echo "== 6. The fleet report (ansible-playbook jama.connect.report: read only, all three environments)"
 echo "   Meanwhile someone made an API credential by hand in prod's Jama (as the service user), which the report names:"
 python - "$DEMO/emulators/prod/emulator.json" <<'PY'
@@ -110,7 +146,7 @@ python "$ROOT/tests/integration/targets/setup_jama/files/leak_check.py" "${ADMIN
 echo "   The demo vault password is in $DEMO/vault-pass; each environment's files are encrypted with it. To look at"
 echo "   one, in a new shell:"
 echo "     . $VENV/bin/activate"
-echo "     ansible-vault view --vault-id prod@$DEMO/vault-pass $DEMO/inventory/group_vars/prod/jama_credential.vault.yml"
+echo "     ansible-vault view --vault-id $VIEW_ENV@$DEMO/vault-pass $DEMO/inventory/group_vars/$VIEW_ENV/jama_credential.vault.yml"
 trap - EXIT
 stop_emulators
 cat <<EOF
