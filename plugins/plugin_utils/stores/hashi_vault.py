@@ -51,7 +51,7 @@ def client_of(options, session=None):
             client.auth.approle.login(role_id=options['role_id'], secret_id=options.get('secret_id'),
                                       mount_point=options.get('auth_mount') or 'approle')
         except Exception as error:  # pylint: disable=broad-except
-            raise translated(error, 'logging in with the AppRole role_id')
+            raise translated(error, 'logging in with the AppRole role_id', login=True)
     else:
         client.token = options.get('token')
         if not client.token:
@@ -63,30 +63,47 @@ def client_of(options, session=None):
         except Exception as error:  # pylint: disable=broad-except
             found = translated(error, 'checking hashi_vault.token')
             if isinstance(found, errors.AuthenticationError):
-                found.hint = 'the token is wrong or expired: give a valid one in hashi_vault.token or VAULT_TOKEN'
+                found.hint = ('the token is wrong or expired, or belongs to another namespace (hashi_vault.namespace), '
+                              'or lacks the default policy (lookup-self): give a valid one in hashi_vault.token or '
+                              'VAULT_TOKEN')
             raise found
     return client
 
 
-def translated(error, doing):
-    """hvac's errors as the collection's, with the fix; never a value of the secret (hvac's messages hold none)."""
+def translated(error, doing, login=False):
+    """hvac's errors as the collection's, by their class (never by the text, which holds the path and the URL), with
+    the fix; never a value of the secret (hvac's messages hold none)."""
     if isinstance(error, errors.JamaConnectError):
         return error
     text = '%s: %s' % (doing, str(error).splitlines()[0] if str(error) else type(error).__name__)
-    if hvac_errors is not None and isinstance(error, hvac_errors.Forbidden):
-        return errors.AuthenticationError(text + ' (permission denied)', status=403, hint=POLICY_HINT)
-    if hvac_errors is not None and isinstance(error, (hvac_errors.Unauthorized, hvac_errors.InvalidRequest)) \
-            and 'role' in text:
+    if hvac_errors is None:
+        return errors.TransportError(text)
+    if isinstance(error, hvac_errors.InvalidRequest) and CAS_MISMATCH in ' '.join(getattr(error, 'errors', None) or []):
+        return errors.ConflictError(text, status=400, hint='let the other job finish, then run again: the next run '
+                                    'starts from what the secret holds')
+    if login and isinstance(error, (hvac_errors.InvalidRequest, hvac_errors.Unauthorized, hvac_errors.Forbidden)):
         return errors.AuthenticationError(text, status=400, hint='check role_id and secret_id (and auth_mount)')
-    if hvac_errors is not None and isinstance(error, hvac_errors.InvalidRequest) and CAS_MISMATCH in text:
-        return errors.ConflictError(text + ': another job wrote the secret since this run read it; nothing was '
-                                    'overwritten', status=400, hint='let the other job finish, then run again: the next '
-                                    'run starts from what the secret holds')
-    if hvac_errors is not None and isinstance(error, hvac_errors.VaultError):
-        status = getattr(error, 'status_code', None)
-        kind = errors.ServerError if status and status >= 500 else errors.ApiError
-        return kind(text, status=status)
+    if isinstance(error, hvac_errors.Forbidden):
+        return errors.AuthenticationError(text + ' (permission denied)', status=403, hint=POLICY_HINT)
+    for kind, status in ((hvac_errors.RateLimitExceeded, 429), (hvac_errors.VaultDown, 503),
+                         (hvac_errors.InternalServerError, 500), (hvac_errors.BadGateway, 502)):
+        if isinstance(error, kind):
+            # Sealed, restarting, overloaded: the next run heals it.
+            return errors.ServerError(text, status=status)
+    if isinstance(error, hvac_errors.VaultError):
+        return errors.ApiError(text)
+    if 'SSL' in type(error).__name__ or 'certificate verify failed' in str(error):
+        return errors.TlsError(text, hint='set hashi_vault.ca_path (or VAULT_CACERT) to the CA that signed the '
+                                          "server's certificate")
     return errors.TransportError(text)
+
+
+def _mapping(answer, what):
+    """An answer of the server as a mapping, or the run stops: a server that answers without JSON is not Vault."""
+    if not isinstance(answer, dict):
+        raise errors.ConfigurationError('%s: the server did not answer as HashiCorp Vault or OpenBao does (no JSON): '
+                                        'check hashi_vault.url' % what)
+    return answer
 
 
 class HashiVaultStore(Store):
@@ -104,6 +121,7 @@ class HashiVaultStore(Store):
         self._client = client
         self._data = None
         self._version = None  # the version this run read or last wrote; 0 when the secret does not exist
+        self._unsure = False  # a write failed without the server's answer: it may have happened
 
     @property
     def client(self):
@@ -134,8 +152,13 @@ class HashiVaultStore(Store):
                     'token\'s policy grants nothing on %s/%s' % (self.describe(), self.mount, self.mount, self.path),
                     hint=POLICY_HINT)
             raise translated(error, 'reading the mount %s' % self.mount)
-        version = (((answer or {}).get('data') or {}).get('options') or {}).get('version')
-        kind = ((answer or {}).get('data') or {}).get('type')
+        described = _mapping(answer, 'reading the mount %s' % self.mount).get('data') or {}
+        version = (described.get('options') or {}).get('version')
+        kind = described.get('type')
+        mounted = described.get('path')
+        if mounted not in (None, self.mount.strip('/') + '/'):
+            raise errors.ConfigurationError('hashi_vault.mount %s is not a mount: the secrets engine there is mounted at '
+                                            '%s; set mount to it and path to what follows' % (self.mount, mounted))
         if kind not in ('kv', 'generic') or str(version) != '2':
             raise errors.ConfigurationError(
                 'hashi_vault.mount %s is not a KV version 2 secrets engine (type %s, version %s): the store needs '
@@ -150,6 +173,7 @@ class HashiVaultStore(Store):
             if hvac_errors is not None and isinstance(error, hvac_errors.InvalidPath):
                 return self._absent()
             raise translated(error, 'reading %s' % self.describe())
+        answer = _mapping(answer, 'reading %s' % self.describe())
         data = (answer.get('data') or {}).get('data') or {}
         version = ((answer.get('data') or {}).get('metadata') or {}).get('version')
         return dict(data), int(version)
@@ -163,11 +187,13 @@ class HashiVaultStore(Store):
             if hvac_errors is not None and isinstance(error, hvac_errors.InvalidPath):
                 return {}, 0
             raise translated(error, 'reading the metadata of %s' % self.describe())
-        current = (meta.get('data') or {}).get('current_version')
+        current = (_mapping(meta, 'reading the metadata of %s' % self.describe()).get('data') or {}).get('current_version')
+        if not current:
+            return {}, 0  # metadata made ahead (say with cas_required) and no version yet: a first write creates it
         raise errors.ConfigurationError(
-            'the latest version (%s) of %s is deleted: every job that reads it gets a 404. Undelete it (bao kv '
-            'undelete -mount=%s -versions=%s %s), then run again' % (current, self.describe(), self.mount, current,
-                                                                     self.path))
+            'the latest version (%s) of %s is deleted or destroyed: every job that reads it gets a 404. Undelete it '
+            '(bao kv undelete -mount=%s -versions=%s %s) or write it again by hand, then run again'
+            % (current, self.describe(), self.mount, current, self.path))
 
     def write(self, updates, remove=()):
         data = self.read()
@@ -178,8 +204,17 @@ class HashiVaultStore(Store):
             answer = self.client.secrets.kv.v2.create_or_update_secret(self.path, secret=data, cas=self._version,
                                                                        mount_point=self.mount)
         except Exception as error:  # pylint: disable=broad-except
-            raise translated(error, 'writing %s (check-and-set on version %s)' % (self.describe(), self._version))
-        self._version = int(((answer or {}).get('data') or {}).get('version'))
+            found = translated(error, 'writing %s (check-and-set on version %s)' % (self.describe(), self._version))
+            if isinstance(found, errors.ConflictError):
+                found.message += (': %s' % ('the outcome of an earlier write of this run is unknown (its answer was lost), '
+                                            'or another job wrote the secret since' if self._unsure else
+                                            'another job wrote the secret since this run read it') +
+                                  '; nothing was overwritten')
+            else:
+                # The server may have acted: the version this run knows may be behind (the next write says so).
+                self._unsure = True
+            raise found
+        self._version = int(_mapping(answer, 'writing %s' % self.describe()).get('data', {}).get('version'))
         self._data = data
         return True
 
@@ -189,7 +224,7 @@ class HashiVaultStore(Store):
             meta = self.client.secrets.kv.v2.read_secret_metadata(self.path, mount_point=self.mount)
         except Exception as error:  # pylint: disable=broad-except
             raise translated(error, 'reading the metadata of %s' % self.describe())
-        current = (meta.get('data') or {}).get('current_version')
+        current = (_mapping(meta, 'reading the metadata of %s' % self.describe()).get('data') or {}).get('current_version')
         if self._version is not None and current != self._version:
             raise errors.ConflictError(
                 '%s is at version %s, not %s as this run wrote it: another job changed it, so nothing it may use is '

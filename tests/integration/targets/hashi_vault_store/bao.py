@@ -1,6 +1,6 @@
 """A real OpenBao dev server for this target, by PID:
     bao.py start DIR     start `bao server -dev` on 127.0.0.1 (file audit device DIR/audit.log), wait until ready,
-                         write DIR/server.json {url, pid, root}; stops by itself if this target's shell dies
+                         write DIR/server.json {url, pid, root}; the caller stops it (runme.sh's EXIT trap)
     bao.py place DIR P   a policy for secret/P as the README documents it, and a token with it (DIR/token)
     bao.py read DIR P    the secret's latest data and version, as JSON (root token)
     bao.py stop DIR      stop it by PID

@@ -97,10 +97,15 @@ class HookedHashiVault(HashiVaultStore):
             raise errors.TransportError('the Vault server could not be reached (injected)')
         if self.hooks.before_write is not None:
             self.hooks.before_write(self.hooks.writes)
+        known = (self._data, self._version)
         written = super(HookedHashiVault, self).write(updates, remove)
         if self.hooks.kill_after_write == self.hooks.writes:
             raise Killed('after Vault write %d' % self.hooks.writes)
         if self.hooks.drop_after_write == self.hooks.writes:
+            # The server wrote the new version; the answer never came back, so the store knows only what it knew
+            # before (as after a real lost answer: hvac raises and the store learns no version).
+            self._data, self._version = known
+            self._unsure = True
             raise errors.TransportError('the answer of the Vault server was lost (injected)')
         return written
 

@@ -154,3 +154,29 @@ def test_two_overlapping_rotations_of_one_environment_one_wins_and_the_next_run_
     assert not again['changed'], again['actions']
     assert env.assert_agree() == winner
     assert [cred['clientId'] for cred in env.credentials()] == [winner]
+
+
+@pytest.mark.parametrize('raised, reason, heals', [
+    ('conflict', 'conflict', True),
+    ('sealed', 'server_error', True),
+    ('throttled', 'server_error', True),
+    ('denied', 'authentication', False),
+    ('tls', 'tls', False),
+    ('refused', 'unreachable', True),
+])
+def test_hvac_errors_are_typed_by_their_class_never_by_the_path_in_their_text(raised, reason, heals):
+    import hvac.exceptions as hvac_errors
+    import requests
+    from ansible_collections.jama.connect.plugins.plugin_utils.stores.hashi_vault import translated
+    url = 'on post https://vault.example.com/v1/secret/data/jama/roles/prod'  # "role" in the path: not a login
+    error = {
+        'conflict': hvac_errors.InvalidRequest('check-and-set parameter did not match the current version, ' + url,
+                                               errors=['check-and-set parameter did not match the current version']),
+        'sealed': hvac_errors.VaultDown('Vault is sealed, ' + url),
+        'throttled': hvac_errors.RateLimitExceeded('rate limited, ' + url),
+        'denied': hvac_errors.Forbidden('permission denied, ' + url),
+        'tls': requests.exceptions.SSLError('certificate verify failed'),
+        'refused': requests.exceptions.ConnectionError('connection refused'),
+    }[raised]
+    found = translated(error, 'writing the Vault secret secret/jama/roles/prod')
+    assert (found.reason, found.heals_on_next_run) == (reason, heals), found.message
