@@ -179,6 +179,7 @@ class ActionModule(ActionBase):
         if params['hashi_vault'] is not None:
             vault = HashiVaultStore(params['hashi_vault'], (params['client_id_var'], params['client_secret_var'],
                                                             params['state_var']))
+            sessions.append(vault)  # closed with the run's sessions: an AppRole login's token is revoked
             vault.read()  # the server, the login, the mount's version and the secret, before any call to Jama or JCI
         elif vault is None and params['controller_credential'] is not None:
             vault = self._controller_store(params, sessions)

@@ -122,6 +122,8 @@ class HashiVaultStore(Store):
         self._data = None
         self._version = None  # the version this run read or last wrote; 0 when the secret does not exist
         self._unsure = False  # a write failed without the server's answer: it may have happened
+        # Read like an HTTP session's by the action (its result's retries; hvac's own are not counted).
+        self.retries = []
 
     @property
     def client(self):
@@ -131,6 +133,19 @@ class HashiVaultStore(Store):
 
     def describe(self):
         return 'the Vault secret %s/%s at %s' % (self.mount, self.path, self.options['url'])
+
+    def close(self):
+        """At the end of the run (the action closes it with its sessions): the token an AppRole login made is revoked
+        (best effort: it expires with its TTL otherwise), and the connection pool closed."""
+        if self._client is None:
+            return
+        try:
+            if self.options.get('role_id') and self._client.token:
+                self._client.auth.token.revoke_self()
+        except Exception:  # pylint: disable=broad-except
+            pass  # nothing of the run depends on it; the token's TTL ends it
+        finally:
+            self._client.adapter.close()
 
     def read(self):
         if self._data is None:

@@ -180,3 +180,26 @@ def test_hvac_errors_are_typed_by_their_class_never_by_the_path_in_their_text(ra
     }[raised]
     found = translated(error, 'writing the Vault secret secret/jama/roles/prod')
     assert (found.reason, found.heals_on_next_run) == (reason, heals), found.message
+
+
+def test_an_approle_login_reads_and_writes_and_its_token_is_revoked_at_the_end(env, openbao):
+    root = openbao.root()
+    if 'approle/' not in root.sys.list_auth_methods()['data']:
+        root.sys.enable_auth_method('approle')
+    name = env.bao_path.replace('/', '-')
+    root.auth.approle.create_or_update_approle(name, token_policies=[name], token_ttl='15m')
+    role_id = root.auth.approle.read_role_id(name)['data']['role_id']
+    secret_id = root.auth.approle.generate_secret_id(name)['data']['secret_id']
+    store = HashiVaultStore(env.bao_options(token=None, role_id=role_id, secret_id=secret_id), NAMES)
+    assert store.read() == {}
+    store.write({'jama_client_id': 'cid', 'jama_client_secret': 'approle-test-secret'})
+    token = store.client.token
+    store.close()
+    assert env.bao_secret() == ({'jama_client_id': 'cid', 'jama_client_secret': 'approle-test-secret'}, 1)
+    import hvac
+    with pytest.raises(hvac.exceptions.Forbidden):
+        hvac.Client(url=openbao.url, token=token).auth.token.lookup_self()
+    wrong = HashiVaultStore(env.bao_options(token=None, role_id=role_id, secret_id='not-the-secret-id'), NAMES)
+    with pytest.raises(errors.AuthenticationError) as raised:
+        wrong.read()
+    assert 'role_id and secret_id' in raised.value.hint
