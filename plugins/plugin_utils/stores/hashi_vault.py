@@ -23,11 +23,15 @@ from ansible_collections.jama.connect.plugins.plugin_utils.stores.base import St
 
 try:
     import hvac
+    import requests
     from hvac import exceptions as hvac_errors
     HAS_HVAC = True
+    # What a call through hvac raises: the server's errors, and the transport's (refused, timed out, TLS).
+    FAILURES = (hvac_errors.VaultError, requests.exceptions.RequestException)
 except ImportError:  # pragma: no cover - the action names the missing library
     hvac = hvac_errors = None
     HAS_HVAC = False
+    FAILURES = ()
 
 MISSING_HVAC = ('the HashiCorp Vault store needs the Python library hvac on the controller (pip install hvac==2.4.0; '
                 'in an execution environment, it is in the collection\'s requirements.txt)')
@@ -50,7 +54,7 @@ def client_of(options, session=None):
         try:
             client.auth.approle.login(role_id=options['role_id'], secret_id=options.get('secret_id'),
                                       mount_point=options.get('auth_mount') or 'approle')
-        except Exception as error:  # pylint: disable=broad-except
+        except FAILURES as error:
             raise translated(error, 'logging in with the AppRole role_id', login=True)
     else:
         client.token = options.get('token')
@@ -60,7 +64,7 @@ def client_of(options, session=None):
         try:
             # A token that is wrong or expired is told apart from a policy that lacks the path (both answer 403 later).
             client.auth.token.lookup_self()
-        except Exception as error:  # pylint: disable=broad-except
+        except FAILURES as error:
             found = translated(error, 'checking hashi_vault.token')
             if isinstance(found, errors.AuthenticationError):
                 found.hint = ('the token is wrong or expired, or belongs to another namespace (hashi_vault.namespace), '
@@ -142,7 +146,7 @@ class HashiVaultStore(Store):
         try:
             if self.options.get('role_id') and self._client.token:
                 self._client.auth.token.revoke_self()
-        except Exception:  # pylint: disable=broad-except
+        except FAILURES:
             pass  # nothing of the run depends on it; the token's TTL ends it
         finally:
             self._client.adapter.close()
@@ -159,7 +163,7 @@ class HashiVaultStore(Store):
         client = self.client
         try:
             answer = client.adapter.get('/v1/sys/internal/ui/mounts/%s/%s' % (self.mount, self.path))
-        except Exception as error:  # pylint: disable=broad-except
+        except FAILURES as error:
             if hvac_errors is not None and isinstance(error, hvac_errors.Forbidden):
                 # The server answers the same for a mount that does not exist and a path the policy does not grant.
                 raise errors.ConfigurationError(
@@ -184,7 +188,7 @@ class HashiVaultStore(Store):
         kv = self.client.secrets.kv.v2
         try:
             answer = kv.read_secret_version(self.path, mount_point=self.mount, raise_on_deleted_version=True)
-        except Exception as error:  # pylint: disable=broad-except
+        except FAILURES as error:
             if hvac_errors is not None and isinstance(error, hvac_errors.InvalidPath):
                 return self._absent()
             raise translated(error, 'reading %s' % self.describe())
@@ -198,7 +202,7 @@ class HashiVaultStore(Store):
         never written over blindly."""
         try:
             meta = self.client.secrets.kv.v2.read_secret_metadata(self.path, mount_point=self.mount)
-        except Exception as error:  # pylint: disable=broad-except
+        except FAILURES as error:
             if hvac_errors is not None and isinstance(error, hvac_errors.InvalidPath):
                 return {}, 0
             raise translated(error, 'reading the metadata of %s' % self.describe())
@@ -218,7 +222,7 @@ class HashiVaultStore(Store):
         try:
             answer = self.client.secrets.kv.v2.create_or_update_secret(self.path, secret=data, cas=self._version,
                                                                        mount_point=self.mount)
-        except Exception as error:  # pylint: disable=broad-except
+        except FAILURES as error:
             found = translated(error, 'writing %s (check-and-set on version %s)' % (self.describe(), self._version))
             if isinstance(found, errors.ConflictError):
                 found.message += (': %s' % ('the outcome of an earlier write of this run is unknown (its answer was lost), '
@@ -237,7 +241,7 @@ class HashiVaultStore(Store):
         """Before a credential is deleted: no other job wrote the secret since this run's last read or write."""
         try:
             meta = self.client.secrets.kv.v2.read_secret_metadata(self.path, mount_point=self.mount)
-        except Exception as error:  # pylint: disable=broad-except
+        except FAILURES as error:
             raise translated(error, 'reading the metadata of %s' % self.describe())
         current = (_mapping(meta, 'reading the metadata of %s' % self.describe()).get('data') or {}).get('current_version')
         if self._version is not None and current != self._version:
