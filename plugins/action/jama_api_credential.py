@@ -2,7 +2,7 @@
 # Copyright: jama.connect contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Runs jama_api_credential and hands a new client secret to an Ansible-Vault vars file, an automation controller
-credential, or both, before returning.
+credential, or both, or to a HashiCorp Vault KV v2 secret, before returning.
 
 The writes happen on the controller, where the vault secrets and the inventory's vars files are, and from where the
 automation controller is reached. If a hand-off fails, the credential just created is deleted again (and a vault file
@@ -19,12 +19,13 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import jama_session, resolve_jama
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
-from ansible_collections.jama.connect.plugins.module_utils.probe import check_credential
 from ansible_collections.jama.connect.plugins.plugin_utils.credential_task import (
-    check_args, checked_connections, handoff_settings, planned_deletion, typed, with_controller_diff)
+    check_args, checked_connections, handoff_settings, not_kept, planned_deletion, typed, undecided,
+    verify_new_credential, with_controller_diff)
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.handoff import FamilyHandoff
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller_handoff import HandoffStore
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller_sink import ControllerSink, sink_options
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.hashi_vault import HashiVaultStore
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file import (
     VaultFileError, VaultStore, check_writable, read_vars, vault_secrets, write_vars)
 
@@ -39,6 +40,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         self._sessions = []
+        self._secret = None  # the Vault secret, when hashi_vault is the store
         args = dict(self._task.args)
         vault_file = args.get('vault_file')
         refused = check_args(args)
@@ -57,6 +59,9 @@ class ActionModule(ActionBase):
             result.update(failed=True, changed=False, msg=refused, **typed('configuration', False))
             return result
         try:
+            if connections.get('hashi_vault') is not None:
+                self._secret = HashiVaultStore(connections['hashi_vault'], self._names(args))
+                self._sessions.append(self._secret)  # closed at the end: an AppRole login's token is revoked
             if args.get('controller_credential') is not None:
                 try:
                     sink = ControllerSink(connections.get('controller'), sink_options(args['controller_credential']))
@@ -81,16 +86,17 @@ class ActionModule(ActionBase):
         it): the credentials an interrupted earlier run created and never handed off are deleted, then the family is
         recorded ahead of a create (plugin_utils/reconcile/handoff.py). Returns (handoff or None, the failed result
         or None)."""
-        if args.get('state') == 'absent' or not args.get('name') or not (args.get('vault_file') or sink):
+        if args.get('state') == 'absent' or not args.get('name') or not self._keeps(args, sink):
             return None, None
         client = self._client(connections)
         if args.get('vault_file'):
-            settings = handoff_settings(args, sink)
+            settings = handoff_settings(args, args['vault_file'])
             store = VaultStore(args['vault_file'], self._loader, args.get('vault_id'), args.get('vault_password_file'))
+        elif self._secret is not None:  # read first: the server, the login, the mount and the secret, before a create
+            settings, store = handoff_settings(args, self._secret.describe()), self._secret
         elif HandoffStore.usable(sink) and client is not None:
-            settings = handoff_settings(args, sink)
-            store = HandoffStore(sink, resolve_jama(connections, require_auth=False).get('url'),
-                                 (settings.client_id_var, settings.client_secret_var, settings.state_var))
+            settings = handoff_settings(args, sink.describe())
+            store = HandoffStore(sink, resolve_jama(connections, require_auth=False).get('url'), self._names(args))
         else:
             return None, None
         handoff = FamilyHandoff(settings, store, args['name'], client, args.get('user'))
@@ -135,13 +141,23 @@ class ActionModule(ActionBase):
         self._sessions.append(session)
         return session
 
+    def _keeps(self, args, sink):
+        """Whether this task hands a new secret to a store (else the result is the only place it exists)."""
+        return bool(args.get('vault_file') or sink or self._secret)
+
     @staticmethod
-    def _module_args(args):
-        # The controller connection stays here: the module has no use for it.
-        return dict((key, value) for key, value in args.items() if key != 'controller')
+    def _names(args):
+        settings = handoff_settings(args, '')
+        return settings.client_id_var, settings.client_secret_var, settings.state_var
+
+    def _module_args(self, args):
+        # The controller and Vault connections stay here: the module is told only where the Vault secret is.
+        module_args = dict((key, value) for key, value in args.items() if key not in ('controller', 'hashi_vault'))
+        if self._secret is not None:
+            module_args['hashi_vault'] = dict((key, self._secret.options.get(key)) for key in ('url', 'mount', 'path'))
+        return module_args
 
     def _run(self, result, args, task_vars, previous, sink, connections, handoff):
-        vault_file = args.get('vault_file')
         module_args = self._module_args(args)
         cleaned_up = result.pop('cleaned_up', None)
         result.update(self._execute_module(module_name=MODULE, module_args=module_args, task_vars=task_vars))
@@ -151,7 +167,7 @@ class ActionModule(ActionBase):
         ended = self._record_outcome(result, args, sink, handoff)
         if ended is not None:
             return ended
-        if (vault_file or sink) and result.get('client_secret'):
+        if self._keeps(args, sink) and result.get('client_secret'):
             failed = self._hand_off(result, args, task_vars, previous, sink, connections, handoff)
             if failed is not None:
                 return failed
@@ -161,7 +177,7 @@ class ActionModule(ActionBase):
             if lost:
                 result.update(failed=True, msg=lost, **typed('secret_not_in_store', False))
                 return result
-            if vault_file or sink:
+            if self._keeps(args, sink):
                 # A rotation whose hand-off finished but whose old credential(s) were not deleted (a killed run):
                 # the newest one is safe where this task keeps it, so the older ones go now.
                 self._retire(result, args, task_vars, module_args, sink, 'older')
@@ -187,6 +203,8 @@ class ActionModule(ActionBase):
         against Jama first) the controller credential. Returns the failed result when a hand-off failed, else None."""
         vault_file = args.get('vault_file')
         secret = result['client_secret']
+        if self._secret is not None:
+            return self._hand_off_to_secret(result, args, task_vars, handoff)
         if vault_file:
             try:
                 handoff.hand_off(result['client_id'], secret)
@@ -197,7 +215,7 @@ class ActionModule(ActionBase):
             return None
         try:
             # A controller credential is what jobs use: it gets a secret that Jama has just accepted.
-            self._verify(connections, result['client_id'], secret)
+            verify_new_credential(connections, result['client_id'], secret)
             if vault_file or handoff is None:
                 credential_id = sink.write(resolve_jama(connections, require_auth=False).get('url'),
                                            result['client_id'], secret)
@@ -209,13 +227,27 @@ class ActionModule(ActionBase):
             cause = error.__cause__ or error  # the record's save wraps the store's error
             if cause.details.get('outcome_unknown'):
                 # The controller may hold the new secret: deleting the credential could break every job.
-                return self._undecided(result, sink, cause, recorded=handoff is not None and not vault_file)
+                return undecided(result, sink.describe(), cause, recorded=handoff is not None and not vault_file)
             if vault_file:
                 self._restore(args, previous)
             return self._revoke(result, args, task_vars, sink.describe(), cause, handoff)
         result['controller_credential'] = {'id': credential_id, 'name': sink.options['name'],
                                            'organization': sink.options['organization']}
         result['retries'] = result.get('retries', []) + sink.retries
+        return None
+
+    def _hand_off_to_secret(self, result, args, task_vars, handoff):
+        """The new client ID and secret into the Vault secret, the record written ahead removed in the same
+        check-and-set write. A refused write (another job's) deletes the new credential again; a write whose answer
+        was lost keeps it: the secret may hold it, and the record names it for the next run either way."""
+        try:
+            handoff.hand_off(result['client_id'], result['client_secret'])
+        except errors.JamaConnectError as error:
+            cause = error.__cause__ or error  # the record's save wraps the store's error
+            if self._secret.unsure:
+                return undecided(result, self._secret.describe(), cause, recorded=True)
+            return self._revoke(result, args, task_vars, self._secret.describe(), cause, handoff)
+        result['hashi_vault'] = self._secret.where()
         return None
 
     def _retire(self, result, args, task_vars, module_args, sink, which):
@@ -229,6 +261,8 @@ class ActionModule(ActionBase):
             result['retired'] = [cred['name'] for cred in gone]
             if self._task.check_mode:
                 return
+        if not self._confirmed(result, gone):
+            return
         retired = self._execute_module(module_name=MODULE, task_vars=task_vars, module_args=dict(
             module_args, state='absent', rotate=False, credential_ids=[cred['id'] for cred in gone]))
         if not retired.get('failed'):
@@ -238,11 +272,23 @@ class ActionModule(ActionBase):
             result.update(failed=True, msg='Deleting the replaced credential(s) %s failed: %s' % (
                 ', '.join(result['retired']), retired.get('msg')), **typed_failure)
             return
-        where = ' and '.join(filter(None, (args.get('vault_file'), sink and sink.describe())))
+        where = ' and '.join(filter(None, (args.get('vault_file'), sink and sink.describe(),
+                                           self._secret and self._secret.describe())))
         result.update(failed=True, msg='The new credential %s is in %s, but deleting the one(s) it replaces (%s) '
                                        'failed: %s. Delete them with state: absent and credential_ids, or in Jama'
                       % (result.get('client_id'), where, ', '.join(cred['name'] for cred in gone), retired.get('msg')),
                       **typed_failure)
+
+    def _confirmed(self, result, gone):
+        """Before credentials are deleted: no other job wrote the Vault secret since this run (what it may use stays)."""
+        try:
+            if self._secret is not None:
+                self._secret.confirm()
+            return True
+        except errors.JamaConnectError as error:
+            result.update(failed=True, msg='Not deleting %s: %s' % (', '.join(cred['name'] for cred in gone), error.message),
+                          **typed(error.reason, error.heals_on_next_run))
+            return False
 
     def _secret_lost(self, result, args, sink):
         """An existing credential whose secret is not where this task keeps it. Read-only checks, so check mode
@@ -251,13 +297,23 @@ class ActionModule(ActionBase):
             lost = self._secret_not_in_vault(args, result['client_id'])
             if lost:
                 return lost
-        return self._secret_not_in_controller(args, sink, result['client_id']) if sink else None
+        if self._secret is not None:
+            held = self._secret.read()
+            names = self._names(args)
+            if held.get(names[0]) == result['client_id'] and held.get(names[1]):
+                return None
+            return not_kept(args.get('name'), result['client_id'], self._secret.describe(),
+                            'does not hold its secret under %s (Jama shows a secret once: an earlier run may have lost '
+                            'the answer, or the secret was written by hand since)' % names[1])
+        if sink and not sink.holds(result['client_id']):
+            return not_kept(args.get('name'), result['client_id'], 'the %s' % sink.describe(),
+                            'does not hold it (Jama shows a secret once, and the controller never shows one back)')
+        return None
 
-    @staticmethod
-    def _finish(result, args, sink):
+    def _finish(self, result, args, sink):
         return_secret = args.get('return_secret')
         if return_secret is None:
-            return_secret = not (args.get('vault_file') or sink)
+            return_secret = not self._keeps(args, sink)
         if 'client_secret' in result and not return_secret:
             del result['client_secret']
         if 'client_secret' in result:
@@ -266,44 +322,6 @@ class ActionModule(ActionBase):
         if not result.get('failed'):
             result['outcome'] = errors.success_outcome(result.get('changed'))
         return result
-
-    @staticmethod
-    def _undecided(result, sink, error, recorded):
-        """A controller write whose outcome cannot be read back: keep everything, say what the next run does.
-        ``recorded``: the controller credential records the create, so the next run also heals a write that did
-        not happen."""
-        otherwise = ('deletes it (the record written ahead names it) and creates a new one' if recorded
-                     else 'asks for rotate: true')
-        return dict(typed('answer_lost', True), failed=True, changed=True, retries=result.get('retries', []),
-                    client_id=result.get('client_id'),
-                    msg=('Handing the new credential %s (client ID %s) to the %s: %s. It is kept in Jama%s. Run the '
-                         'task again: it reads the controller credential and finishes if the controller holds the new '
-                         'client ID, or %s if not' % (
-                             (result.get('credential') or {}).get('name'), result.get('client_id'), sink.describe(),
-                             error.message, ', and so is the credential it was to replace'
-                             if (result.get('credential') or {}).get('replaced') else '', otherwise)))
-
-    @staticmethod
-    def _verify(connections, client_id, secret):
-        """A token for the new credential and the user it belongs to, straight from Jama."""
-        jama = dict(resolve_jama(connections, require_auth=False))
-        for name in ('username', 'password', 'token'):
-            jama.pop(name, None)
-        jama.update(client_id=client_id, client_secret=secret)
-        session = jama_session({'jama': jama})
-        try:
-            check_credential(session)
-        finally:
-            session.close()
-
-    @staticmethod
-    def _secret_not_in_controller(args, sink, client_id):
-        if sink.holds(client_id):
-            return None
-        return ('The API credential %r (client ID %s) exists in Jama, but the %s does not hold it (Jama shows a secret '
-                'once, and the controller never shows one back). Fix: run the task once with rotate: true to replace it '
-                'with a new credential whose secret goes to the controller, or delete it with state: absent and run '
-                'again' % (args.get('name'), client_id, sink.describe()))
 
     def _restore(self, args, previous):
         """Put the vault file's client ID and secret back as they were before this run wrote the new ones."""
@@ -326,15 +344,11 @@ class ActionModule(ActionBase):
             current = read_vars(args['vault_file'], secrets)
         except VaultFileError as error:
             return 'Cannot read vault_file %s: %s' % (args['vault_file'], error)
-        id_var = args.get('client_id_var') or 'jama_client_id'
-        secret_var = args.get('client_secret_var') or 'jama_client_secret'
+        id_var, secret_var = self._names(args)[:2]
         if current.get(id_var) == client_id and current.get(secret_var):
             return None
-        return ('The API credential %r (client ID %s) exists in Jama, but %s does not hold its secret under %s (Jama '
-                'shows a secret once: an earlier run may have lost the answer, or the file was replaced). Fix: run the '
-                'task once with rotate: true to replace it with a new credential whose secret goes into the file, or '
-                'delete it with state: absent and run again' % (args.get('name'), client_id, args['vault_file'],
-                                                                secret_var))
+        return not_kept(args.get('name'), client_id, args['vault_file'], 'does not hold its secret under %s (Jama shows a '
+                        'secret once: an earlier run may have lost the answer, or the file was replaced)' % secret_var)
 
     def _precheck(self, args):
         """Everything that can be checked before a credential is created, so bad input changes nothing. Returns
@@ -353,7 +367,7 @@ class ActionModule(ActionBase):
         the record written ahead, removed once the new credential is deleted (if the store takes the write)."""
         reason = error.message  # a JamaConnectError (VaultFileError is one)
         # Only the credential just created: with rotate, the one it was to replace stays and keeps working.
-        revoke_args = dict(((key, value) for key, value in args.items() if key != 'controller'), state='absent', rotate=False,
+        revoke_args = dict(self._module_args(args), state='absent', rotate=False,
                            credential_ids=[(result.get('credential') or {}).get('id')])
         revoked = self._execute_module(module_name=MODULE, module_args=revoke_args, task_vars=task_vars)
         if handoff is not None and not revoked.get('failed'):

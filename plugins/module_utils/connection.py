@@ -209,6 +209,24 @@ def resolve_hashi_vault(params, require_auth=True, environ=None):
                    require_auth)
 
 
+def check_hashi_vault(given, option):
+    """The one rule for a Vault secret as the store (the role's and jama_api_credential's): its server, its path in the
+    mount, a way to log in, a timeout and CA file that work. ``option``: how messages name the option."""
+    check_url(given.get('url'), option + '.url', env='VAULT_ADDR')
+    path = (given.get('path') or '').strip('/')
+    first = path.split('/')[0]
+    # A path that repeats the mount or data/ reads <mount>/data/<mount>/data/...: a 404 for every reader (AWX's lookup).
+    if not path or '..' in path.split('/') or first in ('data', 'metadata', given.get('mount') or 'secret'):
+        raise errors.ConfigurationError('%s.path must be the secret\'s path in the mount, such as jama/prod (without the '
+                                        'mount and without data/), got %r' % (option, given.get('path')))
+    if not given.get('token') and not (given.get('role_id') and given.get('secret_id')):
+        raise errors.ConfigurationError('%s needs a token, or role_id and secret_id (AppRole): set %s.token, or '
+                                        'VAULT_TOKEN' % (option, option))
+    _ca_path(given.get('ca_path'), option + '.ca_path')
+    if given.get('timeout') is not None:
+        _timeout(given['timeout'], option + '.timeout')
+
+
 def check_url(url, option, env=None):
     """The one URL rule of the collection: an absolute http(s) URL with a host and no user name or password.
 

@@ -23,6 +23,10 @@ description:
     kept. If the write fails, the credential just created is deleted again and the task fails."
   - "Why an action plugin: the vault secrets and the vars files live on the controller, and the secret must be
     stored before the task returns. A separate copy task would leave a window in which a failure loses it."
+  - "Handing the secret to HashiCorp Vault: with O(hashi_vault), the action plugin writes the new client ID and
+    secret into a KV version 2 secret with a check-and-set write, the record of the create about to happen having
+    been written there first (the same record the role keeps). O(hashi_vault) is the only store of such a task: it
+    cannot be combined with O(vault_file) or O(controller_credential)."
   - Whenever the result holds a client secret, its output is censored as with C(no_log), at every verbosity;
     the registered variable keeps the value.
   - Jama publishes no API for managing API credentials. The calls follow the collection's modelled contract
@@ -32,6 +36,7 @@ author:
 extends_documentation_fragment:
   - jama.connect.connection.JAMA
   - jama.connect.connection.CONTROLLER
+  - jama.connect.connection.HASHI_VAULT
   - jama.connect.attributes
 options:
   name:
@@ -63,7 +68,8 @@ options:
       - Replace the credential with a new one, with a new client ID and secret, named C(NAME@<UTC time>) (names are
         unique, and both exist for a moment). Always reports a change.
       - The new credential is created first; the old one is deleted only after the new secret is safe, that is after
-        the hand-off to O(vault_file), or at once when the secret is returned in the result. If the hand-off fails,
+        the hand-off to O(vault_file), O(controller_credential) or O(hashi_vault), or at once when the secret is
+        returned in the result. If the hand-off fails,
         the new credential is deleted and the old one is left working.
       - This does not repoint connectors; the C(jama.connect.rotate) playbook also points the JCI connector at the
         new credential and tests it before the old one goes.
@@ -93,17 +99,17 @@ options:
     type: path
   client_id_var:
     description:
-      - Variable name for the client ID in O(vault_file).
+      - Variable name for the client ID in O(vault_file) (or the key in the O(hashi_vault) secret).
     type: str
     default: jama_client_id
   client_secret_var:
     description:
-      - Variable name for the client secret in O(vault_file).
+      - Variable name for the client secret in O(vault_file) (or the key in the O(hashi_vault) secret).
     type: str
     default: jama_client_secret
   state_var:
     description:
-      - Variable in O(vault_file) under which the task records a credential it is about to create (the credential's
+      - Variable in O(vault_file) (or key in the O(hashi_vault) secret) under which the task records a credential it is about to create (the credential's
         family and the client IDs it had), removed in the same write that stores the new secret. A run killed (or an
         answer lost) between the create and that write leaves the record, and the next run deletes the credential
         whose secret was lost and creates a new one, without O(rotate).
@@ -114,8 +120,8 @@ options:
   return_secret:
     description:
       - Whether a newly created client secret is returned in RV(client_secret).
-      - Default is V(true) without O(vault_file) or O(controller_credential) (the result is the only place the secret
-        exists) and V(false) with either.
+      - Default is V(true) without O(vault_file), O(controller_credential) or O(hashi_vault) (the result is the only
+        place the secret exists) and V(false) with any of them.
     type: bool
   controller_credential:
     description:
@@ -161,13 +167,14 @@ attributes:
   action:
     description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
     support: full
-    details: The action plugin hands the new secret off to O(vault_file) or O(controller_credential) before the task returns.
+    details: The action plugin hands the new secret off to O(vault_file), O(controller_credential) or O(hashi_vault) before the task returns.
   action_group:
-    description: Use C(group/jama.connect.jama) or C(group/jama.connect.controller) in C(module_defaults) to set defaults for this module.
+    description: Use C(group/jama.connect.jama), C(group/jama.connect.controller) or C(group/jama.connect.hashi_vault) in C(module_defaults) to set defaults for this module.
     support: full
     membership:
       - jama.connect.jama
       - jama.connect.controller
+      - jama.connect.hashi_vault
 notes:
   - The secret is never in the diff, the logs, or an error message.
   - Failed Basic logins count towards Jama's lockout (10 in 5 minutes lock the account for 30 minutes). The
@@ -207,6 +214,15 @@ EXAMPLES = r'''
       organization: Default
   # jama and controller connections from JAMA_* and CONTROLLER_* (the job's credentials)
 
+- name: Create the credential and hand it to a HashiCorp Vault KV v2 secret that jobs read with a Vault lookup
+  jama.connect.jama_api_credential:
+    user: jci_service
+    name: jci-oauth
+    hashi_vault:
+      url: https://vault.example.com:8200
+      path: jama/prod
+  # the token from VAULT_TOKEN; the secret's mount is secret/ unless hashi_vault.mount says otherwise
+
 - name: Remove a credential that is no longer used
   jama.connect.jama_api_credential:
     name: old-integration
@@ -228,7 +244,8 @@ credential:
     older:
       description:
         - Older members of the credential's family left by a rotation that did not finish; the action plugin deletes
-          them (RV(retired)) once it found the newest where O(vault_file) or O(controller_credential) keeps it.
+          them (RV(retired)) once it found the newest where O(vault_file), O(controller_credential) or O(hashi_vault)
+          keeps it.
       type: list
       elements: dict
       returned: when such credentials exist
@@ -269,8 +286,9 @@ retired:
   elements: str
 cleaned_up:
   description:
-    - Names of credentials an interrupted earlier run created and never handed off to O(vault_file) (its record under
-      O(state_var) named their family), deleted by this run before it created the new one.
+    - Names of credentials an interrupted earlier run created and never handed off to O(vault_file), O(hashi_vault)
+      or O(controller_credential) (its record under O(state_var) named their family), deleted by this run before it
+      created the new one.
   returned: when there were any
   type: list
   elements: str
@@ -280,6 +298,15 @@ would_delete:
   returned: in check mode, when there were any
   type: list
   elements: str
+hashi_vault:
+  description: The Vault secret that received the client ID and secret, and the version this run wrote.
+  returned: when the secret was handed off to O(hashi_vault)
+  type: dict
+  contains:
+    mount: {description: The KV version 2 mount., type: str, returned: success}
+    path: {description: The secret's path in the mount., type: str, returned: success}
+    version: {description: The secret's version that holds the new client ID and secret., type: int, returned: success}
+  sample: {mount: secret, path: jama/prod, version: 4}
 controller_credential:
   description: The automation controller credential that received the client ID and secret.
   returned: when the secret was handed off to O(controller_credential)
@@ -306,7 +333,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import (
-    controller_argument_spec, jama_argument_spec, jama_session)
+    controller_argument_spec, hashi_vault_argument_spec, jama_argument_spec, jama_session)
 from ansible_collections.jama.connect.plugins.module_utils.credentials import (
     check_name, credential_view, family, rotated_name)
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
@@ -336,6 +363,8 @@ def argument_spec():
             'description': {'type': 'str', 'default': 'Jama Connect API credential (managed by jama.connect)'}}},
     )
     spec.update(controller_argument_spec())
+    # The action plugin writes the secret; the module is given only the secret's address, never the Vault token.
+    spec.update(hashi_vault_argument_spec())
     return spec
 
 
@@ -345,7 +374,7 @@ def owner_id(client, username):
 
 def hands_off(params):
     """Whether the action plugin hands the new secret to a store before anything it replaces is deleted."""
-    return bool(params['vault_file'] or params['controller_credential'])
+    return bool(params['vault_file'] or params['controller_credential'] or params['hashi_vault'])
 
 
 def ensure_present(module, client, user_id):
@@ -391,8 +420,9 @@ def create(client, params, name, user_id):
     except errors.TransportError as error:
         if not error.details.get('answer_lost'):
             raise
-        if params['vault_file']:
-            next_run = ('as vault_file records the attempt, deletes it (its secret is lost) and creates a new one')
+        if params['vault_file'] or params['hashi_vault']:
+            next_run = ('as %s records the attempt, deletes it (its secret is lost) and creates a new one'
+                        % ('vault_file' if params['vault_file'] else 'the Vault secret'))
         elif hands_off(params):
             next_run = ('as the controller credential records the attempt, deletes it (its secret is lost) and creates '
                         'a new one (a credential type without the revision input records nothing: then the next run '

@@ -11,9 +11,12 @@ __metaclass__ = type
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.utils.display import Display
 
+from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import (
-    controller_argument_spec, jama_argument_spec)
+    check_hashi_vault, controller_argument_spec, hashi_vault_argument_spec, jama_argument_spec, jama_session,
+    resolve_hashi_vault, resolve_jama)
 from ansible_collections.jama.connect.plugins.module_utils.limits import VAR_NAME
+from ansible_collections.jama.connect.plugins.module_utils.probe import check_credential
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import Settings
 
 
@@ -48,25 +51,35 @@ def planned_deletion(result, args, lost, store):
     return result
 
 
-def handoff_settings(args, sink):
-    """The store's variables, as the engine's record names them (plugin_utils/reconcile/record.py): the vault file's,
-    or, for a controller credential alone, the role's defaults (only the record uses them there)."""
-    return Settings(jama_url='', vault_file=args.get('vault_file'), store=args.get('vault_file') or sink.describe(),
+def handoff_settings(args, where):
+    """The store's variables, as the engine's record names them (plugin_utils/reconcile/record.py): the vault file's or
+    the Vault secret's, or, for a controller credential alone, the role's defaults (only the record uses them there).
+    ``where``: how messages name the store."""
+    return Settings(jama_url='', vault_file=args.get('vault_file'), store=where,
                     client_id_var=args.get('client_id_var') or 'jama_client_id',
                     client_secret_var=args.get('client_secret_var') or 'jama_client_secret',
                     state_var=args.get('state_var') or 'jama_credential_state')
 
 
 def checked_connections(args):
-    """The jama and controller options as the module's argument spec makes them (types converted, paths expanded,
-    unknown keys refused), for the calls this action makes itself. Returns (connections, refusal)."""
-    given = dict((key, args[key]) for key in ('jama', 'controller') if args.get(key) is not None)
+    """The jama, controller and hashi_vault options as the module's argument spec makes them (types converted, paths
+    expanded, unknown keys refused), for the calls this action makes itself; the Vault connection with its environment
+    fallbacks and checked (connection.check_hashi_vault). Returns (connections, refusal)."""
+    given = dict((key, args[key]) for key in ('jama', 'controller', 'hashi_vault') if args.get(key) is not None)
     spec = jama_argument_spec()
     spec.update(controller_argument_spec())
+    spec.update(hashi_vault_argument_spec())
     validated = ArgumentSpecValidator(spec).validate(given)
     if validated.error_messages:
         return None, '; '.join(validated.error_messages)
-    return validated.validated_parameters, None
+    connections = validated.validated_parameters
+    try:
+        connections['hashi_vault'] = resolve_hashi_vault(connections, require_auth=False)
+        if connections['hashi_vault'] is not None:
+            check_hashi_vault(connections['hashi_vault'], 'hashi_vault')
+    except errors.ConfigurationError as error:
+        return None, error.message
+    return connections, None
 
 
 def check_args(args):
@@ -85,8 +98,57 @@ def check_args(args):
                 return ('%s must be a variable name (letters, digits and _, not starting with a digit), got %r'
                         % (option, value))
             names[option] = value
+    return check_store_names(names) or check_stores(args)
+
+
+def check_stores(args):
+    """One store for a task with hashi_vault (a vault file and a controller credential together are a store and its
+    copy; Vault is read by jobs directly, so it needs no copy)."""
+    if args.get('hashi_vault') is not None and (args.get('vault_file') or args.get('controller_credential') is not None):
+        return ('set hashi_vault, or vault_file and/or controller_credential, not both: a task with hashi_vault keeps '
+                'the secret in the Vault secret alone (jobs read it there with a Vault lookup)')
+    return None
+
+
+def check_store_names(names):
+    """The variables (or keys) the store holds the client ID, secret and record under: three, never one twice."""
     chosen = [names.get('client_id_var', 'jama_client_id'), names.get('client_secret_var', 'jama_client_secret'),
               names.get('state_var', 'jama_credential_state')]
     if len(set(chosen)) != 3:
         return 'client_id_var, client_secret_var and state_var must be three different variable names'
     return None
+
+
+def undecided(result, where, error, recorded):
+    """A store write whose outcome cannot be read back: keep everything, say what the next run does. ``recorded``: the
+    store records the create, so the next run also heals a write that did not happen."""
+    otherwise = ('deletes it (the record written ahead names it) and creates a new one' if recorded
+                 else 'asks for rotate: true')
+    return dict(typed('answer_lost', True), failed=True, changed=True, retries=result.get('retries', []),
+                client_id=result.get('client_id'),
+                msg=('Handing the new credential %s (client ID %s) to the %s: %s. It is kept in Jama%s. Run the '
+                     'task again: it reads the store and finishes if it holds the new client ID, or %s if not' % (
+                         (result.get('credential') or {}).get('name'), result.get('client_id'), where,
+                         error.message, ', and so is the credential it was to replace'
+                         if (result.get('credential') or {}).get('replaced') else '', otherwise)))
+
+
+def not_kept(name, client_id, where, why):
+    """An existing credential whose secret is not in the task's store: Jama shows a secret once, so only a new one
+    (rotate) or a delete fixes it. ``why``: what the store shows, and why that can happen."""
+    return ('The API credential %r (client ID %s) exists in Jama, but %s %s. Fix: run the task once with rotate: true '
+            'to replace it with a new credential whose secret goes there, or delete it with state: absent and run '
+            'again' % (name, client_id, where, why))
+
+
+def verify_new_credential(connections, client_id, secret):
+    """A token for the new credential and the user it belongs to, straight from Jama."""
+    jama = dict(resolve_jama(connections, require_auth=False))
+    for name in ('username', 'password', 'token'):
+        jama.pop(name, None)
+    jama.update(client_id=client_id, client_secret=secret)
+    session = jama_session({'jama': jama})
+    try:
+        check_credential(session)
+    finally:
+        session.close()

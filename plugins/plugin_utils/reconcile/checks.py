@@ -12,7 +12,8 @@ import os
 import re
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
-from ansible_collections.jama.connect.plugins.module_utils.connection import check_url, resolve_controller
+from ansible_collections.jama.connect.plugins.module_utils.connection import (
+    check_hashi_vault as check_connection_of_vault, check_url, resolve_controller)
 from ansible_collections.jama.connect.plugins.module_utils.limits import (
     CONNECTOR_NAME_MAX, CREDENTIAL_NAME_MAX, TIMEOUT_MAX, VAR_NAME)
 from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import ROLE_VARIABLES
@@ -128,16 +129,10 @@ def check_hashi_vault(params, controller):
         if present:
             _fail('set either %s or %s, not both: the environment\'s credential has one store'
                   % (name('hashi_vault'), name(other)))
-    check_url(given.get('url'), name('hashi_vault') + '.url', env='VAULT_ADDR')
-    path = (given.get('path') or '').strip('/')
-    first = path.split('/')[0]
-    # A path that repeats the mount or data/ reads <mount>/data/<mount>/data/...: a 404 for every reader (AWX's lookup).
-    if not path or '..' in path.split('/') or first in ('data', 'metadata', given.get('mount') or 'secret'):
-        _fail('%s.path must be the secret\'s path in the mount, such as jama/prod (without the mount and without '
-              'data/), got %r' % (name('hashi_vault'), given.get('path')))
-    if not given.get('token') and not (given.get('role_id') and given.get('secret_id')):
-        _fail('%s needs a token, or role_id and secret_id (AppRole): set %s.token, or VAULT_TOKEN'
-              % (name('hashi_vault'), name('hashi_vault')))
+    try:
+        check_connection_of_vault(given, name('hashi_vault'))
+    except errors.ConfigurationError as error:
+        _fail(error.message)
 
 
 def has_store(params):
@@ -212,13 +207,11 @@ def check_files_and_timeouts(params):
     def sub(option, key):
         return (params[option] or {}).get(key)
     for option, value in (('jama_ca_path', params['jama_ca_path']), ('jci.ca_path', sub('jci', 'ca_path')),
-                          ('jama.ca_path', sub('jama', 'ca_path')), ('controller.ca_path', sub('controller', 'ca_path')),
-                          ('hashi_vault.ca_path', sub('hashi_vault', 'ca_path'))):
+                          ('jama.ca_path', sub('jama', 'ca_path')), ('controller.ca_path', sub('controller', 'ca_path'))):
         if value and not os.path.isfile(value):
             _fail('%s: no such file %s; give the PEM file of the CA that signed the certificate' % (name(option), value))
     for option, value in (('jama_timeout', params['jama_timeout']), ('jci.timeout', sub('jci', 'timeout')),
-                          ('jama.timeout', sub('jama', 'timeout')), ('controller.timeout', sub('controller', 'timeout')),
-                          ('hashi_vault.timeout', sub('hashi_vault', 'timeout'))):
+                          ('jama.timeout', sub('jama', 'timeout')), ('controller.timeout', sub('controller', 'timeout'))):
         if value is not None and not 1 <= value <= TIMEOUT_MAX:
             _fail('%s must be between 1 and %d seconds, got %s' % (name(option), TIMEOUT_MAX, value))
 

@@ -28,10 +28,14 @@ try:
     HAS_HVAC = True
     # What a call through hvac raises: the server's errors, and the transport's (refused, timed out, TLS).
     FAILURES = (hvac_errors.VaultError, requests.exceptions.RequestException)
+    # Answers that say the server did not act (a write refused as asked, denied, throttled): any other failure of a
+    # write (a lost answer, a server error) may have happened.
+    NOT_ACTED = (hvac_errors.InvalidRequest, hvac_errors.Unauthorized, hvac_errors.Forbidden, hvac_errors.InvalidPath,
+                 hvac_errors.RateLimitExceeded)
 except ImportError:  # pragma: no cover - the action names the missing library
     hvac = hvac_errors = None
     HAS_HVAC = False
-    FAILURES = ()
+    FAILURES = NOT_ACTED = ()
 
 MISSING_HVAC = ('the HashiCorp Vault store needs the Python library hvac on the controller (pip install hvac==2.4.0; '
                 'in an execution environment, it is in the collection\'s requirements.txt)')
@@ -229,13 +233,22 @@ class HashiVaultStore(Store):
                                             'or another job wrote the secret since' if self._unsure else
                                             'another job wrote the secret since this run read it') +
                                   '; nothing was overwritten')
-            else:
+            elif not isinstance(error, NOT_ACTED):
                 # The server may have acted: the version this run knows may be behind (the next write says so).
                 self._unsure = True
             raise found
         self._version = int(_mapping(answer, 'writing %s' % self.describe()).get('data', {}).get('version'))
         self._data = data
         return True
+
+    @property
+    def unsure(self):
+        """Whether a write of this run failed in a way that may have written it (its answer lost)."""
+        return self._unsure
+
+    def where(self):
+        """The secret's address and the version this run read or last wrote (never a value)."""
+        return {'mount': self.mount, 'path': self.path, 'version': self._version}
 
     def confirm(self):
         """Before a credential is deleted: no other job wrote the secret since this run's last read or write."""

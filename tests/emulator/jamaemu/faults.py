@@ -3,7 +3,11 @@
 The rate limit and faults with ``when: before`` (the default) act before a handler runs, so they change no state.
 Faults with ``when: after`` act once the handler has run and changed the state: the answer is lost (``drop``),
 late (``latency``, for a client that times out) or replaced by an error status, as when a proxy or the network
-fails after Jama acted. The next run of a client has to heal from that."""
+fails after Jama acted. The next run of a client has to heal from that.
+
+A ``barrier`` holds each of the next ``parties`` matching calls until all of them have arrived (or ``ms`` passed), so
+that two jobs a test starts together are known to overlap from that call on: a test of two jobs racing for one
+store needs both to have read it before either writes, and a fixed delay would only make that likely."""
 import collections
 import threading
 import time
@@ -11,7 +15,7 @@ import time
 from .envelope import ApiError
 from .routing import DropConnection
 
-FAULT_KINDS = ('status', 'latency', 'drop')
+FAULT_KINDS = ('status', 'latency', 'drop', 'barrier')
 
 
 class RateLimiter:
@@ -42,6 +46,7 @@ class FaultBook:
     def __init__(self):
         self.lock = threading.Lock()
         self.faults = []
+        self.barriers = {}  # a barrier fault's number -> its threading.Barrier (faults themselves stay plain data)
 
     def add(self, spec):
         kind = spec.get('kind')
@@ -67,18 +72,29 @@ class FaultBook:
                 raise ApiError(400, 'status must be an HTTP error status between 400 and 599')
             fault['status'] = status
             fault['retry_after'] = spec.get('retry_after')
-        if kind == 'latency':
+        if kind == 'barrier':
+            parties = spec.get('parties')
+            if not isinstance(parties, int) or isinstance(parties, bool) or not 2 <= parties <= 16:
+                raise ApiError(400, 'parties must be the number of calls to hold until all arrived, 2 to 16')
+            fault.update(parties=parties, count=parties)
+        if kind in ('latency', 'barrier'):
             millis = spec.get('ms')
             if not isinstance(millis, (int, float)) or not 0 <= millis <= 60000:
                 raise ApiError(400, 'ms must be a number of milliseconds between 0 and 60000')
             fault['ms'] = millis
         with self.lock:
+            if kind == 'barrier':
+                fault['barrier'] = len(self.barriers) + 1
+                self.barriers[fault['barrier']] = threading.Barrier(fault['parties'])
             self.faults.append(fault)
         return fault
 
     def clear(self):
         with self.lock:
             self.faults = []
+            for barrier in self.barriers.values():
+                barrier.abort()  # calls held there go on
+            self.barriers = {}
 
     def list(self):
         with self.lock:
@@ -106,6 +122,11 @@ class FaultBook:
         for fault in self._take(system, operation, when):
             if fault['kind'] == 'latency':
                 time.sleep(fault['ms'] / 1000.0)
+            elif fault['kind'] == 'barrier':
+                try:
+                    self.barriers[fault['barrier']].wait(fault['ms'] / 1000.0)
+                except threading.BrokenBarrierError:
+                    pass  # not all arrived in time: the call goes on, and the test sees the jobs did not overlap
             elif fault['kind'] == 'drop':
                 raise DropConnection()
             else:

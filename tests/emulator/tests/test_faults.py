@@ -1,7 +1,10 @@
+import threading
 import time
 
 import pytest
 import requests
+
+from jamaemu.accounts import JCI_ADMIN
 
 from helpers import SERVICE, bearer, create_credential, token
 
@@ -96,3 +99,42 @@ def test_invalid_fault_specs_are_refused(emulator, spec):
     response = emulator.session.post(emulator.admin_url + '/faults', json=spec, timeout=5)
     assert response.status_code == 400
     assert emulator.admin('GET', '/faults') == []
+
+
+
+def test_barrier_holds_calls_until_all_parties_arrived(emulator):
+    emulator.fault(kind='barrier', system='jci', parties=2, ms=10000)
+    answered = []
+
+    def call():
+        # Each thread its own connection (a requests.Session is not shared between threads here).
+        requests.get(emulator.jci_url + '/api/v1/connectors', auth=JCI_ADMIN, verify=emulator.ca_file, timeout=20)
+        answered.append(time.monotonic())
+
+    first = threading.Thread(target=call)
+    first.start()
+    first.join(0.5)
+    assert not answered, 'the first call went on before the second arrived'
+    call()  # the second party releases both
+    first.join(5)
+    assert len(answered) == 2 and abs(answered[1] - answered[0]) < 1
+    assert emulator.admin('GET', '/faults') == []
+    # Spent: the next call is not held.
+    started = time.monotonic()
+    assert emulator.jci('GET', '/api/v1/connectors').status_code == 200
+    assert time.monotonic() - started < 1
+
+
+def test_barrier_lets_a_lone_call_go_on_after_its_wait(emulator):
+    emulator.fault(kind='barrier', system='jci', parties=2, ms=300)
+    started = time.monotonic()
+    assert emulator.jci('GET', '/api/v1/connectors').status_code == 200
+    assert time.monotonic() - started >= 0.3
+
+
+@pytest.mark.parametrize('spec', [{'parties': 1}, {'parties': 'two'}, {'parties': 17}, {'parties': True},
+                                  {'parties': 2, 'ms': -1}])
+def test_barrier_refuses_bad_parties_or_wait(emulator, spec):
+    response = emulator.session.post(emulator.admin_url + '/faults', timeout=10,
+                                     json=dict(dict(kind='barrier', system='jci', ms=100), **spec))
+    assert response.status_code == 400

@@ -1,7 +1,8 @@
 """A real OpenBao dev server for this target, by PID:
     bao.py start DIR     start `bao server -dev` on 127.0.0.1 (file audit device DIR/audit.log), wait until ready,
                          write DIR/server.json {url, pid, root}; the caller stops it (runme.sh's EXIT trap)
-    bao.py place DIR P   a policy for secret/P as the README documents it, and a token with it (DIR/token)
+    bao.py place DIR P [NAME]  a policy for secret/P as the README documents it, and a token with it (DIR/NAME,
+                         default DIR/token)
     bao.py read DIR P    the secret's latest data and version, as JSON (root token)
     bao.py stop DIR      stop it by PID
 """
@@ -66,14 +67,14 @@ def server(work):
         return json.load(handle)
 
 
-def place(work, path):
+def place(work, path, name='token'):
     info = server(work)
-    name = path.replace('/', '-')
-    call(info['url'], 'PUT', '/v1/sys/policies/acl/' + name, {'policy': POLICY % {'p': path}})
-    token = call(info['url'], 'POST', '/v1/auth/token/create', {'policies': [name], 'ttl': '1h'})['auth']['client_token']
-    with open(os.path.join(work, 'token'), 'w', encoding='utf-8') as handle:
+    policy = path.replace('/', '-')
+    call(info['url'], 'PUT', '/v1/sys/policies/acl/' + policy, {'policy': POLICY % {'p': path}})
+    token = call(info['url'], 'POST', '/v1/auth/token/create', {'policies': [policy], 'ttl': '1h'})['auth']['client_token']
+    with open(os.path.join(work, name), 'w', encoding='utf-8') as handle:
         handle.write(token)
-    os.chmod(os.path.join(work, 'token'), 0o600)
+    os.chmod(os.path.join(work, name), 0o600)
 
 
 def read(work, path):

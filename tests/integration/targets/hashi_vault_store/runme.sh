@@ -41,6 +41,29 @@ print('ok: the report reads the Vault store: %s' % entry['store'])
 PY
 echo "ok: check mode wrote nothing; configure, a converged run, rotate ($FIRST -> $(version)), check and the report"
 
+# Two jobs, one secret: two rotations of the environment started together. The emulator holds each job's first call
+# until both have arrived (a barrier), so both read the secret's version before either writes: exactly one wins, the
+# other's check-and-set write is refused and it stops, deleting nothing; one more run and all three agree.
+BEFORE="$(version)"
+"$PYTHON" "$SETUP_FILES/admin.py" --config "$CONFIG" POST /faults '{"kind": "barrier", "system": "*", "parties": 2, "ms": 30000}'
+RACE=()
+for job in 1 2; do
+    ansible-playbook -i "$INVENTORY_PATH" -e "@$CONFIG" -vvvv "${VARS[@]}" jama.connect.rotate \
+        > "$LOG_DIR/hashi_vault_store-race-$job.log" 2>&1 &
+    RACE+=($!)
+done
+OUTCOMES=()
+for pid in "${RACE[@]}"; do if wait "$pid"; then OUTCOMES+=(ok); else OUTCOMES+=(failed); fi; done
+"$PYTHON" race.py --config "$CONFIG" --outcomes "${OUTCOMES[@]}" --logs "$LOG_DIR"/hashi_vault_store-race-*.log
+[[ "$(version)" -gt "$BEFORE" ]] || { echo "neither rotation wrote the secret"; exit 1; }
+run_playbook jama.connect.configure "${VARS[@]}"
+run_playbook agree.yml "${VARS[@]}"
+echo "ok: two overlapping rotations: one won, the other stopped; after one more run Jama, OpenBao and JCI agree"
+
+# jama_api_credential with the same store, its own secret and a token with only its policy.
+"$PYTHON" bao.py place "$WORK/bao" jama/module module-token
+VAULT_TOKEN="$(cat "$WORK/bao/module-token")" run_playbook module.yml "${VARS[@]}" -e bao_module_path=jama/module
+
 # Read back by the real consumers: community.hashi_vault's kv2 lookup (from the ansible wheel, scripts/setup.sh) and
 # AWX's HashiCorp Vault Secret Lookup plugin. The expected values stay in a file of this run (mode 0600).
 umask 077
