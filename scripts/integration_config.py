@@ -34,6 +34,8 @@ def connection_vars(info):
         'emulator_pythonpath': os.path.join(ROOT, 'tests', 'emulator'),
         # community.hashi_vault, taken from the ansible wheel by scripts/setup.sh (it is not on PyPI alone).
         'community_collections': os.path.join(ROOT, '.work', 'collections'),
+        # This core's share of the bad-input matrix's check-mode runs (scripts/test.sh: INDEX/COUNT; alone, all).
+        'check_mode_share': os.environ.get('JAMA_CONNECT_CHECK_SHARE', '0/1'),
     }
 
 

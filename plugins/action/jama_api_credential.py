@@ -112,8 +112,8 @@ class ActionModule(ActionBase):
             handoff.settled()
             handoff.write_ahead(boolean(args.get('rotate') or False, strict=False))
         except errors.JamaConnectError as error:
-            return None, dict(typed(error.reason, error.heals_on_next_run), failed=True,
-                              changed=bool(result.get('cleaned_up')), msg=error.message)
+            # With the fix (a store that refused the login names what to change).
+            return None, dict(error.to_fail_json(), failed=True, changed=bool(result.get('cleaned_up')))
         return handoff, None
 
     def _client(self, connections):

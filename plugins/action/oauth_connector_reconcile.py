@@ -47,6 +47,12 @@ display = Display()
 def failed(result, error, engine):
     """The failed result: the error's message, reason and outcome, and what the engine did before it."""
     result.update(failed=True, changed=bool(engine and engine.changed), **error.to_fail_json())
+    # The error's status is the HTTP status of the answer that failed; this module's status is the environment's
+    # lifecycle (a dict, even when the run stopped before the engine existed: a store that refused the login).
+    http_status = result.pop('status', None)
+    if http_status is not None:
+        result['http_status'] = http_status
+    result['status'] = {}
     if engine is not None:
         result.update(actions=list(engine.actions), cleaned_up=list(engine.cleaned_up),
                       jama_check=engine.result.get('jama_check'), jci_test=engine.result.get('jci_test'),

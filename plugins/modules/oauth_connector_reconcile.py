@@ -304,6 +304,11 @@ heals_on_next_run:
   description: Whether running again later, with nothing changed by a person, is expected to succeed.
   returned: failure
   type: bool
+http_status:
+  description: The HTTP status of the answer that made the run fail (Jama, JCI, the controller or Vault), if one did.
+  returned: failure, when an answer failed it
+  type: int
+  sample: 403
 headline:
   description:
     - "The one line shown at default verbosity, for example

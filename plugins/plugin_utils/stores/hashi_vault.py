@@ -69,6 +69,12 @@ def client_of(options, session=None):
             # A token that is wrong or expired is told apart from a policy that lacks the path (both answer 403 later).
             client.auth.token.lookup_self()
         except FAILURES as error:
+            if hvac_errors is not None and isinstance(error, hvac_errors.InvalidPath) and options.get('namespace'):
+                # lookup-self is on every server: a 404 for it means the namespace the request named is not there.
+                raise errors.ConfigurationError(
+                    'hashi_vault.namespace %s: the server has no such namespace (lookup-self answered 404); give the '
+                    'namespace the secret and the token are in, or leave it out for the root namespace'
+                    % options['namespace'])
             found = translated(error, 'checking hashi_vault.token')
             if isinstance(found, errors.AuthenticationError):
                 found.hint = ('the token is wrong or expired, or belongs to another namespace (hashi_vault.namespace), '
@@ -171,8 +177,9 @@ class HashiVaultStore(Store):
             if hvac_errors is not None and isinstance(error, hvac_errors.Forbidden):
                 # The server answers the same for a mount that does not exist and a path the policy does not grant.
                 raise errors.ConfigurationError(
-                    'reading the mount of %s: permission denied. Either hashi_vault.mount %s does not exist, or the '
-                    'token\'s policy grants nothing on %s/%s' % (self.describe(), self.mount, self.mount, self.path),
+                    'reading the mount of %s: permission denied. Either hashi_vault.mount %s does not exist (in the '
+                    'namespace %s: hashi_vault.namespace), or the token\'s policy grants nothing on %s/%s'
+                    % (self.describe(), self.mount, self.options.get('namespace') or 'root', self.mount, self.path),
                     hint=POLICY_HINT)
             raise translated(error, 'reading the mount %s' % self.mount)
         described = _mapping(answer, 'reading the mount %s' % self.mount).get('data') or {}

@@ -361,6 +361,44 @@ for changes, fragment, label in (
     row('role:main', dict(ROLE_VARS, **changes), fragment, label)
 
 
+# --- the Vault secret as the store: a real OpenBao that runme.sh starts (bao.py matrix): VAULT_TOKEN may use
+# secret/matrix/ok and read the mounts of secret/* and kv1/* (a KV version 1 mount); MATRIX_NOMETA_TOKEN may use
+# secret/matrix/nometa but not read its metadata. Each row is refused before any write, to Vault or Jama.
+def bao(changes=''):
+    """The Vault connection (url and path; the token from VAULT_TOKEN) with ``changes``, a Jinja dict's items."""
+    return "{{ {'url': bao_url, 'path': 'matrix/ok'} | combine({%s}) }}" % changes
+
+
+VAULT_ROWS = (
+    ("'url': 'https://127.0.0.1:9'", 'Connection refused', 'unreachable server'),
+    ("'token': 'matrix-not-a-token'", 'the token is wrong or expired', 'wrong token'),
+    ("'path': 'matrix/other'", 'permission denied', 'a policy without the path'),
+    ("'mount': 'nomount'", 'does not exist (in the namespace root', 'a mount that does not exist'),
+    ("'mount': 'kv1'", 'is not a KV version 2 secrets engine', 'a KV version 1 mount'),
+    ("'path': 'matrix/nometa', 'token': lookup('env', 'MATRIX_NOMETA_TOKEN')", 'reading the metadata of',
+     'a policy without the metadata'),
+    ("'path': 'secret/data/matrix/ok'", "path must be the secret's path in the mount", 'path with the mount and data/'),
+    ("'path': ''", "path must be the secret's path in the mount", 'path empty'),
+    ("'url': 'vault.example.com'", 'absolute http(s) URL', 'url without scheme'),
+    ("'timeout': 0", 'between 1 and 600', 'timeout 0'),
+    ("'ca_path': '/nonexistent/ca.pem'", 'no such file', 'ca_path missing'),
+    ("'validate_certs': 'perhaps'", 'validate_certs', 'validate_certs not a bool'),
+    ("'colour': 'blue'", 'colour', 'an unknown key'),
+)
+VAULT_ROLE = dict((key, value) for key, value in ROLE_VARS.items() if key != 'oauth_connector_vault_file')
+for changes, fragment, label in VAULT_ROWS:
+    row(CRED, {'name': 'matrix-cred', 'jama': ADMIN_ARG, 'user': 'jci_service', 'hashi_vault': bao(changes)}, fragment,
+        'hashi_vault: ' + label)
+    row('role:main', dict(VAULT_ROLE, oauth_connector_create_credential=True, oauth_connector_hashi_vault=bao(changes)),
+        fragment, 'hashi_vault: ' + label)
+row(CRED, {'name': 'matrix-cred', 'jama': ADMIN_ARG, 'user': 'jci_service', 'hashi_vault': bao(),
+           'vault_file': '{{ matrix_dir }}/new.vault.yml'}, 'set hashi_vault, or vault_file', 'hashi_vault and vault_file')
+row('role:main', dict(ROLE_VARS, oauth_connector_hashi_vault=bao()), 'the environment\'s credential has one store',
+    'hashi_vault and vault_file')
+row(CRED, {'name': 'matrix-cred', 'jama': ADMIN_ARG, 'user': 'jci_service', 'hashi_vault': bao()}, None,
+    'hashi_vault (good input)', check_only=True)
+
+
 def task(case, check):
     name = 'case %03d%s %s: %s' % (case['id'], 'c' if check else '', case['target'], case['label'])
     register = 'case_%03d%s' % (case['id'], 'c' if check else '')
@@ -383,12 +421,16 @@ def task(case, check):
 PARTS = 2
 
 
-def main(output_dir, expected_path):
+def main(output_dir, expected_path, share='0/1'):
+    """``share`` INDEX/COUNT: this core's share of the check-mode runs (every row runs as is on every core; each row's
+    check-mode run on one of the cores, as scripts/test.sh shares the fault suite; 0/1 runs them all)."""
+    index, count = (int(number) for number in share.split('/'))
     parts = [([], {}) for _part in range(PARTS)]
     expected = {}
     for case in ROWS:
         tasks, keys = parts[case['id'] % PARTS]
-        runs = (True,) if case['check_only'] else ((False, True) if case['check'] else (False,))
+        checked = case['check'] and (case['id'] // PARTS) % count == index  # each part gets its share
+        runs = (True,) if case['check_only'] else ((False, True) if checked else (False,))
         for check in runs:
             tasks.append(task(case, check))
             key = 'case_%03d%s' % (case['id'], 'c' if check else '')
@@ -404,9 +446,9 @@ def main(output_dir, expected_path):
             yaml.safe_dump(play, handle, sort_keys=False, width=200)
     with open(expected_path, 'w', encoding='utf-8') as handle:
         json.dump(expected, handle, indent=1)
-    print('matrix: %d rows, %d tasks in %d playbooks run at once' % (
-        len(ROWS), sum(len(tasks) for tasks, _keys in parts), PARTS))
+    print('matrix: %d rows, %d tasks in %d playbooks run at once (check-mode share %s)' % (
+        len(ROWS), sum(len(tasks) for tasks, _keys in parts), PARTS, share))
 
 
 if __name__ == '__main__':
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:4])

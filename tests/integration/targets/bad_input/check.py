@@ -1,5 +1,6 @@
 """Judge the bad-input matrix run: every bad row failed with its fragment, no row crashed (no traceback in the
--vvv output), good rows passed, and nothing in the emulator changed (no state-changing call was made)."""
+-vvv output), good rows passed, and nothing in the emulator changed (no state-changing call was made), nor in the
+OpenBao server of the Vault rows (its audit log shows no write after the setup's)."""
 import argparse
 import json
 import re
@@ -48,12 +49,28 @@ TYPED = ('jama.connect.oauth_connector_reconcile', 'role:')
 OUTCOMES = ('heals_next_run', 'operator_must_act')
 
 
+def vault_writes(audit_log, start):
+    """The writes the audit log shows after its first ``start`` lines (a login or a token's own calls under auth/
+    are not writes of a secret)."""
+    found = []
+    with open(audit_log, encoding='utf-8') as handle:
+        for line in handle.readlines()[start:]:
+            entry = json.loads(line)
+            request = entry.get('request') or {}
+            if entry.get('type') == 'request' and request.get('operation') in ('create', 'update', 'delete') \
+                    and not request.get('path', '').startswith('auth/'):
+                found.append('%s %s' % (request['operation'], request.get('path')))
+    return sorted(set(found))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--config', required=True)
     parser.add_argument('--expected', required=True)
     parser.add_argument('--results', required=True, action='append', help='each part\'s results (repeatable)')
     parser.add_argument('--log', required=True, action='append', help='each part\'s -vvv output (repeatable)')
+    parser.add_argument('--vault-audit', help='the OpenBao server\'s audit log')
+    parser.add_argument('--vault-audit-from', type=int, default=0, help='its lines before the matrix ran')
     args = parser.parse_args()
     with open(args.expected, encoding='utf-8') as handle:
         expected = json.load(handle)
@@ -95,12 +112,15 @@ def main():
     changing = sorted(set(entry['operation'] for entry in calls if entry['operation'] in STATE_CHANGING))
     if changing:
         problems.append('the emulator state changed: %s' % ', '.join(changing))
+    written = vault_writes(args.vault_audit, args.vault_audit_from) if args.vault_audit else []
+    if written:
+        problems.append('the Vault server was written to: %s' % ', '.join(written))
     if problems:
         print('BAD-INPUT MATRIX FAILED (%d problems):\n  %s' % (len(problems), '\n  '.join(problems)))
         return 1
     rows = len(set(key.rstrip('c') for key in expected))
     print('bad-input matrix: %d rows, %d runs (as is and in check mode), all refused or passed as expected, no '
-          'crash, no change in the emulator' % (rows, len(expected)))
+          'crash, no change in the emulator%s' % (rows, len(expected), ' or in Vault' if args.vault_audit else ''))
     return 0
 
 

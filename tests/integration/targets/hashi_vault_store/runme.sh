@@ -8,16 +8,16 @@ source ../setup_jama/files/lib.sh
 WORK="$OUTPUT_DIR/hashi_vault"
 rm -rf "$WORK" && mkdir -p "$WORK"
 # The expected values hold the client secret: gone with the server, whatever happens.
-stop_bao() { rm -f "$WORK/expected.json"; "$PYTHON" bao.py stop "$WORK/bao"; }
+stop_bao() { rm -f "$WORK/expected.json"; "$PYTHON" "$SETUP_FILES/bao.py" stop "$WORK/bao"; }
 trap stop_bao EXIT
-URL="$("$PYTHON" bao.py start "$WORK/bao")"
+URL="$("$PYTHON" "$SETUP_FILES/bao.py" start "$WORK/bao")"
 SECRET_PATH=jama/itest
-"$PYTHON" bao.py place "$WORK/bao" "$SECRET_PATH"
+"$PYTHON" "$SETUP_FILES/bao.py" place "$WORK/bao" "$SECRET_PATH"
 VAULT_TOKEN="$(cat "$WORK/bao/token")"
 export VAULT_TOKEN
 INVENTORY_PATH="$PWD/inventory.yml"
 VARS=(-e "bao_url=$URL" -e "bao_path=$SECRET_PATH")
-version() { "$PYTHON" bao.py read "$WORK/bao" "$SECRET_PATH" | "$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["version"])'; }
+version() { "$PYTHON" "$SETUP_FILES/bao.py" read "$WORK/bao" "$SECRET_PATH" | "$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["version"])'; }
 
 run_playbook jama.connect.configure --check "${VARS[@]}"
 [[ "$(version)" == 0 ]] || { echo "check mode wrote the secret"; exit 1; }
@@ -61,13 +61,13 @@ run_playbook agree.yml "${VARS[@]}"
 echo "ok: two overlapping rotations: one won, the other stopped; after one more run Jama, OpenBao and JCI agree"
 
 # jama_api_credential with the same store, its own secret and a token with only its policy.
-"$PYTHON" bao.py place "$WORK/bao" jama/module module-token
+"$PYTHON" "$SETUP_FILES/bao.py" place "$WORK/bao" jama/module module-token
 VAULT_TOKEN="$(cat "$WORK/bao/module-token")" run_playbook module.yml "${VARS[@]}" -e bao_module_path=jama/module
 
 # Read back by the real consumers: community.hashi_vault's kv2 lookup (from the ansible wheel, scripts/setup.sh) and
 # AWX's HashiCorp Vault Secret Lookup plugin. The expected values stay in a file of this run (mode 0600).
 umask 077
-"$PYTHON" bao.py read "$WORK/bao" "$SECRET_PATH" > "$WORK/expected.json"
+"$PYTHON" "$SETUP_FILES/bao.py" read "$WORK/bao" "$SECRET_PATH" > "$WORK/expected.json"
 COMMUNITY="$("$PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["community_collections"])' "$CONFIG")"
 ANSIBLE_COLLECTIONS_PATH="${ANSIBLE_COLLECTIONS_PATH:-}:$COMMUNITY" VAULT_ADDR="$URL" \
     run_playbook lookup.yml "${VARS[@]}" -e "expected_file=$WORK/expected.json"

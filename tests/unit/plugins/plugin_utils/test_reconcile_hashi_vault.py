@@ -10,7 +10,10 @@ import json
 
 import pytest
 
+from hvac import exceptions as hvac_errors
+
 from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.module_utils.connection import resolve_hashi_vault
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.hashi_vault import HashiVaultStore
 from ansible_collections.jama.connect.tests.unit.plugins.plugin_utils.reconcile_env import Environment, expect_failure
 
@@ -203,3 +206,59 @@ def test_an_approle_login_reads_and_writes_and_its_token_is_revoked_at_the_end(e
     with pytest.raises(errors.AuthenticationError) as raised:
         wrong.read()
     assert 'role_id and secret_id' in raised.value.hint
+
+
+# --- TLS and namespaces, against the servers themselves ---------------------------------------------------------
+def test_over_tls_the_store_trusts_the_ca_given_and_refuses_a_server_it_cannot_verify(openbao_tls, monkeypatch):
+    path, token = openbao_tls.place()
+    options = {'url': openbao_tls.url, 'token': token, 'mount': 'secret', 'path': path, 'ca_path': openbao_tls.ca_file}
+    store = HashiVaultStore(options, NAMES)
+    store.read()
+    store.write({'jama_client_id': 'tls-id', 'jama_client_secret': 'tls-secret'})
+    # VAULT_CACERT, as an Automation Platform credential injects it, through the option table.
+    monkeypatch.setenv('VAULT_CACERT', openbao_tls.ca_file)
+    resolved = resolve_hashi_vault({'hashi_vault': dict(options, ca_path=None)})
+    assert HashiVaultStore(resolved, NAMES).read()['jama_client_id'] == 'tls-id'
+    monkeypatch.delenv('VAULT_CACERT')
+    with pytest.raises(errors.TlsError) as raised:
+        HashiVaultStore(dict(options, ca_path=None), NAMES).read()
+    assert not raised.value.heals_on_next_run and 'ca_path' in raised.value.hint
+    # validate_certs false: the operator's explicit choice (a lab), read as asked.
+    assert HashiVaultStore(dict(options, ca_path=None, validate_certs=False), NAMES).read()['jama_client_id'] == 'tls-id'
+
+
+def test_in_a_namespace_the_secret_is_written_there_and_a_wrong_namespace_names_the_option(openbao):
+    namespace = openbao.namespace('team-jama')
+    path, token = openbao.place(namespace=namespace)
+    options = {'url': openbao.url, 'token': token, 'mount': 'secret', 'path': path, 'namespace': namespace}
+    store = HashiVaultStore(options, NAMES)
+    store.read()
+    store.write({'jama_client_id': 'ns-id', 'jama_client_secret': 'ns-secret'})
+    inside = openbao.root(namespace).secrets.kv.v2.read_secret_version(path, mount_point='secret',
+                                                                       raise_on_deleted_version=True)
+    assert inside['data']['data']['jama_client_id'] == 'ns-id'
+    with pytest.raises(hvac_errors.InvalidPath):  # not in the root namespace
+        openbao.root().secrets.kv.v2.read_secret_version(path, mount_point='secret', raise_on_deleted_version=True)
+    with pytest.raises(errors.ConfigurationError) as raised:
+        HashiVaultStore(dict(options, namespace='no-such-team'), NAMES).read()
+    assert 'hashi_vault.namespace no-such-team: the server has no such namespace' in raised.value.message
+    # The namespace left out: the root namespace has no such secret for this token, and the message says where to look.
+    with pytest.raises(errors.ConfigurationError) as raised:
+        HashiVaultStore(dict(options, namespace=None), NAMES).read()
+    assert 'in the namespace root: hashi_vault.namespace' in raised.value.message
+
+
+# --- the role's action, when the store refuses before the engine exists -------------------------------------------
+def test_a_store_refusing_before_the_engine_exists_fails_typed_with_its_http_status_apart(env):
+    from ansible_collections.jama.connect.plugins.action.oauth_connector_reconcile import failed
+    from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.report import failure_headline
+    store = HashiVaultStore(env.bao_options(token='not-a-token'), NAMES)
+    with pytest.raises(errors.AuthenticationError) as raised:
+        store.read()
+    result = {}
+    failed(result, raised.value, None)
+    assert result['status'] == {} and result['http_status'] == 403
+    assert result['reason'] == 'authentication' and result['outcome'] == 'operator_must_act'
+    assert 'Fix: the token is wrong or expired' in result['msg']
+    assert failure_headline('dev', result['reason'], False, result['status']) == \
+        'dev: failed (authentication), a person must act'

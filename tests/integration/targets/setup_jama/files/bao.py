@@ -4,6 +4,9 @@
     bao.py place DIR P [NAME]  a policy for secret/P as the README documents it, and a token with it (DIR/NAME,
                          default DIR/token)
     bao.py read DIR P    the secret's latest data and version, as JSON (root token)
+    bao.py matrix DIR    what the bad-input matrix needs: a KV version 1 mount kv1/, a token (DIR/token) that may
+                         use secret/matrix/ok and read the mounts of secret/*, and one (DIR/nometa-token) that may use
+                         secret/matrix/nometa without reading its metadata
     bao.py stop DIR      stop it by PID
 """
 import json
@@ -68,13 +71,29 @@ def server(work):
 
 
 def place(work, path, name='token'):
+    grant(work, name, POLICY % {'p': path}, policy=path.replace('/', '-'))
+
+
+def grant(work, name, rules, policy=None):
+    """A policy of ``rules`` and a token with only it, written to DIR/``name`` (mode 0600)."""
     info = server(work)
-    policy = path.replace('/', '-')
-    call(info['url'], 'PUT', '/v1/sys/policies/acl/' + policy, {'policy': POLICY % {'p': path}})
+    policy = policy or name
+    call(info['url'], 'PUT', '/v1/sys/policies/acl/' + policy, {'policy': rules})
     token = call(info['url'], 'POST', '/v1/auth/token/create', {'policies': [policy], 'ttl': '1h'})['auth']['client_token']
     with open(os.path.join(work, name), 'w', encoding='utf-8') as handle:
         handle.write(token)
     os.chmod(os.path.join(work, name), 0o600)
+
+
+def matrix(work):
+    info = server(work)
+    call(info['url'], 'POST', '/v1/sys/mounts/kv1', {'type': 'kv', 'options': {'version': '1'}})
+    mounts = 'path "sys/internal/ui/mounts/secret/*" { capabilities = ["read"] }\n' \
+             'path "sys/internal/ui/mounts/kv1/*" { capabilities = ["read"] }\n'
+    # The mounts endpoint answers only for a path the token may use: kv1/matrix/ok too, so the KV v1 row is judged.
+    grant(work, 'token', POLICY % {'p': 'matrix/ok'} + mounts + 'path "kv1/matrix/ok" { capabilities = ["read"] }\n')
+    grant(work, 'nometa-token', 'path "secret/data/matrix/nometa" { capabilities = ["create", "read", "update"] }\n'
+          + mounts)
 
 
 def read(work, path):
@@ -109,4 +128,4 @@ def stop(work):
 
 
 if __name__ == '__main__':
-    {'start': start, 'place': place, 'read': read, 'stop': stop}[sys.argv[1]](*sys.argv[2:])
+    {'start': start, 'place': place, 'read': read, 'stop': stop, 'matrix': matrix}[sys.argv[1]](*sys.argv[2:])
