@@ -72,9 +72,11 @@ class ActionModule(ActionBase):
                                   **typed(error.reason, error.heals_on_next_run))
                     return result
             handoff, failed = self._settle(result, args, task_vars, connections, sink)
-            if failed is not None:
-                return failed
-            return self._run(result, args, task_vars, previous, sink, connections, handoff)
+            ended = failed if failed is not None else \
+                self._run(result, args, task_vars, previous, sink, connections, handoff)
+            if self._secret is not None:  # the Vault server's retried calls, beside Jama's and the controller's
+                ended['retries'] = ended.get('retries', []) + self._secret.retries
+            return ended
         finally:
             if sink is not None:
                 sink.close()

@@ -19,12 +19,14 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
+from ansible_collections.jama.connect.plugins.module_utils.http_session import retry_policy
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.base import Store, native
 
 try:
     import hvac
     import requests
     from hvac import exceptions as hvac_errors
+    from requests.adapters import HTTPAdapter
     HAS_HVAC = True
     # What a call through hvac raises: the server's errors, and the transport's (refused, timed out, TLS).
     FAILURES = (hvac_errors.VaultError, requests.exceptions.RequestException)
@@ -45,12 +47,37 @@ POLICY_HINT = ('check hashi_vault.mount and hashi_vault.path, and give the token
                'the store")')
 
 
+# Vault throttles with 429 (rate-limit quotas) and answers 503 while sealed or standing by: the collection's retry
+# policy (module_utils/http_session.py: 429 for every method, refused before it ran; 502-504 for reads only), with two
+# tries more rather than Jama's six, since a sealed server does not heal in seconds.
+VAULT_STATUS_RETRIES = 2
+
+
+def retrying_session(retries):
+    """A requests session for hvac with the retry policy; each retry is appended to ``retries`` as ApiSession reports
+    them (method, path, status, error), so the task's result shows the Vault server's too."""
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry_policy(VAULT_STATUS_RETRIES))
+    session.mount('http://', adapter)
+    session.mount('https://', adapter)
+
+    def record(response, *_args, **_kwargs):
+        history = getattr(getattr(response.raw, 'retries', None), 'history', None) or ()
+        for entry in history:
+            retries.append({'method': response.request.method, 'path': response.request.path_url.split('?')[0],
+                            'status': entry.status, 'error': type(entry.error).__name__ if entry.error else None})
+    session.hooks['response'].append(record)
+    return session
+
+
 def client_of(options, session=None):
     """An authenticated hvac client: the token, or an AppRole login. Never hvac's own fallbacks (VAULT_TOKEN is read
     by the option table, ~/.vault-token never: a developer's root token would make a test pass by accident)."""
     if not HAS_HVAC:
         raise errors.ConfigurationError(MISSING_HVAC)
     verify = options.get('ca_path') or options.get('validate_certs', True)
+    if session is not None:
+        session.verify = verify  # hvac takes a given session's verify over its own argument
     client = hvac.Client(url=options['url'], namespace=options.get('namespace'), verify=verify,
                          timeout=options.get('timeout') or 30, session=session)
     client.token = None
@@ -136,13 +163,13 @@ class HashiVaultStore(Store):
         self._data = None
         self._version = None  # the version this run read or last wrote; 0 when the secret does not exist
         self._unsure = False  # a write failed without the server's answer: it may have happened
-        # Read like an HTTP session's by the action (its result's retries; hvac's own are not counted).
+        # Read like an HTTP session's by the action (its result's retries): the calls retried through hvac.
         self.retries = []
 
     @property
     def client(self):
         if self._client is None:
-            self._client = client_of(self.options)
+            self._client = client_of(self.options, session=retrying_session(self.retries))
         return self._client
 
     def describe(self):

@@ -262,3 +262,22 @@ def test_a_store_refusing_before_the_engine_exists_fails_typed_with_its_http_sta
     assert 'Fix: the token is wrong or expired' in result['msg']
     assert failure_headline('dev', result['reason'], False, result['status']) == \
         'dev: failed (authentication), a person must act'
+
+
+def test_a_throttled_vault_call_is_retried_and_reported_like_jamas(env, openbao):
+    """A rate-limit quota of one read a second on this secret: the second read answers 429 and is tried again after
+    the collection's backoff (3 s), and the store's retries say so as an HTTP session's do."""
+    root = openbao.root()
+    quota = 'jama-test-%s' % env.bao_path.replace('/', '-')
+    root.adapter.post('/v1/sys/quotas/rate-limit/' + quota,
+                      json={'path': 'secret/data/' + env.bao_path, 'rate': 1, 'interval': '1s'})
+    try:
+        store = HashiVaultStore(env.bao_options(), NAMES)
+        store.read()
+        assert store.retries == []
+        store._data = None  # read again at once, as a second task would
+        store.read()
+    finally:
+        root.adapter.delete('/v1/sys/quotas/rate-limit/' + quota)
+    assert [(entry['method'], entry['status']) for entry in store.retries] == [('GET', 429)]
+    assert store.retries[0]['path'] == '/v1/secret/data/' + env.bao_path
