@@ -169,7 +169,9 @@ attributes:
     support: full
     details: The action plugin hands the new secret off to O(vault_file), O(controller_credential) or O(hashi_vault) before the task returns.
   action_group:
-    description: Use C(group/jama.connect.jama), C(group/jama.connect.controller) or C(group/jama.connect.hashi_vault) in C(module_defaults) to set defaults for this module.
+    description: >-
+      Use C(group/jama.connect.jama), C(group/jama.connect.controller) or C(group/jama.connect.hashi_vault) in
+      C(module_defaults) to set defaults for this module.
     support: full
     membership:
       - jama.connect.jama

@@ -101,7 +101,6 @@ def test_invalid_fault_specs_are_refused(emulator, spec):
     assert emulator.admin('GET', '/faults') == []
 
 
-
 def test_barrier_holds_calls_until_all_parties_arrived(emulator):
     emulator.fault(kind='barrier', system='jci', parties=2, ms=10000)
     answered = []
