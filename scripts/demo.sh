@@ -12,7 +12,7 @@ DEMO_STORE="${DEMO_STORE:-vault-file}"
 # The environment whose vault file the closing hint shows (prod's credential is in OpenBao with DEMO_STORE=openbao).
 VIEW_ENV=prod
 [[ "$DEMO_STORE" != openbao ]] || VIEW_ENV=dev
-BAO="$ROOT/tests/integration/targets/hashi_vault_store/bao.py"
+BAO="$ROOT/tests/integration/targets/setup_jama/files/bao.py"
 VENV="$ROOT/.venv/newest"
 DEMO="$ROOT/.work/demo"
 ENVIRONMENTS=(dev test prod)

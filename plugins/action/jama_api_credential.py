@@ -20,14 +20,13 @@ from ansible_collections.jama.connect.plugins.module_utils import errors
 from ansible_collections.jama.connect.plugins.module_utils.connection import jama_session, resolve_jama
 from ansible_collections.jama.connect.plugins.module_utils.jama_client import JamaClient
 from ansible_collections.jama.connect.plugins.plugin_utils.credential_task import (
-    check_args, checked_connections, handoff_settings, not_kept, planned_deletion, typed, undecided,
-    verify_new_credential, with_controller_diff)
+    check_args, checked_connections, handoff_settings, not_kept, planned_deletion, precheck_vault_file,
+    restore_vault_file, secret_not_in_vault_file, typed, undecided, verify_new_credential, with_controller_diff)
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.handoff import FamilyHandoff
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller_handoff import HandoffStore
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.controller_sink import ControllerSink, sink_options
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.hashi_vault import HashiVaultStore
-from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file import (
-    VaultFileError, VaultStore, check_writable, read_vars, vault_secrets, write_vars)
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file import VaultStore
 
 MODULE = 'jama.connect.jama_api_credential'
 
@@ -49,7 +48,7 @@ class ActionModule(ActionBase):
             return result
         previous = None
         if vault_file:
-            failure, previous = self._precheck(args)
+            failure, previous = precheck_vault_file(args, self._loader)
             if failure:
                 result.update(failed=True, changed=False, msg=failure, **typed('vault_file', False))
                 return result
@@ -107,6 +106,10 @@ class ActionModule(ActionBase):
             orphans = handoff.orphans()
             if self._task.check_mode:
                 return handoff, None  # _run reports what a real run would delete
+            if orphans and self._secret is not None:
+                # The record may be a running job's, not a killed one's: a check-and-set write of it first, so that
+                # job's hand-off is refused (it deletes its own new credential) or this run stops, never both go on.
+                handoff.record.save()
             if orphans:
                 failed = self._delete_lost(result, args, task_vars, orphans)
                 if failed is not None:
@@ -231,7 +234,7 @@ class ActionModule(ActionBase):
                 # The controller may hold the new secret: deleting the credential could break every job.
                 return undecided(result, sink.describe(), cause, recorded=handoff is not None and not vault_file)
             if vault_file:
-                self._restore(args, previous)
+                restore_vault_file(args, previous, self._loader)
             return self._revoke(result, args, task_vars, sink.describe(), cause, handoff)
         result['controller_credential'] = {'id': credential_id, 'name': sink.options['name'],
                                            'organization': sink.options['organization']}
@@ -247,7 +250,7 @@ class ActionModule(ActionBase):
         except errors.JamaConnectError as error:
             cause = error.__cause__ or error  # the record's save wraps the store's error
             if self._secret.unsure:
-                return undecided(result, self._secret.describe(), cause, recorded=True)
+                return undecided(result, self._secret.describe(), cause, recorded=handoff.written_ahead)
             return self._revoke(result, args, task_vars, self._secret.describe(), cause, handoff)
         result['hashi_vault'] = self._secret.where()
         return None
@@ -288,15 +291,16 @@ class ActionModule(ActionBase):
                 self._secret.confirm()
             return True
         except errors.JamaConnectError as error:
-            result.update(failed=True, msg='Not deleting %s: %s' % (', '.join(cred['name'] for cred in gone), error.message),
-                          **typed(error.reason, error.heals_on_next_run))
+            refused = error.to_fail_json()  # with its fix
+            names = ', '.join(cred['name'] for cred in gone)
+            result.update(refused, failed=True, msg='Not deleting %s: %s' % (names, refused['msg']))
             return False
 
     def _secret_lost(self, result, args, sink):
         """An existing credential whose secret is not where this task keeps it. Read-only checks, so check mode
         reports what a real run would."""
         if args.get('vault_file') and not self._task.check_mode:
-            lost = self._secret_not_in_vault(args, result['client_id'])
+            lost = secret_not_in_vault_file(args, result['client_id'], self._loader)
             if lost:
                 return lost
         if self._secret is not None:
@@ -325,45 +329,6 @@ class ActionModule(ActionBase):
             result['outcome'] = errors.success_outcome(result.get('changed'))
         return result
 
-    def _restore(self, args, previous):
-        """Put the vault file's client ID and secret back as they were before this run wrote the new ones."""
-        id_var = args.get('client_id_var') or 'jama_client_id'
-        secret_var = args.get('client_secret_var') or 'jama_client_secret'
-        kept = dict((key, previous[key]) for key in (id_var, secret_var) if key in (previous or {}))
-        try:
-            write_vars(args['vault_file'], kept, self._loader, args.get('vault_id'), args.get('vault_password_file'),
-                       remove=[key for key in (id_var, secret_var) if key not in kept])
-        except VaultFileError:
-            # The revoke message that follows names the new credential; the file then names a deleted one, which
-            # the next run reports (its secret is not in the file) and rotate replaces.
-            pass
-
-    def _secret_not_in_vault(self, args, client_id):
-        """A credential that exists while vault_file does not hold its client ID: its secret was shown once and is
-        not where this task keeps it (a lost answer, or a vault file replaced since). Say so instead of succeeding."""
-        try:
-            secrets = vault_secrets(self._loader, args.get('vault_id'), args.get('vault_password_file'))[1]
-            current = read_vars(args['vault_file'], secrets)
-        except VaultFileError as error:
-            return 'Cannot read vault_file %s: %s' % (args['vault_file'], error)
-        id_var, secret_var = self._names(args)[:2]
-        if current.get(id_var) == client_id and current.get(secret_var):
-            return None
-        return not_kept(args.get('name'), client_id, args['vault_file'], 'does not hold its secret under %s (Jama shows a '
-                        'secret once: an earlier run may have lost the answer, or the file was replaced)' % secret_var)
-
-    def _precheck(self, args):
-        """Everything that can be checked before a credential is created, so bad input changes nothing. Returns
-        (failure, the file's current content)."""
-        try:
-            check_writable(args['vault_file'])
-            secrets = vault_secrets(self._loader, args.get('vault_id'), args.get('vault_password_file'))[1]
-            # The existing file must open with this run's vault secret and hold a mapping, or the write after the
-            # create would fail and the new credential would have to be deleted again.
-            return None, read_vars(args['vault_file'], secrets)
-        except VaultFileError as error:  # check_writable, vault_secrets and read_vars raise only this
-            return 'Cannot hand the secret off to vault_file %s: %s' % (args['vault_file'], error), None
-
     def _revoke(self, result, args, task_vars, vault_file, error, handoff=None):
         """``vault_file``: where the hand-off failed (the vault file, or the controller credential); ``handoff``:
         the record written ahead, removed once the new credential is deleted (if the store takes the write)."""
@@ -385,9 +350,10 @@ class ActionModule(ActionBase):
                              'too (%s). Delete it in Jama (My Profile > Set API Credentials) and run again.'
                              % (vault_file, reason, result.get('client_id'), revoked.get('msg')))
         else:
+            # Refused for another job's write: what the store holds now is that job's, not the one this run replaced.
+            kept = ('; the store keeps what the other job wrote' if isinstance(error, errors.ConflictError) else
+                    ', and the credential it was to replace is untouched and still works'
+                    if (result.get('credential') or {}).get('replaced') else '')
             failed['msg'] = ('Handing the new secret to %s failed (%s). The new credential %s was deleted again%s; '
-                             'fix the cause and run again.'
-                             % (vault_file, reason, result.get('client_id'),
-                                ', and the credential it was to replace is untouched and still works'
-                                if (result.get('credential') or {}).get('replaced') else ''))
+                             'fix the cause and run again.' % (vault_file, reason, result.get('client_id'), kept))
         return failed

@@ -18,6 +18,8 @@ from ansible_collections.jama.connect.plugins.module_utils.connection import (
 from ansible_collections.jama.connect.plugins.module_utils.limits import VAR_NAME
 from ansible_collections.jama.connect.plugins.module_utils.probe import check_credential
 from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import Settings
+from ansible_collections.jama.connect.plugins.plugin_utils.stores.vault_file import (
+    VaultFileError, check_writable, read_vars, vault_secrets, write_vars)
 
 
 def typed(reason, heals):
@@ -152,3 +154,47 @@ def verify_new_credential(connections, client_id, secret):
         check_credential(session)
     finally:
         session.close()
+
+
+# --- the vault file as the task's store ------------------------------------------------------------------------
+def restore_vault_file(args, previous, loader):
+    """Put the vault file's client ID and secret back as they were before this run wrote the new ones."""
+    settings = handoff_settings(args, '')
+    id_var, secret_var = settings.client_id_var, settings.client_secret_var
+    kept = dict((key, previous[key]) for key in (id_var, secret_var) if key in (previous or {}))
+    try:
+        write_vars(args['vault_file'], kept, loader, args.get('vault_id'), args.get('vault_password_file'),
+                   remove=[key for key in (id_var, secret_var) if key not in kept])
+    except VaultFileError:
+        # The revoke message that follows names the new credential; the file then names a deleted one, which
+        # the next run reports (its secret is not in the file) and rotate replaces.
+        pass
+
+
+def secret_not_in_vault_file(args, client_id, loader):
+    """A credential that exists while vault_file does not hold its client ID: its secret was shown once and is
+    not where this task keeps it (a lost answer, or a vault file replaced since). Say so instead of succeeding."""
+    try:
+        secrets = vault_secrets(loader, args.get('vault_id'), args.get('vault_password_file'))[1]
+        current = read_vars(args['vault_file'], secrets)
+    except VaultFileError as error:
+        return 'Cannot read vault_file %s: %s' % (args['vault_file'], error)
+    settings = handoff_settings(args, '')
+    id_var, secret_var = settings.client_id_var, settings.client_secret_var
+    if current.get(id_var) == client_id and current.get(secret_var):
+        return None
+    return not_kept(args.get('name'), client_id, args['vault_file'], 'does not hold its secret under %s (Jama shows a '
+                    'secret once: an earlier run may have lost the answer, or the file was replaced)' % secret_var)
+
+
+def precheck_vault_file(args, loader):
+    """Everything that can be checked before a credential is created, so bad input changes nothing. Returns
+    (failure, the file's current content)."""
+    try:
+        check_writable(args['vault_file'])
+        secrets = vault_secrets(loader, args.get('vault_id'), args.get('vault_password_file'))[1]
+        # The existing file must open with this run's vault secret and hold a mapping, or the write after the
+        # create would fail and the new credential would have to be deleted again.
+        return None, read_vars(args['vault_file'], secrets)
+    except VaultFileError as error:  # check_writable, vault_secrets and read_vars raise only this
+        return 'Cannot hand the secret off to vault_file %s: %s' % (args['vault_file'], error), None

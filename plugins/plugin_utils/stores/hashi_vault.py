@@ -7,9 +7,9 @@ One secret per environment (``mount``/``path``) holds the client ID and secret u
 (what AWX's HashiCorp Vault Secret Lookup and community.hashi_vault's kv2 lookup read as they are: ``secret_key``
 jama_client_secret), and the engine's record (unfinished work and the credential's lifecycle) under the record's
 name, in the same version: a reader of the client ID and secret always sees a finished pair, and the record changes
-with them in one write. Every write is a check-and-set against the version this run read or last wrote, so another
-job's write is detected by the server and never overwritten (docs/decisions.md). Never soft-deleted: the lookup of
-every job that reads the latest version would get a 404.
+with them in one write; ``managed_by: jama.connect`` names the writer. Every write is a check-and-set against the
+version this run read or last wrote, so another job's write is detected by the server and never overwritten
+(docs/decisions.md). Never soft-deleted: the lookup of every job that reads the latest version would get a 404.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,7 +19,7 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
-from ansible_collections.jama.connect.plugins.module_utils.http_session import retry_policy
+from ansible_collections.jama.connect.plugins.module_utils.http_session import RetryAfterTooLong, retry_policy
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.base import Store, native
 
 try:
@@ -28,12 +28,13 @@ try:
     from hvac import exceptions as hvac_errors
     from requests.adapters import HTTPAdapter
     HAS_HVAC = True
-    # What a call through hvac raises: the server's errors, and the transport's (refused, timed out, TLS).
-    FAILURES = (hvac_errors.VaultError, requests.exceptions.RequestException)
+    # What a call through hvac raises: the server's errors, the transport's (refused, timed out, TLS), and the retry
+    # policy's refusal to wait for a Retry-After longer than its cap.
+    FAILURES = (hvac_errors.VaultError, requests.exceptions.RequestException, RetryAfterTooLong)
     # Answers that say the server did not act (a write refused as asked, denied, throttled): any other failure of a
     # write (a lost answer, a server error) may have happened.
     NOT_ACTED = (hvac_errors.InvalidRequest, hvac_errors.Unauthorized, hvac_errors.Forbidden, hvac_errors.InvalidPath,
-                 hvac_errors.RateLimitExceeded)
+                 hvac_errors.RateLimitExceeded, RetryAfterTooLong)
 except ImportError:  # pragma: no cover - the action names the missing library
     hvac = hvac_errors = None
     HAS_HVAC = False
@@ -42,6 +43,7 @@ except ImportError:  # pragma: no cover - the action names the missing library
 MISSING_HVAC = ('the HashiCorp Vault store needs the Python library hvac on the controller (pip install hvac==2.4.0; '
                 'in an execution environment, it is in the collection\'s requirements.txt)')
 CAS_MISMATCH = 'check-and-set parameter did not match'
+MANAGED_BY = 'managed_by'
 POLICY_HINT = ('check hashi_vault.mount and hashi_vault.path, and give the token or AppRole a policy with create, read '
                'and update on <mount>/data/<path> and read on <mount>/metadata/<path> (README, "HashiCorp Vault as '
                'the store")')
@@ -81,41 +83,56 @@ def client_of(options, session=None):
     client = hvac.Client(url=options['url'], namespace=options.get('namespace'), verify=verify,
                          timeout=options.get('timeout') or 30, session=session)
     client.token = None
-    if options.get('role_id'):
-        try:
+    try:
+        if options.get('role_id'):
             client.auth.approle.login(role_id=options['role_id'], secret_id=options.get('secret_id'),
                                       mount_point=options.get('auth_mount') or 'approle')
-        except FAILURES as error:
-            raise translated(error, 'logging in with the AppRole role_id', login=True)
-    else:
+            return client
         client.token = options.get('token')
         if not client.token:
             raise errors.ConfigurationError('hashi_vault needs a token, or role_id and secret_id (AppRole): set '
                                             'hashi_vault.token or VAULT_TOKEN')
-        try:
-            # A token that is wrong or expired is told apart from a policy that lacks the path (both answer 403 later).
-            client.auth.token.lookup_self()
-        except FAILURES as error:
-            if hvac_errors is not None and isinstance(error, hvac_errors.InvalidPath) and options.get('namespace'):
-                # lookup-self is on every server: a 404 for it means the namespace the request named is not there.
-                raise errors.ConfigurationError(
-                    'hashi_vault.namespace %s: the server has no such namespace (lookup-self answered 404); give the '
-                    'namespace the secret and the token are in, or leave it out for the root namespace'
-                    % options['namespace'])
-            found = translated(error, 'checking hashi_vault.token')
-            if isinstance(found, errors.AuthenticationError):
-                found.hint = ('the token is wrong or expired, or belongs to another namespace (hashi_vault.namespace), '
-                              'or lacks the default policy (lookup-self): give a valid one in hashi_vault.token or '
-                              'VAULT_TOKEN')
-            raise found
+        # A token that is wrong or expired is told apart from a policy that lacks the path (both answer 403 later).
+        client.auth.token.lookup_self()
+    except FAILURES as error:
+        raise login_failure(error, options)
     return client
+
+
+def login_failure(error, options):
+    """Why the login (AppRole) or the token's lookup-self failed, with the fix."""
+    if hvac_errors is not None and isinstance(error, hvac_errors.InvalidPath) and options.get('namespace'):
+        # Both calls exist on every server: a 404 means the namespace the request named is not there.
+        return errors.ConfigurationError(
+            'hashi_vault.namespace %s: the server has no such namespace (%s answered 404); give the namespace the '
+            'secret and the token are in, or leave it out for the root namespace'
+            % (options['namespace'], 'the AppRole login' if options.get('role_id') else 'lookup-self'))
+    if options.get('role_id'):
+        return translated(error, 'logging in with the AppRole role_id', login=True)
+    found = translated(error, 'checking hashi_vault.token')
+    if isinstance(found, errors.AuthenticationError):
+        found.hint = ('the token is wrong or expired, or belongs to another namespace (hashi_vault.namespace), or '
+                      'lacks the default policy (lookup-self): give a valid one in hashi_vault.token or VAULT_TOKEN')
+    return found
+
+
+def _typed_already(error, doing):
+    """The collection's own error as it is; the retry policy's refusal of a long Retry-After as a throttle."""
+    if isinstance(error, errors.JamaConnectError):
+        return error
+    if isinstance(error, RetryAfterTooLong):
+        return errors.RateLimitedError('%s: the Vault server answered 429 and asked to wait %s s (Retry-After), more '
+                                       'than %s s' % (doing, int(error.seconds), error.limit), status=429,
+                                       hint='run again later, when the rate-limit quota lets this token call again')
+    return None
 
 
 def translated(error, doing, login=False):
     """hvac's errors as the collection's, by their class (never by the text, which holds the path and the URL), with
     the fix; never a value of the secret (hvac's messages hold none)."""
-    if isinstance(error, errors.JamaConnectError):
-        return error
+    known = _typed_already(error, doing)
+    if known is not None:
+        return known
     text = '%s: %s' % (doing, str(error).splitlines()[0] if str(error) else type(error).__name__)
     if hvac_errors is None:
         return errors.TransportError(text)
@@ -255,6 +272,8 @@ class HashiVaultStore(Store):
     def write(self, updates, remove=()):
         data = self.read()
         data.update(native(updates, where=' in %s' % self.describe()))
+        # Who writes this secret, for a person who finds it in Vault's UI (in the data: metadata is a second request).
+        data[MANAGED_BY] = 'jama.connect'
         for key in remove:
             data.pop(key, None)
         try:
@@ -271,7 +290,13 @@ class HashiVaultStore(Store):
                 # The server may have acted: the version this run knows may be behind (the next write says so).
                 self._unsure = True
             raise found
-        self._version = int(_mapping(answer, 'writing %s' % self.describe()).get('data', {}).get('version'))
+        version = (answer.get('data') or {}).get('version') if isinstance(answer, dict) else None
+        if not isinstance(version, int) or isinstance(version, bool):
+            # A success without the new version (a proxy's answer, not Vault's): the write may have happened.
+            self._unsure = True
+            raise errors.TransportError('writing %s: the answer did not say which version was written, so this run '
+                                        'cannot tell whether it was' % self.describe(), details={'answer_lost': True})
+        self._version = version
         self._data = data
         return True
 

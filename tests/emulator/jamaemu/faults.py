@@ -112,6 +112,9 @@ class FaultBook:
                     fault['skip'] -= 1
                     continue
                 fired.append(dict(fault))
+                if fault['kind'] == 'barrier':
+                    # The barrier itself, taken under the lock: a clear() meanwhile aborts it instead of losing it.
+                    fired[-1]['barrier'] = self.barriers[fault['barrier']]
                 if fault['count'] is not None:
                     fault['count'] -= 1
                     if fault['count'] == 0:
@@ -124,7 +127,7 @@ class FaultBook:
                 time.sleep(fault['ms'] / 1000.0)
             elif fault['kind'] == 'barrier':
                 try:
-                    self.barriers[fault['barrier']].wait(fault['ms'] / 1000.0)
+                    fault['barrier'].wait(fault['ms'] / 1000.0)
                 except threading.BrokenBarrierError:
                     pass  # not all arrived in time: the call goes on, and the test sees the jobs did not overlap
             elif fault['kind'] == 'drop':

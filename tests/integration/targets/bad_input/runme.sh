@@ -43,4 +43,4 @@ done
 wait  # each part's outcome is what check.py reads; a part that did not finish leaves no results file
 "$PYTHON" check.py --config "$CONFIG" --expected "$MATRIX/expected.json" "${PARTS[@]}" \
     --vault-audit "$BAO/audit.log" --vault-audit-from "$AUDITED"
-leak_check "$MATRIX" "$BAO/audit.log"
+leak_check "$MATRIX" "$BAO/audit.log" --secret-file="$BAO/token" --secret-file="$BAO/nometa-token"

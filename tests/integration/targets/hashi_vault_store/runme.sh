@@ -8,7 +8,12 @@ source ../setup_jama/files/lib.sh
 WORK="$OUTPUT_DIR/hashi_vault"
 rm -rf "$WORK" && mkdir -p "$WORK"
 # The expected values hold the client secret: gone with the server, whatever happens.
-stop_bao() { rm -f "$WORK/expected.json"; "$PYTHON" "$SETUP_FILES/bao.py" stop "$WORK/bao"; }
+# A failed run leaves no fault armed (the race's barrier) on the emulator the next targets share.
+stop_bao() {
+    rm -f "$WORK/expected.json"
+    "$PYTHON" "$SETUP_FILES/bao.py" stop "$WORK/bao"
+    "$PYTHON" "$SETUP_FILES/admin.py" --config "$CONFIG" DELETE /faults > /dev/null || true
+}
 trap stop_bao EXIT
 URL="$("$PYTHON" "$SETUP_FILES/bao.py" start "$WORK/bao")"
 SECRET_PATH=jama/itest
@@ -64,6 +69,26 @@ echo "ok: two overlapping rotations: one won, the other stopped; after one more 
 "$PYTHON" "$SETUP_FILES/bao.py" place "$WORK/bao" jama/module module-token
 VAULT_TOKEN="$(cat "$WORK/bao/module-token")" run_playbook module.yml "${VARS[@]}" -e bao_module_path=jama/module
 
+# Two jama_api_credential jobs rotate that secret: the second starts once the first has written its record and is held
+# at its create (the emulator's barrier, until the second's create arrives), so the second writes the secret between
+# the first's record and its hand-off. The first's hand-off is refused, and it deletes its new credential again.
+MODULE_VARS=("${VARS[@]}" -e bao_module_path=jama/module)
+AT="$("$PYTHON" "$SETUP_FILES/bao.py" read "$WORK/bao" jama/module | "$PYTHON" -c 'import json, sys; print(json.load(sys.stdin)["version"])')"
+"$PYTHON" "$SETUP_FILES/admin.py" --config "$CONFIG" POST /faults \
+    '{"kind": "barrier", "system": "jama", "operation": "createUserApiCredential", "parties": 2, "ms": 30000}'
+export VAULT_TOKEN_MAIN="$VAULT_TOKEN"
+export VAULT_TOKEN="$(cat "$WORK/bao/module-token")"
+ansible-playbook -i "$INVENTORY_PATH" -e "@$CONFIG" -vvvv "${MODULE_VARS[@]}" -e "result_file=$WORK/first.json" \
+    handoff_race.yml > "$LOG_DIR/hashi_vault_store-handoff-1.log" 2>&1 &
+FIRST_JOB=$!
+"$PYTHON" "$SETUP_FILES/bao.py" wait "$WORK/bao" jama/module "$AT"
+ansible-playbook -i "$INVENTORY_PATH" -e "@$CONFIG" -vvvv "${MODULE_VARS[@]}" -e "result_file=$WORK/second.json" \
+    handoff_race.yml > "$LOG_DIR/hashi_vault_store-handoff-2.log" 2>&1
+wait "$FIRST_JOB"
+run_playbook handoff_agree.yml "${MODULE_VARS[@]}" -e "first_file=$WORK/first.json" -e "second_file=$WORK/second.json"
+export VAULT_TOKEN="$VAULT_TOKEN_MAIN"
+echo "ok: two jama_api_credential rotations: the hand-off refused by the other's write deleted its credential again"
+
 # Read back by the real consumers: community.hashi_vault's kv2 lookup (from the ansible wheel, scripts/setup.sh) and
 # AWX's HashiCorp Vault Secret Lookup plugin. The expected values stay in a file of this run (mode 0600).
 umask 077
@@ -73,6 +98,6 @@ ANSIBLE_COLLECTIONS_PATH="${ANSIBLE_COLLECTIONS_PATH:-}:$COMMUNITY" VAULT_ADDR="
     run_playbook lookup.yml "${VARS[@]}" -e "expected_file=$WORK/expected.json"
 "$PYTHON" awx_lookup.py "$WORK/bao/server.json" "$WORK/bao/token" "$SECRET_PATH" "$WORK/expected.json"
 rm -f "$WORK/expected.json"
-leak_check "$WORK"
+leak_check "$WORK" --secret-file="$WORK/bao/token" --secret-file="$WORK/bao/module-token"
 # The emulator is shared with the targets after this one: back to its seed, so their credential counts start clean.
 "$PYTHON" "$SETUP_FILES/admin.py" --config "$CONFIG" POST /reset

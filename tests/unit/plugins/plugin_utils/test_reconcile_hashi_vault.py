@@ -42,7 +42,8 @@ def test_configure_keeps_the_secret_in_kv2_and_a_second_run_changes_nothing(env,
     first = env.run()
     assert first['changed'] and first['verified']
     data, version = env.bao_secret()
-    assert set(data) == set(NAMES) and data['jama_credential_state']['lifecycle']['client_id'] == data['jama_client_id']
+    assert set(data) == set(NAMES) | {'managed_by'} and data['managed_by'] == 'jama.connect'
+    assert data['jama_credential_state']['lifecycle']['client_id'] == data['jama_client_id']
     env.assert_agree()
     again = env.run()
     assert not again['changed'] and env.bao_secret()[1] == version
@@ -166,10 +167,12 @@ def test_two_overlapping_rotations_of_one_environment_one_wins_and_the_next_run_
     ('denied', 'authentication', False),
     ('tls', 'tls', False),
     ('refused', 'unreachable', True),
+    ('wait too long', 'rate_limited', True),
 ])
 def test_hvac_errors_are_typed_by_their_class_never_by_the_path_in_their_text(raised, reason, heals):
     import hvac.exceptions as hvac_errors
     import requests
+    from ansible_collections.jama.connect.plugins.module_utils.http_session import RetryAfterTooLong
     from ansible_collections.jama.connect.plugins.plugin_utils.stores.hashi_vault import translated
     url = 'on post https://vault.example.com/v1/secret/data/jama/roles/prod'  # "role" in the path: not a login
     error = {
@@ -180,6 +183,8 @@ def test_hvac_errors_are_typed_by_their_class_never_by_the_path_in_their_text(ra
         'denied': hvac_errors.Forbidden('permission denied, ' + url),
         'tls': requests.exceptions.SSLError('certificate verify failed'),
         'refused': requests.exceptions.ConnectionError('connection refused'),
+        # The retry policy (module_utils/http_session.py) refuses to wait for a Retry-After over its cap.
+        'wait too long': RetryAfterTooLong(600, 60),
     }[raised]
     found = translated(error, 'writing the Vault secret secret/jama/roles/prod')
     assert (found.reason, found.heals_on_next_run) == (reason, heals), found.message
@@ -265,12 +270,13 @@ def test_a_store_refusing_before_the_engine_exists_fails_typed_with_its_http_sta
 
 
 def test_a_throttled_vault_call_is_retried_and_reported_like_jamas(env, openbao):
-    """A rate-limit quota of one read a second on this secret: the second read answers 429 and is tried again after
-    the collection's backoff (3 s), and the store's retries say so as an HTTP session's do."""
+    """A rate-limit quota of one read in two seconds on this secret: the second read, at once, answers 429 and is
+    tried again after the collection's backoff (3 s; OpenBao sends no Retry-After), in the next window, and the store's
+    retries say so as an HTTP session's do."""
     root = openbao.root()
     quota = 'jama-test-%s' % env.bao_path.replace('/', '-')
     root.adapter.post('/v1/sys/quotas/rate-limit/' + quota,
-                      json={'path': 'secret/data/' + env.bao_path, 'rate': 1, 'interval': '1s'})
+                      json={'path': 'secret/data/' + env.bao_path, 'rate': 1, 'interval': '2s'})
     try:
         store = HashiVaultStore(env.bao_options(), NAMES)
         store.read()

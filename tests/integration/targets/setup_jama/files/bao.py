@@ -4,6 +4,7 @@
     bao.py place DIR P [NAME]  a policy for secret/P as the README documents it, and a token with it (DIR/NAME,
                          default DIR/token)
     bao.py read DIR P    the secret's latest data and version, as JSON (root token)
+    bao.py wait DIR P V  wait (at most 60 s) until the secret's version is above V
     bao.py matrix DIR    what the bad-input matrix needs: a KV version 1 mount kv1/, a token (DIR/token) that may
                          use secret/matrix/ok and read the mounts of secret/*, and one (DIR/nometa-token) that may use
                          secret/matrix/nometa without reading its metadata
@@ -108,6 +109,21 @@ def read(work, path):
     print(json.dumps({'data': answer['data']['data'], 'version': answer['data']['metadata']['version']}))
 
 
+def wait(work, path, version):
+    info = server(work)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            answer = call(info['url'], 'GET', '/v1/secret/metadata/' + path)
+            if answer['data']['current_version'] > int(version):
+                return
+        except urllib.error.HTTPError as error:
+            if error.code != 404:
+                raise
+        time.sleep(0.05)  # poll interval of a bounded wait for another process's write
+    sys.exit('the secret %s stayed at version %s for 60 s' % (path, version))
+
+
 def stop(work):
     try:
         pid = server(work)['pid']
@@ -128,4 +144,4 @@ def stop(work):
 
 
 if __name__ == '__main__':
-    {'start': start, 'place': place, 'read': read, 'stop': stop, 'matrix': matrix}[sys.argv[1]](*sys.argv[2:])
+    {'start': start, 'place': place, 'read': read, 'stop': stop, 'matrix': matrix, 'wait': wait}[sys.argv[1]](*sys.argv[2:])

@@ -30,6 +30,9 @@ def main():
     parser.add_argument('--config', help='integration_config.yml (JSON) with emulator_admin_url')
     parser.add_argument('--admin-url', action='append', default=[], help='an emulator admin URL (repeatable)')
     parser.add_argument('paths', nargs='+')
+    parser.add_argument('--secret-file', action='append', default=[],
+                        help='a file whose content is a secret of the test itself (a Vault token), searched for too; '
+                             'the file itself is not scanned (repeatable; after the paths)')
     args = parser.parse_args()
     admin_urls = list(args.admin_url)
     if args.config:
@@ -38,9 +41,15 @@ def main():
     if not admin_urls:
         parser.error('give --config or --admin-url')
     values = [value.encode('utf-8') for url in admin_urls for value in secrets(url)]
+    own = set(os.path.realpath(path) for path in args.secret_file)
+    for path in args.secret_file:
+        with open(path, 'rb') as handle:
+            values.append(handle.read().strip())
     leaks = []
     scanned = 0
     for path in files_under([p for p in args.paths if os.path.exists(p)]):
+        if os.path.realpath(path) in own:
+            continue
         try:
             with open(path, 'rb') as handle:
                 content = handle.read()
