@@ -203,7 +203,8 @@ def test_an_approle_login_reads_and_writes_and_its_token_is_revoked_at_the_end(e
     store.write({'jama_client_id': 'cid', 'jama_client_secret': 'approle-test-secret'})
     token = store.client.token
     store.close()
-    assert env.bao_secret() == ({'jama_client_id': 'cid', 'jama_client_secret': 'approle-test-secret'}, 1)
+    assert env.bao_secret() == ({'jama_client_id': 'cid', 'jama_client_secret': 'approle-test-secret',
+                                 'managed_by': 'jama.connect'}, 1)
     import hvac
     with pytest.raises(hvac.exceptions.Forbidden):
         hvac.Client(url=openbao.url, token=token).auth.token.lookup_self()
