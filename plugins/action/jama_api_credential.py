@@ -106,11 +106,10 @@ class ActionModule(ActionBase):
             orphans = handoff.orphans()
             if self._task.check_mode:
                 return handoff, None  # _run reports what a real run would delete
-            if orphans and self._secret is not None:
-                # The record may be a running job's, not a killed one's: a check-and-set write of it first, so that
-                # job's hand-off is refused (it deletes its own new credential) or this run stops, never both go on.
-                handoff.record.save()
             if orphans:
+                # The record may be a running job's, not a killed one's: written back first (record.confirm), so that
+                # job's hand-off is refused (it deletes its own new credential) or this run stops, never both go on.
+                handoff.record.confirm()
                 failed = self._delete_lost(result, args, task_vars, orphans)
                 if failed is not None:
                     return None, failed

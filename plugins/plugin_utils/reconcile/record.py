@@ -33,6 +33,8 @@ class Record:
         self.current_id = None
         self.held = set()
         self._confirmed = {}
+        # Whether the unfinished work here was read from the store, not written by this run (confirm()).
+        self._inherited = False
 
     def read(self):
         data = self.store.read() if self.store is not None else {}
@@ -41,6 +43,7 @@ class Record:
         self.retire = list(view.retire)
         self.lifecycle = dict(view.lifecycle)
         self._confirmed = copy.deepcopy(self._state())
+        self._inherited = bool(self.pending)
         if self.store is not None and not self.s.client_id:
             self.current_id = data.get(self.s.client_id_var)
         self.held = view.held()
@@ -71,6 +74,7 @@ class Record:
                                  reason='store_conflict' if conflict else 'store_write_failed',
                                  heals=error.heals_on_next_run) from error
         self._confirmed = copy.deepcopy(state)
+        self._inherited = False
 
     def _state(self):
         return dict((key, value) for key, value in (('pending', self.pending), ('retire', self.retire),
@@ -97,5 +101,12 @@ class Record:
     def confirm(self):
         """Before deleting a credential: the store still holds what this run read or wrote, or the run stops (another
         job wrote it, and may use what this run would delete)."""
-        if self.store is not None:
-            self.store.confirm()
+        if self.store is None:
+            return
+        if self._inherited and self.pending:
+            # The record names another run's unfinished work: a killed run's, or a job's still running (no run can
+            # tell). It is written back first, a check-and-set where the store has one, so that job's next write is
+            # refused, or this one is: never both go on, and a running job's credential is not deleted under it.
+            self.save()
+            return
+        self.store.confirm()

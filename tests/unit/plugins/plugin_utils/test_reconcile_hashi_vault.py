@@ -288,3 +288,31 @@ def test_a_throttled_vault_call_is_retried_and_reported_like_jamas(env, openbao)
         root.adapter.delete('/v1/sys/quotas/rate-limit/' + quota)
     assert [(entry['method'], entry['status']) for entry in store.retries] == [('GET', 429)]
     assert store.retries[0]['path'] == '/v1/secret/data/' + env.bao_path
+
+
+def test_a_running_jobs_record_is_written_back_before_its_credential_is_deleted_so_that_job_is_refused(env, openbao):
+    """Job B wrote its record of a create and Jama made the credential; before B stores the secret, this run reads
+    the record (it cannot tell B from a killed run) and deletes B's credential as lost. It writes the record back
+    first, with check-and-set, so B's next write is refused: B cannot store a credential that no longer exists."""
+    from ansible_collections.jama.connect.plugins.plugin_utils.reconcile.model import marker
+    env.run()
+    data, version = env.bao_secret()
+    running = 'jci-oauth-running-job'
+    state = dict(data['jama_credential_state'], pending={'name': running, 'replaces': data['jama_client_id']})
+    kv = openbao.root().secrets.kv.v2
+    b_version = kv.create_or_update_secret(env.bao_path, secret=dict(data, jama_credential_state=state),
+                                           cas=version)['data']['version']
+    made = env.create_credential(running, marker(env.emulator.jci_url, 'Jama Connect'))
+    env.emulator.admin('DELETE', '/requests')
+    deleted_by_write = []
+    env.hooks.before_write = lambda number: deleted_by_write.append(any(
+        entry['operation'].startswith('delete') for entry in env.emulator.request_log('jama')))
+    env.run()  # this run settles B's record: B's credential goes
+    assert made['clientId'] not in [cred['clientId'] for cred in env.credentials()]
+    # The first write of the run (the record written back) came before the delete, which came before the last.
+    assert deleted_by_write[0] is False and deleted_by_write[-1] is True, deleted_by_write
+    after = env.bao_secret()[0]
+    with pytest.raises(hvac_errors.InvalidRequest, match='check-and-set'):
+        # B stores its secret against the version it wrote: refused.
+        kv.create_or_update_secret(env.bao_path, secret=dict(data, jama_client_id=made['clientId']), cas=b_version)
+    assert env.assert_agree() == after['jama_client_id'] == data['jama_client_id']
