@@ -25,8 +25,10 @@ class FamilyHandoff:
     (then nothing is recorded or settled, and the hand-off still writes); ``user``: the credential owner's username,
     or None for the authenticated user.
 
-    Like the engine, it takes the store as its own: runs that share one run one at a time (a run cannot tell a
-    record left by a killed run from one a running job just wrote)."""
+    A run cannot tell a record left by a killed run from one a running job just wrote: before it deletes what the
+    record names, it writes the record back (Record.confirm), so with a check-and-set store (Vault) the running job's
+    next write is refused instead of storing a credential deleted under it. A store without one (a vault file) is
+    taken as the run's own: runs that share it run one at a time."""
 
     def __init__(self, settings, store, name, client, user=None):
         self.s = settings
