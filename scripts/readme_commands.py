@@ -3,7 +3,7 @@
 A ```sh block preceded by ``<!-- readme-test: NAME -->`` is run with bash, in order, in a fresh clone of this
 repository's HEAD with an empty HOME (so nothing installed earlier on this machine helps):
 
-- ``install`` and ``demo`` run verbatim;
+- ``install``, ``demo`` and ``demo_openbao`` (the demo with prod's credential in OpenBao) run verbatim;
 - ``environments`` runs against one emulator per environment of examples/inventory, whose endpoints and admin
   passwords are written the way ``make demo`` writes them; its ``--vault-id ID@prompt`` is answered from a
   password file, as a terminal user would type it.
@@ -164,6 +164,8 @@ def main():
                 output = run(name, script, clone, env)
                 if name == 'demo':
                     check_demo_hints(output, home)
+                if name == 'demo_openbao' and 'prod in OpenBao: secret/jama/prod version' not in output:
+                    raise SystemExit('README block demo_openbao: the demo did not keep prod\'s credential in OpenBao')
     finally:
         if harness is not None:
             for workdir in started:
