@@ -23,7 +23,10 @@ def main(demo, environments):
                 if test else 'never tested'
             print('   %-5s %-22s %-6s %-26s %s' % (env, conn['name'], conn['authenticationType'], conn['clientId'],
                                                    outcome))
-    print('   Credentials are in %s/inventory/group_vars/<env>/jama_credential.vault.yml (vault-encrypted).' % demo)
+    # With DEMO_STORE=openbao, prod's is in OpenBao (demo.sh prints the secret's version and keys next).
+    in_vault = os.path.exists(os.path.join(demo, 'inventory', 'host_vars', 'jama-prod.yml'))
+    print('   Credentials are in %s/inventory/group_vars/<env>/jama_credential.vault.yml (vault-encrypted)%s.'
+          % (demo, ', prod\'s in OpenBao' if in_vault else ''))
 
 
 if __name__ == '__main__':

@@ -260,21 +260,22 @@ class ActionModule(ActionBase):
         gone = (result.get('credential') or {}).get(which) or []
         if not gone:
             return
-        if which == 'older':
-            result['changed'] = True
-            result['retired'] = [cred['name'] for cred in gone]
-            if self._task.check_mode:
-                return
+        names = [cred['name'] for cred in gone]
+        if which == 'older' and self._task.check_mode:
+            result.update(changed=True, retired=names)  # what a real run deletes
+            return
         if not self._confirmed(result, gone):
             return
         retired = self._execute_module(module_name=MODULE, task_vars=task_vars, module_args=dict(
             module_args, state='absent', rotate=False, credential_ids=[cred['id'] for cred in gone]))
         if not retired.get('failed'):
+            if which == 'older':
+                result.update(changed=True, retired=names)  # only once they are gone
             return
         typed_failure = typed('retire_failed', retired.get('heals_on_next_run', False))
         if which == 'older':
             result.update(failed=True, msg='Deleting the replaced credential(s) %s failed: %s' % (
-                ', '.join(result['retired']), retired.get('msg')), **typed_failure)
+                ', '.join(names), retired.get('msg')), **typed_failure)
             return
         where = ' and '.join(filter(None, (args.get('vault_file'), sink and sink.describe(),
                                            self._secret and self._secret.describe())))

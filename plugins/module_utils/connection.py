@@ -212,7 +212,11 @@ def resolve_hashi_vault(params, require_auth=True, environ=None):
 def check_hashi_vault(given, option):
     """The one rule for a Vault secret as the store (the role's and jama_api_credential's): its server, its path in the
     mount, a way to log in, a timeout and CA file that work. ``option``: how messages name the option."""
-    check_url(given.get('url'), option + '.url', env='VAULT_ADDR')
+    url = check_url(given.get('url'), option + '.url', env='VAULT_ADDR', example='https://vault.example.com:8200')
+    if urlsplit(url).path.rstrip('/').endswith('/v1'):
+        # hvac adds /v1/ itself: with it in the URL every call goes to /v1/v1/..., which a server answers 403 or 404.
+        raise errors.ConfigurationError('%s.url is the server\'s address without /v1 (the client adds it), such as '
+                                        'https://vault.example.com:8200, got %r' % (option, url))
     path = (given.get('path') or '').strip('/')
     first = path.split('/')[0]
     # A path that repeats the mount or data/ reads <mount>/data/<mount>/data/...: a 404 for every reader (AWX's lookup).
@@ -227,7 +231,7 @@ def check_hashi_vault(given, option):
         _timeout(given['timeout'], option + '.timeout')
 
 
-def check_url(url, option, env=None):
+def check_url(url, option, env=None, example='https://jama.example.com'):
     """The one URL rule of the collection: an absolute http(s) URL with a host and no user name or password.
 
     A URL is never echoed with a user name or password in it."""
@@ -243,8 +247,7 @@ def check_url(url, option, env=None):
         raise errors.ConfigurationError('%s must not hold a user name or password (give them as username and '
                                         'password)' % option)
     if parts is None or parts.scheme.lower() not in ('http', 'https') or not host:
-        raise errors.ConfigurationError('%s must be an absolute http(s) URL such as https://jama.example.com, '
-                                        'got %r' % (option, url))
+        raise errors.ConfigurationError('%s must be an absolute http(s) URL such as %s, got %r' % (option, example, url))
     return url.rstrip('/')
 
 

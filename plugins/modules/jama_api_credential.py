@@ -48,7 +48,7 @@ options:
     required: true
   description:
     description:
-      - Description used when the credential is created.
+      - Description used when the credential is created. A rotation without it keeps the replaced credential's.
       - Jama cannot change a credential's description afterwards; a different value on a later run only warns.
     type: str
   user:
@@ -387,11 +387,14 @@ def ensure_present(module, client, user_id):
         return keep_existing(module, members)
     before = credential_view(existing) if existing else {}
     name = rotated_name(params['name']) if existing else params['name']
-    after = {'name': name, 'description': params['description'] or '', 'client_id': '(new)'}
+    # A rotation keeps the replaced credential's description unless the task gives one.
+    description = params['description'] if params['description'] is not None else \
+        (existing or {}).get('description') or ''
+    after = {'name': name, 'description': description, 'client_id': '(new)'}
     if module.check_mode:
         return True, after, None, {'before': before, 'after': after}
     # The replacement first: the old credential keeps working until the new secret is safe.
-    created = create(client, params, name, user_id)
+    created = create(client, params, name, description or None, user_id)
     view = credential_view(created)
     view['replaced'] = [credential_view(cred) for cred in members]
     if members and not hands_off(params):
@@ -415,10 +418,10 @@ def keep_existing(module, members):
     return False, view, None, {'before': view, 'after': view}
 
 
-def create(client, params, name, user_id):
+def create(client, params, name, description, user_id):
     """Create the credential; a lost answer says what the next run does about a credential Jama may have made."""
     try:
-        return client.create_credential(name, params['description'], user_id)
+        return client.create_credential(name, description, user_id)
     except errors.TransportError as error:
         if not error.details.get('answer_lost'):
             raise

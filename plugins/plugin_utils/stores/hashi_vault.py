@@ -150,6 +150,10 @@ def translated(error, doing, login=False):
             return errors.ServerError(text, status=status)
     if isinstance(error, hvac_errors.VaultError):
         return errors.ApiError(text)
+    if 'WRONG_VERSION_NUMBER' in str(error):
+        # OpenSSL's word for an answer that is not TLS: an https:// URL for a server that speaks plain HTTP.
+        return errors.TlsError(text, hint="the server does not speak TLS on that port: check hashi_vault.url's scheme "
+                                          '(http:// or https://) and port')
     if 'SSL' in type(error).__name__ or 'certificate verify failed' in str(error):
         return errors.TlsError(text, hint='set hashi_vault.ca_path (or VAULT_CACERT) to the CA that signed the '
                                           "server's certificate")
@@ -236,8 +240,8 @@ class HashiVaultStore(Store):
         if kind not in ('kv', 'generic') or str(version) != '2':
             raise errors.ConfigurationError(
                 'hashi_vault.mount %s is not a KV version 2 secrets engine (type %s, version %s): the store needs '
-                'versions and check-and-set; enable one (bao secrets enable -version=2 -path=%s kv) or name another '
-                'mount' % (self.mount, kind, version, self.mount))
+                'versions and check-and-set; upgrade it in place (bao kv enable-versioning %s/, or vault kv '
+                'enable-versioning) or name a KV version 2 mount' % (self.mount, kind, version, self.mount))
 
     def _load(self):
         kv = self.client.secrets.kv.v2
@@ -310,12 +314,18 @@ class HashiVaultStore(Store):
         return {'mount': self.mount, 'path': self.path, 'version': self._version}
 
     def confirm(self):
-        """Before a credential is deleted: no other job wrote the secret since this run's last read or write."""
+        """Before a credential is deleted: no other job wrote the secret since this run's last read or write. The
+        latest version's number is read with the data (the policy's read on <mount>/data/<path>), never from the
+        metadata: a run must not create a credential it cannot then confirm and finish."""
         try:
-            meta = self.client.secrets.kv.v2.read_secret_metadata(self.path, mount_point=self.mount)
+            latest = self.client.secrets.kv.v2.read_secret_version(self.path, mount_point=self.mount,
+                                                                   raise_on_deleted_version=False)
+            current = ((_mapping(latest, 'reading %s' % self.describe()).get('data') or {}).get('metadata') or {}).get(
+                'version')
         except FAILURES as error:
-            raise translated(error, 'reading the metadata of %s' % self.describe())
-        current = (_mapping(meta, 'reading the metadata of %s' % self.describe()).get('data') or {}).get('current_version')
+            if hvac_errors is None or not isinstance(error, hvac_errors.InvalidPath):
+                raise translated(error, 'reading %s' % self.describe())
+            current = 0  # no version at all (destroyed, or never written)
         if self._version is not None and current != self._version:
             raise errors.ConflictError(
                 '%s is at version %s, not %s as this run wrote it: another job changed it, so nothing it may use is '

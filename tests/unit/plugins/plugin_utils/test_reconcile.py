@@ -300,6 +300,8 @@ def options(**values):
     ({'hashi_vault': {'url': 'http://127.0.0.1:8200', 'token': 't', 'path': 'jama/dev', 'timeout': 0},
       'vault_file': None}, 'hashi_vault (role: oauth_connector_hashi_vault).timeout must be a whole number of seconds '
                            'between 1'),
+    ({'hashi_vault': {'url': 'http://127.0.0.1:8200/v1', 'token': 't', 'path': 'jama/dev'}, 'vault_file': None},
+     "hashi_vault (role: oauth_connector_hashi_vault).url is the server's address without /v1"),
     ({'hashi_vault': {'url': 'http://127.0.0.1:8200', 'token': 't', 'path': 'jama/dev', 'ca_path': '/nonexistent/ca'},
       'vault_file': None}, 'hashi_vault (role: oauth_connector_hashi_vault).ca_path: no such file /nonexistent/ca'),
     ({'flow': 'rotate', 'vault_file': None, 'client_id': 'a', 'client_secret': 'b'},

@@ -316,3 +316,29 @@ def test_a_running_jobs_record_is_written_back_before_its_credential_is_deleted_
         # B stores its secret against the version it wrote: refused.
         kv.create_or_update_secret(env.bao_path, secret=dict(data, jama_client_id=made['clientId']), cas=b_version)
     assert env.assert_agree() == after['jama_client_id'] == data['jama_client_id']
+
+
+def test_a_token_without_the_metadata_can_confirm_and_finish_a_write_it_started(env, openbao):
+    """The version check before a delete reads the data, which the policy must allow anyway: a token without read on
+    the metadata finishes what it started (the metadata is read only to tell a missing secret from a deleted one)."""
+    env.run()  # the secret exists
+    root = openbao.root()
+    name = 'data-only-' + env.bao_path.replace('/', '-')
+    root.sys.create_or_update_policy(name, 'path "secret/data/%s" { capabilities = ["create", "read", "update"] }\n'
+                                     % env.bao_path)
+    token = root.auth.token.create(policies=[name], ttl='10m')['auth']['client_token']
+    store = HashiVaultStore(env.bao_options(token=token), NAMES)
+    store.read()
+    store.write({'jama_client_id': store.read()['jama_client_id']})
+    store.confirm()  # no metadata read: no 403
+    openbao.root().secrets.kv.v2.create_or_update_secret(env.bao_path, secret={'other': 'job'},
+                                                        cas=store.where()['version'])
+    with pytest.raises(errors.ConflictError, match='another job changed it'):
+        store.confirm()
+
+
+def test_an_https_url_for_a_plain_http_server_names_the_scheme(env, openbao):
+    store = HashiVaultStore(env.bao_options(url=openbao.url.replace('http://', 'https://')), NAMES)
+    with pytest.raises(errors.TlsError) as raised:
+        store.read()
+    assert "hashi_vault.url's scheme" in raised.value.hint
