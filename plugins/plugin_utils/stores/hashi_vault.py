@@ -150,6 +150,12 @@ def translated(error, doing, login=False):
             return errors.ServerError(text, status=status)
     if isinstance(error, hvac_errors.VaultError):
         return errors.ApiError(text)
+    return _transport_failure(error, text)
+
+
+def _transport_failure(error, text):
+    """A call that got no answer from Vault: TLS (the certificate, or a server that does not speak TLS), else the
+    network (refused, timed out: the next run heals it)."""
     if 'WRONG_VERSION_NUMBER' in str(error):
         # OpenSSL's word for an answer that is not TLS: an https:// URL for a server that speaks plain HTTP.
         return errors.TlsError(text, hint="the server does not speak TLS on that port: check hashi_vault.url's scheme "

@@ -331,8 +331,8 @@ def test_a_token_without_the_metadata_can_confirm_and_finish_a_write_it_started(
     store.read()
     store.write({'jama_client_id': store.read()['jama_client_id']})
     store.confirm()  # no metadata read: no 403
-    openbao.root().secrets.kv.v2.create_or_update_secret(env.bao_path, secret={'other': 'job'},
-                                                        cas=store.where()['version'])
+    kv = openbao.root().secrets.kv.v2
+    kv.create_or_update_secret(env.bao_path, secret={'other': 'job'}, cas=store.where()['version'])
     with pytest.raises(errors.ConflictError, match='another job changed it'):
         store.confirm()
 
