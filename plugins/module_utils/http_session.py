@@ -105,6 +105,18 @@ class JamaRetry(Retry):
         return super(JamaRetry, self).is_retry(method, status_code, has_retry_after)
 
 
+def retrying_adapter(max_retries=STATUS_RETRIES, retry_after_max=RETRY_AFTER_MAX):
+    """A requests transport adapter with the retry policy, for an ApiSession or a client library's own session."""
+    return HTTPAdapter(max_retries=retry_policy(max_retries, retry_after_max))
+
+
+def retried(response, method, path):
+    """The retries urllib3 made before ``response``, as a task's result reports them."""
+    history = getattr(getattr(response.raw, 'retries', None), 'history', None) or ()
+    return [{'method': method, 'path': path, 'status': entry.status,
+             'error': type(entry.error).__name__ if entry.error else None} for entry in history]
+
+
 def retry_policy(max_retries=STATUS_RETRIES, retry_after_max=RETRY_AFTER_MAX):
     policy = JamaRetry(total=max_retries + CONNECT_RETRIES, connect=CONNECT_RETRIES, read=0, other=0,
                        status=max_retries, redirect=0, status_forcelist=RETRY_STATUSES,
@@ -161,7 +173,7 @@ class ApiSession:
         self.retries = []
         self.http = requests.Session()
         self.http.headers['User-Agent'] = USER_AGENT
-        adapter = HTTPAdapter(max_retries=retry_policy(max_retries, retry_after_max))
+        adapter = retrying_adapter(max_retries, retry_after_max)
         self.http.mount('http://', adapter)
         self.http.mount('https://', adapter)
         self.auth = auth
@@ -210,10 +222,7 @@ class ApiSession:
             raise errors.ConfigurationError('Cannot call %s: %s: %s' % (self.base_url, type(error).__name__, detail))
         # The server's clock (RFC 7231 Date), against which the engine ages credentials the server dated.
         self.server_date = response.headers.get('Date') or self.server_date
-        history = getattr(getattr(response.raw, 'retries', None), 'history', None) or ()
-        for entry in history:
-            self.retries.append({'method': method, 'path': url[len(self.base_url):].split('?')[0],
-                                 'status': entry.status, 'error': type(entry.error).__name__ if entry.error else None})
+        self.retries.extend(retried(response, method, url[len(self.base_url):].split('?')[0]))
         return response
 
     def request(self, method, path, expect=(200, 201, 204), **kwargs):

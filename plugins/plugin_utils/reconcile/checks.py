@@ -12,8 +12,8 @@ import os
 import re
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
-from ansible_collections.jama.connect.plugins.module_utils.connection import (
-    check_hashi_vault as check_connection_of_vault, check_url, resolve_controller)
+from ansible_collections.jama.connect.plugins.module_utils import connection
+from ansible_collections.jama.connect.plugins.module_utils.connection import check_url, resolve_controller
 from ansible_collections.jama.connect.plugins.module_utils.limits import (
     CONNECTOR_NAME_MAX, CREDENTIAL_NAME_MAX, TIMEOUT_MAX, VAR_NAME)
 from ansible_collections.jama.connect.plugins.module_utils.reconcile_options import ROLE_VARIABLES
@@ -129,10 +129,7 @@ def check_hashi_vault(params, controller):
         if present:
             _fail('set either %s or %s, not both: the environment\'s credential has one store'
                   % (name('hashi_vault'), name(other)))
-    try:
-        check_connection_of_vault(given, name('hashi_vault'))
-    except errors.ConfigurationError as error:
-        _fail(error.message)
+    connection.check_hashi_vault(given, name('hashi_vault'))  # its ConfigurationError names the role variable
 
 
 def has_store(params):

@@ -19,14 +19,14 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.jama.connect.plugins.module_utils import errors
-from ansible_collections.jama.connect.plugins.module_utils.http_session import RetryAfterTooLong, retry_policy
+from ansible_collections.jama.connect.plugins.module_utils.http_session import (
+    RetryAfterTooLong, retried, retrying_adapter)
 from ansible_collections.jama.connect.plugins.plugin_utils.stores.base import Store, native
 
 try:
     import hvac
     import requests
     from hvac import exceptions as hvac_errors
-    from requests.adapters import HTTPAdapter
     HAS_HVAC = True
     # What a call through hvac raises: the server's errors, the transport's (refused, timed out, TLS), and the retry
     # policy's refusal to wait for a Retry-After longer than its cap.
@@ -59,15 +59,12 @@ def retrying_session(retries):
     """A requests session for hvac with the retry policy; each retry is appended to ``retries`` as ApiSession reports
     them (method, path, status, error), so the task's result shows the Vault server's too."""
     session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry_policy(VAULT_STATUS_RETRIES))
+    adapter = retrying_adapter(VAULT_STATUS_RETRIES)
     session.mount('http://', adapter)
     session.mount('https://', adapter)
 
     def record(response, *_args, **_kwargs):
-        history = getattr(getattr(response.raw, 'retries', None), 'history', None) or ()
-        for entry in history:
-            retries.append({'method': response.request.method, 'path': response.request.path_url.split('?')[0],
-                            'status': entry.status, 'error': type(entry.error).__name__ if entry.error else None})
+        retries.extend(retried(response, response.request.method, response.request.path_url.split('?')[0]))
     session.hooks['response'].append(record)
     return session
 
